@@ -1,0 +1,31 @@
+// The arrows of DESIGN.md, kept by a machine: an import that crosses them fails the test command.
+module.exports = {
+  forbidden: [
+    { name: 'compose-is-pure', severity: 'error',
+      comment: 'src/compose is a pure library: no engine, API, orchestrator or CLI',
+      from: { path: '^src/compose/' }, to: { path: '^src/(engine|api|orchestrator|cli|daemon)/' } },
+    { name: 'engine-knows-no-clients', severity: 'error',
+      comment: 'the engine knows nothing of Compose, the wire format, the orchestrator or the CLI',
+      from: { path: '^src/engine/' }, to: { path: '^src/(compose|api|orchestrator|cli|daemon)/' } },
+    { name: 'orchestrator-talks-api-only', severity: 'error',
+      comment: 'the orchestrator reaches an engine only through the API client',
+      from: { path: '^src/orchestrator/' }, to: { path: '^src/(engine|api/server|cli|daemon)/' } },
+    { name: 'cli-talks-api-only', severity: 'error',
+      comment: 'the CLI is a client: it uses the API client, never the engine or server',
+      from: { path: '^src/cli/' }, to: { path: '^src/(engine|api/server)/' } },
+    { name: 'api-client-is-a-client', severity: 'error',
+      from: { path: '^src/api/client/' }, to: { path: '^src/(engine|api/server|compose|orchestrator|cli|daemon)/' } },
+    { name: 'api-server-no-compose', severity: 'error',
+      comment: 'the server maps the wire format onto engine calls; it knows no Compose or CLI',
+      from: { path: '^src/api/server/' }, to: { path: '^src/(compose|orchestrator|cli|api/client)/' } },
+    { name: 'common-is-a-leaf', severity: 'error',
+      from: { path: '^src/common/' }, to: { path: '^src/(?!common/)' } },
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    exclude: { path: '\\.test\\.ts$' },
+  },
+};

@@ -1,0 +1,79 @@
+// The contract between berthd's API server and its engine. The server holds an `Engine` and
+// calls nothing else in src/engine; the engine implements it (src/engine/engine.ts).
+// Errors are BerthErrors from src/common/errors.ts (not_found, conflict, ...).
+import type { Readable } from 'node:stream';
+import type {
+  ArchiveStat, AttachOptions, ContainerListOptions, ContainerRecord, ContainerSpec, ContainerStatsSample,
+  EngineEvent, EngineInfo, ExecRecord, ExecSpec, ImageHistoryEntry, ImageLoadProgress, ImageRecord,
+  ImageRemoval, LogLine, LogOptions, StdioSession, WaitCondition, WaitResult,
+} from './types.js';
+
+export interface ImageService {
+  list(opts?: { all?: boolean }): Promise<ImageRecord[]>;
+  /** By id, id prefix, name[:tag] or name@digest. not_found when absent. */
+  get(ref: string): Promise<ImageRecord>;
+  /** Import a rootfs tar; `changes` are Dockerfile-like lines (CMD, ENV, WORKDIR, ENTRYPOINT, ...). */
+  import(tar: Readable, opts: { ref?: string; changes?: string[]; message?: string; platform?: string }): Promise<ImageRecord>;
+  /** Load a docker-save or OCI archive; reports progress; returns the refs (or ids) loaded. */
+  load(tar: Readable, onProgress?: (p: ImageLoadProgress) => void): Promise<string[]>;
+  /** A docker-save format archive of the given refs (streamed). */
+  save(refs: string[]): Promise<Readable>;
+  tag(source: string, repo: string, tag: string): Promise<void>;
+  remove(ref: string, opts: { force: boolean; noPrune: boolean }): Promise<ImageRemoval>;
+  history(ref: string): Promise<(ImageHistoryEntry & { id: string; size: number; tags: string[] })[]>;
+  prune(opts: { danglingOnly: boolean; until?: number; labels?: string[] }): Promise<{ deleted: ImageRemoval; spaceReclaimed: number }>;
+}
+
+export interface ContainerService {
+  create(spec: ContainerSpec): Promise<{ id: string; warnings: string[] }>;
+  list(opts?: ContainerListOptions): Promise<ContainerRecord[]>;
+  /** By full id, unique id prefix or name (with or without leading "/"). */
+  get(idOrName: string): Promise<ContainerRecord>;
+  start(id: string): Promise<void>;
+  /** timeout in seconds; undefined: the container's stopTimeout or 10. */
+  stop(id: string, opts: { timeout?: number; signal?: string }): Promise<void>;
+  restart(id: string, opts: { timeout?: number; signal?: string }): Promise<void>;
+  kill(id: string, signal?: string): Promise<void>;
+  remove(id: string, opts: { force: boolean; volumes: boolean; link?: boolean }): Promise<void>;
+  rename(id: string, newName: string): Promise<void>;
+  pause(id: string): Promise<void>;
+  unpause(id: string): Promise<void>;
+  /** Resolves on the condition; with 'next-exit' registered before returning so a following start cannot be missed. */
+  wait(id: string, condition: WaitCondition): Promise<{ result: Promise<WaitResult> }>;
+  attach(id: string, opts: AttachOptions): Promise<StdioSession>;
+  logs(id: string, opts: LogOptions, signal?: AbortSignal): AsyncIterable<LogLine>;
+  top(id: string, psArgs?: string): Promise<{ titles: string[]; processes: string[][] }>;
+  stats(id: string): Promise<ContainerStatsSample>;
+  resize(id: string, cols: number, rows: number): Promise<void>;
+  /** tar of a path inside the container */
+  getArchive(id: string, path: string): Promise<{ stat: ArchiveStat; tar: Readable }>;
+  statPath(id: string, path: string): Promise<ArchiveStat>;
+  putArchive(id: string, path: string, tar: Readable, opts: { noOverwriteDirNonDir: boolean; copyUIDGID: boolean }): Promise<void>;
+  prune(opts: { until?: number; labels?: string[] }): Promise<{ deleted: string[]; spaceReclaimed: number }>;
+  update(id: string, changes: { restartPolicy?: ContainerSpec['host']['restartPolicy']; resources?: ContainerSpec['host']['resources'] }): Promise<string[]>;
+}
+
+export interface ExecService {
+  create(containerId: string, spec: ExecSpec): Promise<string>;
+  get(execId: string): Promise<ExecRecord>;
+  /** Starts the exec; detached: returns at once with no session. */
+  start(execId: string, opts: { detach: boolean; tty: boolean }): Promise<StdioSession | null>;
+  resize(execId: string, cols: number, rows: number): Promise<void>;
+}
+
+export interface EventService {
+  /** Past events since `since` (ns) then live ones until `until` or the signal aborts. */
+  subscribe(opts: { since?: bigint; until?: bigint; signal: AbortSignal }): AsyncIterable<EngineEvent>;
+}
+
+export interface Engine {
+  images: ImageService;
+  containers: ContainerService;
+  exec: ExecService;
+  events: EventService;
+  info(): Promise<EngineInfo>;
+  /** Disk usage for `system df`. */
+  diskUsage(): Promise<{ layersSize: number; images: ImageRecord[]; containers: ContainerRecord[] }>;
+  /** Stop serving: containers keep running under their monitors. */
+  shutdown(): Promise<void>;
+}
