@@ -77,3 +77,17 @@ export interface Engine {
   /** Stop serving: containers keep running under their monitors. */
   shutdown(): Promise<void>;
 }
+
+/**
+ * What the container service needs from the image store: each container's root filesystem,
+ * an overlayfs of the image's layers with a writable upper directory of its own.
+ */
+export interface RootfsService {
+  /** Mounts the container's rootfs over the image's layers (idempotent); returns the mount point. */
+  mount(containerId: string, imageId: string): Promise<string>;
+  unmount(containerId: string): Promise<void>;
+  /** Unmounts and deletes the container's writable layer. */
+  remove(containerId: string): Promise<void>;
+  /** Bytes written in the container's writable layer. */
+  size(containerId: string): Promise<number>;
+}
