@@ -1,0 +1,98 @@
+// `berth compose config`: parse, resolve and print the Compose model in canonical form, exactly
+// as `docker compose config` does (YAML or JSON), or one facet of it (--services, --volumes...).
+import { createHash } from 'node:crypto';
+import type { Command } from 'commander';
+import { loadProject, renderJson, renderYaml, type Project } from '../../compose/index.js';
+import { invalidArgument, notImplemented } from '../../common/errors.js';
+import { loadOptionsFrom, type ComposeGlobalOptions } from './options.js';
+import { projectTree } from '../../compose/render.js';
+import { emitJson } from '../../compose/yaml-emit.js';
+
+interface ConfigFlags {
+  format?: string;
+  quiet?: boolean;
+  services?: boolean;
+  volumes?: boolean;
+  networks?: boolean;
+  profiles?: boolean;
+  images?: boolean;
+  hash?: string;
+  interpolate?: boolean;
+  normalize?: boolean;
+  resolveImageDigests?: boolean;
+  output?: string;
+}
+
+export function registerConfigCommand(compose: Command): void {
+  compose
+    .command('config')
+    .description('Parse, resolve and render compose file in canonical format')
+    .argument('[services...]', 'Services to keep (with their dependencies)')
+    .option('--format <format>', 'Format the output. Values: [yaml | json]', 'yaml')
+    .option('-q, --quiet', "Only validate the configuration, don't print anything")
+    .option('--services', 'Print the service names, one per line.')
+    .option('--volumes', 'Print the volume names, one per line.')
+    .option('--networks', 'Print the network names, one per line.')
+    .option('--profiles', 'Print the profile names, one per line.')
+    .option('--images', 'Print the image names, one per line.')
+    .option('--hash <service>', 'Print the service config hash, one per line ("*" for all).')
+    .option('--no-interpolate', "Don't interpolate environment variables")
+    .option('--no-normalize', "Don't normalize compose model")
+    .option('--resolve-image-digests', 'Pin image tags to digests')
+    .action((services: string[], flags: ConfigFlags, cmd: Command) => {
+      const global = cmd.parent?.opts() as ComposeGlobalOptions;
+      runConfig(services, flags, global);
+    });
+}
+
+function runConfig(services: string[], flags: ConfigFlags, global: ComposeGlobalOptions): void {
+  if (flags.normalize === false) throw notImplemented('--no-normalize is not implemented yet');
+  if (flags.resolveImageDigests) throw notImplemented('--resolve-image-digests is not implemented yet');
+  if (flags.format !== 'yaml' && flags.format !== 'json') throw invalidArgument(`unsupported format "${flags.format}"`);
+  const listing = flags.services || flags.volumes || flags.networks || flags.profiles || flags.images || flags.hash !== undefined;
+  const { project, warnings } = loadProject(
+    loadOptionsFrom(global, { services: listing ? [] : services, interpolate: flags.interpolate !== false }),
+  );
+  for (const w of warnings) process.stderr.write(`WARN: ${w}\n`);
+  const out = (lines: string[]): void => void process.stdout.write(lines.map((l) => `${l}\n`).join(''));
+  if (flags.services) return out(Object.keys(project.services).sort());
+  if (flags.volumes) return out(Object.keys(project.volumes));
+  if (flags.networks) return out(Object.keys(project.networks));
+  if (flags.profiles) return out(allProfiles(project));
+  if (flags.images) return out(Object.keys(project.services).sort().map((n) => imageName(project, n)));
+  if (flags.hash !== undefined) return out(hashes(project, flags.hash));
+  if (flags.quiet) return;
+  process.stdout.write(flags.format === 'json' ? renderJson(project) : renderYaml(project));
+}
+
+function allProfiles(p: Project): string[] {
+  const set = new Set<string>();
+  for (const s of [...Object.values(p.services), ...Object.values(p.disabledServices)]) for (const pr of s.profiles ?? []) set.add(pr);
+  return [...set].sort();
+}
+
+/** The image a service runs: its `image`, else the name Compose gives built images. */
+function imageName(p: Project, name: string): string {
+  return p.services[name].image ?? `${p.name}-${name}`;
+}
+
+/**
+ * A stable digest of one service's normalised configuration (its JSON rendering without the
+ * fields that do not change the container), used later to decide whether to recreate it.
+ */
+export function serviceHash(p: Project, name: string): string {
+  const tree = projectTree({ ...p, services: { [name]: p.services[name] } }, 'json');
+  const service = (tree.entries.find(([k]) => k === 'services')?.[1] as { entries: Array<[string, unknown]> }).entries[0][1] as {
+    entries: Array<[string, unknown]>;
+  };
+  const stable = { entries: service.entries.filter(([k]) => !['deploy', 'scale', 'build', 'pull_policy'].includes(k)) };
+  return createHash('sha256').update(emitJson(Object.assign(Object.create(Object.getPrototypeOf(service)), stable))).digest('hex');
+}
+
+function hashes(p: Project, which: string): string[] {
+  const names = which === '*' ? Object.keys(p.services).sort() : which.split(',').map((s) => s.trim());
+  return names.map((n) => {
+    if (!p.services[n]) throw invalidArgument(`no such service: ${n}`);
+    return `${n} ${serviceHash(p, n)}`;
+  });
+}

@@ -1,0 +1,52 @@
+// Step "extends": a service inherits another service's definition (same file or another file,
+// chained), merged with the Compose rules. Paths in another file are relative to that file.
+// A cycle is an error.
+import { dirname } from 'node:path';
+import { composeError } from './errors.js';
+import { deepClone, isDict, type Dict } from './dict.js';
+import { enforceUnicity, mergeValue } from './merge.js';
+import { resolveServicePaths } from './paths.js';
+
+export interface ExtendsContext {
+  /** Loads another file's services (parsed, interpolated, validated, canonical, paths not yet resolved). */
+  loadServices: (absFile: string, from: { file: string; service: string }) => Dict;
+  displayName: (absFile: string) => string;
+  home?: string;
+}
+
+export function applyExtends(dict: Dict, absFile: string, ctx: ExtendsContext): void {
+  const services = dict.services;
+  if (!isDict(services)) return;
+  for (const name of Object.keys(services)) {
+    services[name] = resolve(name, services, absFile, ctx, []);
+  }
+}
+
+function resolve(name: string, services: Dict, file: string, ctx: ExtendsContext, chain: string[]): unknown {
+  const s = services[name];
+  if (!isDict(s) || !isDict(s.extends)) return s;
+  const ref = String(s.extends.service);
+  const step = `${ctx.displayName(file)}#${name}`;
+  if (chain.includes(step)) {
+    throw composeError(`extends cycle detected: ${[...chain, step].join(' -> ')}`, { file: ctx.displayName(file), path: `services.${name}.extends` });
+  }
+  let baseServices = services;
+  let baseFile = file;
+  if (typeof s.extends.file === 'string') {
+    baseFile = s.extends.file;
+    baseServices = ctx.loadServices(baseFile, { file: ctx.displayName(file), service: name });
+    for (const b of Object.values(baseServices)) if (isDict(b)) resolveServicePaths(b, dirname(baseFile), ctx.home);
+  }
+  if (!(ref in baseServices)) {
+    throw composeError(`cannot extend service "${name}": service "${ref}" not found in ${ctx.displayName(baseFile)}`, { file: ctx.displayName(file), path: `services.${name}.extends` });
+  }
+  const base = resolve(ref, baseServices, baseFile, ctx, [...chain, step]);
+  if (!isDict(base)) return s;
+  const own = { ...s };
+  delete own.extends;
+  const merged = mergeValue(deepClone(base), own, ['services', name]) as Dict;
+  delete merged.extends;
+  enforceUnicity({ services: { [name]: merged } });
+  services[name] = merged;
+  return merged;
+}

@@ -1,0 +1,9 @@
+// berth's Compose model: load a project exactly as Docker Compose v2 does, and print it as
+// `docker compose config` does. Pure library: files in, typed Project out; no engine, no sockets.
+export { loadProject, type LoadOptions, type LoadResult } from './load.js';
+export { renderYaml, renderJson } from './render.js';
+export { parseDuration, formatDuration, parseBytes } from './units.js';
+export { parseDotenv } from './dotenv.js';
+export { substitute } from './template.js';
+export { normalizeProjectName } from './project-name.js';
+export type * from './types.js';

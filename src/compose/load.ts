@@ -1,0 +1,401 @@
+// The pipeline in one place: discover → env → name → for each file (parse → interpolate →
+// validate → canonical → include → !reset/!override → extends → merge) → defaults → paths →
+// normalise → typed model → profiles → consistency → selected services → service environment →
+// unused resources dropped. Every step lives in its own module; this file only sequences them.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { composeError } from './errors.js';
+import { deepClone, isDict, type Dict, type ModelPath } from './dict.js';
+import { discoverComposeFiles } from './discover.js';
+import { DotenvSyntaxError, parseDotenv } from './dotenv.js';
+import { parseComposeYaml } from './parse.js';
+import { interpolateDict } from './interpolate.js';
+import { validateSchema } from './schema.js';
+import { canonicalize } from './canonical.js';
+import { enforceUnicity, mergeModels, mergeValue } from './merge.js';
+import { applyExtends } from './extends.js';
+import { absPath, resolveRelativePaths } from './paths.js';
+import { applyDefaults, normalize } from './normalize.js';
+import { toResource, toServiceConfig } from './model.js';
+import { checkConsistency, checkContainerNameUnicity } from './consistency.js';
+import { checkExplicitName, normalizeProjectName } from './project-name.js';
+import { SourceMap } from './source-map.js';
+import { substitute, InvalidTemplate, MissingRequiredVariable } from './template.js';
+import type { FileObjectConfig, NetworkConfig, Project, ServiceConfig, VolumeConfig } from './types.js';
+
+export interface LoadOptions {
+  /** Directory relative paths in options are resolved against (the user's cwd). */
+  cwd: string;
+  /** The process environment (shell env wins over env files). */
+  env: Record<string, string | undefined>;
+  /** -f values, in order; `-` reads `stdin`. */
+  configPaths?: string[];
+  /** Content of stdin, when a config path is `-`. */
+  stdin?: () => string;
+  /** -p */
+  projectName?: string;
+  /** --project-directory */
+  projectDirectory?: string;
+  /** --env-file values. */
+  envFiles?: string[];
+  /** --profile values (COMPOSE_PROFILES when empty). */
+  profiles?: string[];
+  /** Services named on the command line: they enable themselves and restrict the project. */
+  services?: string[];
+  /** false for --no-interpolate. */
+  interpolate?: boolean;
+  /** Keep networks/volumes/secrets/configs no service uses (`docker compose config` drops them). */
+  keepUnusedResources?: boolean;
+  /** Resolve env_file entries into environment and drop env_file (what `config` prints). */
+  resolveServiceEnvironment?: boolean;
+}
+
+export interface LoadResult {
+  project: Project;
+  warnings: string[];
+}
+
+interface Ctx {
+  env: Record<string, string>;
+  workingDir: string;
+  home?: string;
+  warnings: string[];
+  interpolate: boolean;
+  included: string[];
+  sources: SourceMap;
+  display: (abs: string) => string;
+  stdin?: () => string;
+}
+
+function readText(file: string, ctx: Ctx, from?: string): string {
+  if (file === '-') return ctx.stdin ? ctx.stdin() : '';
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const what = code === 'ENOENT' ? 'no such file or directory' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
+    throw composeError(`failed to read ${ctx.display(file)}: ${what}`, from ? { file: from } : {});
+  }
+}
+
+/** Parses and interpolates one file; returns its documents validated and canonical. */
+function readModel(file: string, ctx: Ctx, from?: string): { docs: Array<{ value: Dict; resets: ModelPath[]; overrides: ModelPath[] }>; sources: SourceMap } {
+  const display = ctx.display(file);
+  const parsed = parseComposeYaml(readText(file, ctx, from), display);
+  const docs = parsed.documents.map((doc) => {
+    let value = doc.value;
+    if (ctx.interpolate) {
+      value = interpolateDict(value, {
+        lookup: (k) => (Object.prototype.hasOwnProperty.call(ctx.env, k) ? ctx.env[k] : undefined),
+        file: display,
+        sources: parsed.sources,
+        warn: (m) => ctx.warnings.push(m),
+      });
+    }
+    validateSchema(value, parsed.sources);
+    return { value: canonicalize(value, parsed.sources), resets: doc.resets, overrides: doc.overrides };
+  });
+  return { docs, sources: parsed.sources };
+}
+
+function deletePath(root: Dict, path: ModelPath): void {
+  let cur: unknown = root;
+  for (let i = 0; i < path.length - 1; i++) {
+    if (!isDict(cur) && !Array.isArray(cur)) return;
+    cur = (cur as Record<string | number, unknown>)[path[i]];
+  }
+  const last = path[path.length - 1];
+  if (Array.isArray(cur) && typeof last === 'number') cur.splice(last, 1);
+  else if (isDict(cur)) delete cur[String(last)];
+}
+
+/** Loads and merges a list of files into one canonical model (paths still relative). */
+function loadFiles(files: string[], ctx: Ctx): Dict {
+  let dict: Dict = {};
+  for (const file of files) {
+    const { docs, sources } = readModel(file, ctx);
+    ctx.sources.absorb(sources);
+    for (const doc of docs) {
+      const cfg = doc.value;
+      applyInclude(cfg, file, ctx);
+      for (const p of [...doc.resets, ...doc.overrides]) deletePath(dict, p);
+      applyExtends(cfg, file === '-' ? join(ctx.workingDir, 'stdin') : file, {
+        loadServices: (abs, from) => {
+          if (!existsSync(abs)) throw composeError(`extends file ${ctx.display(abs)} not found`, { file: from.file, path: `services.${from.service}.extends.file` });
+          const m = readModel(abs, ctx, from.file);
+          const merged = m.docs.reduce<Dict>((acc, d) => mergeModels(acc, d.value), {});
+          return isDict(merged.services) ? merged.services : {};
+        },
+        displayName: ctx.display,
+        home: ctx.home,
+      });
+      dict = mergeModels(dict, cfg);
+    }
+  }
+  return dict;
+}
+
+function applyInclude(cfg: Dict, file: string, ctx: Ctx): void {
+  const includes = cfg.include;
+  delete cfg.include;
+  if (!Array.isArray(includes)) return;
+  for (const inc of includes) {
+    if (!isDict(inc)) continue;
+    const paths = (Array.isArray(inc.path) ? inc.path : [inc.path]).map((p) => absPath(String(p), ctx.workingDir, ctx.home));
+    const chain = [...ctx.included, file];
+    if (chain.includes(paths[0])) {
+      throw composeError(`include cycle detected: ${[...chain, paths[0]].map(ctx.display).join(' -> ')}`, { file: ctx.display(file) });
+    }
+    for (const p of paths) {
+      if (!existsSync(p)) throw composeError(`included file ${ctx.display(p)} not found`, { file: ctx.display(file), path: 'include' });
+    }
+    const projectDir = typeof inc.project_directory === 'string' ? absPath(inc.project_directory, ctx.workingDir, ctx.home) : dirname(paths[0]);
+    let envFiles: string[];
+    if (inc.env_file !== undefined) {
+      envFiles = (Array.isArray(inc.env_file) ? inc.env_file : [inc.env_file]).map((f) => absPath(String(f), ctx.workingDir, ctx.home)).filter((f) => f !== '/dev/null');
+    } else {
+      const dotenv = join(projectDir, '.env');
+      envFiles = existsSync(dotenv) && statSync(dotenv).isFile() ? [dotenv] : [];
+    }
+    const fromFiles = readEnvFiles(envFiles, ctx.env, ctx.warnings, ctx.display);
+    const env = { ...fromFiles, ...ctx.env };
+    const sub: Ctx = { ...ctx, env, workingDir: projectDir, included: chain };
+    const imported = resolveRelativePaths(loadFiles(paths, sub), projectDir, ctx.home);
+    for (const key of ['services', 'volumes', 'networks', 'secrets', 'configs']) {
+      const from = imported[key];
+      if (!isDict(from)) continue;
+      const to: Dict = isDict(cfg[key]) ? cfg[key] : {};
+      for (const [name, value] of Object.entries(from)) {
+        to[name] = name in to ? mergeValue(value, to[name], [key, name]) : value;
+      }
+      cfg[key] = to;
+    }
+  }
+}
+
+/** Reads env files in order; a later file sees the variables of earlier ones. */
+function readEnvFiles(files: string[], shell: Record<string, string>, warnings: string[], display: (f: string) => string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of files) {
+    if (!existsSync(f)) throw composeError(`couldn't find env file: ${f}`);
+    if (statSync(f).isDirectory()) throw composeError(`${f} is a directory`);
+    try {
+      parseDotenv(readFileSync(f, 'utf8'), (k) => (Object.prototype.hasOwnProperty.call(shell, k) ? shell[k] : undefined), out, {
+        onUnset: (name) => warnings.push(`The "${name}" variable is not set. Defaulting to a blank string.`),
+      });
+    } catch (e) {
+      if (e instanceof DotenvSyntaxError) throw composeError(`failed to read env file: ${e.message}`, { file: display(f), line: e.line });
+      if (e instanceof MissingRequiredVariable || e instanceof InvalidTemplate) throw composeError(e.message, { file: display(f) });
+      throw e;
+    }
+  }
+  return out;
+}
+
+/** Loads a Compose project exactly as `docker compose` would. Throws BerthError on bad input. */
+export function loadProject(opts: LoadOptions): LoadResult {
+  const warnings: string[] = [];
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(opts.env)) if (v !== undefined) env[k] = v;
+  if (env.PWD === undefined) env.PWD = opts.cwd;
+  const projectDirectory = opts.projectDirectory ? resolve(opts.cwd, opts.projectDirectory) : undefined;
+  const configPaths = opts.configPaths ?? [];
+
+  const defaultWorkingDir = () => {
+    if (projectDirectory) return projectDirectory;
+    const first = configPaths.find((p) => p !== '-');
+    return first ? dirname(resolve(opts.cwd, first)) : opts.cwd;
+  };
+  const envFileList = (wd: string) => {
+    if (opts.envFiles && opts.envFiles.length > 0) return opts.envFiles.map((f) => resolve(opts.cwd, f));
+    if (['1', 'true', 'TRUE', 'True'].includes(env.COMPOSE_DISABLE_ENV_FILE ?? '')) return [];
+    const p = join(wd, '.env');
+    return existsSync(p) && statSync(p).isFile() ? [p] : [];
+  };
+  const shell = { ...env };
+  let display = (abs: string) => abs;
+  // First pass of env files: COMPOSE_FILE and COMPOSE_PROFILES may come from `.env`.
+  Object.assign(env, readEnvFiles(envFileList(defaultWorkingDir()), shell, warnings, display), shell);
+
+  const discovered = discoverComposeFiles({ configPaths, env, cwd: opts.cwd, projectDirectory });
+  warnings.push(...discovered.warnings);
+  const files = discovered.files;
+  for (const f of files) {
+    if (f !== '-' && !existsSync(f)) throw composeError(`failed to read ${f}: no such file or directory`);
+  }
+  const firstFile = files.find((f) => f !== '-');
+  const workingDir = projectDirectory ?? (firstFile ? dirname(firstFile) : opts.cwd);
+  display = (abs: string) => {
+    if (abs === '-') return 'stdin';
+    const rel = relative(workingDir, abs);
+    return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
+  };
+  // Second pass, now that the project directory is known.
+  Object.assign(env, { ...readEnvFiles(envFileList(workingDir), shell, warnings, display), ...env });
+
+  // Project name.
+  let name: string;
+  if (opts.projectName) name = checkExplicitName(opts.projectName);
+  else if (env.COMPOSE_PROJECT_NAME) name = checkExplicitName(env.COMPOSE_PROJECT_NAME);
+  else {
+    const fromFiles = nameFromFiles(files, opts, env, display);
+    name = fromFiles !== '' ? fromFiles : normalizeProjectName(basename(workingDir));
+  }
+  if (name === '') throw composeError('project name must not be empty');
+  env.COMPOSE_PROJECT_NAME = name;
+
+  const sources = new SourceMap();
+  const ctx: Ctx = {
+    env, workingDir, home: env.HOME, warnings, interpolate: opts.interpolate !== false, included: [], sources, display, stdin: opts.stdin,
+  };
+  let dict = loadFiles(files, ctx);
+  if (Object.keys(dict).length === 0) throw composeError('empty compose file', { file: display(files[0]) });
+  if ('version' in dict) {
+    warnings.push(`${display(files[0])}: the attribute \`version\` is obsolete, it will be ignored, please remove it to avoid potential confusion`);
+    delete dict.version;
+  }
+  dict = applyDefaults(dict);
+  dict = resolveRelativePaths(dict, workingDir, env.HOME);
+  dict = normalize(dict, name, env);
+  dict = enforceUnicity(dict) as Dict;
+
+  const project = toProject(dict, name, workingDir, files, env, sources);
+  const profiles = selectProfiles(opts, env);
+  applyProfiles(project, profiles, opts.services ?? []);
+  checkConsistency(project, sources);
+  if (opts.services && opts.services.length > 0) selectServices(project, opts.services);
+  if (opts.resolveServiceEnvironment !== false) resolveServiceEnvironment(project, sources);
+  checkContainerNameUnicity(project, sources);
+  if (!opts.keepUnusedResources) dropUnusedResources(project);
+  return { project, warnings };
+}
+
+function nameFromFiles(files: string[], opts: LoadOptions, env: Record<string, string>, display: (f: string) => string): string {
+  let name = '';
+  for (const f of files) {
+    let text: string;
+    try {
+      text = f === '-' ? (opts.stdin?.() ?? '') : readFileSync(f, 'utf8');
+    } catch {
+      continue;
+    }
+    const m = /^name:[ \t]*(.*?)[ \t]*$/m.exec(text);
+    if (!m) continue;
+    let raw = m[1].replace(/\s+#.*$/, '');
+    if ((raw.startsWith('"') && raw.endsWith('"')) || (raw.startsWith("'") && raw.endsWith("'"))) raw = raw.slice(1, -1);
+    if (raw !== '') name = raw;
+  }
+  if (opts.interpolate !== false) {
+    try {
+      name = substitute(name, (k) => (Object.prototype.hasOwnProperty.call(env, k) ? env[k] : undefined));
+    } catch (e) {
+      if (e instanceof MissingRequiredVariable || e instanceof InvalidTemplate) throw composeError(e.message, { file: display(files[0]), path: 'name' });
+      throw e;
+    }
+  }
+  return normalizeProjectName(name);
+}
+
+function toProject(dict: Dict, name: string, workingDir: string, files: string[], env: Record<string, string>, sources: SourceMap): Project {
+  const services: Record<string, ServiceConfig> = {};
+  for (const [n, s] of Object.entries(isDict(dict.services) ? dict.services : {})) services[n] = toServiceConfig(n, isDict(s) ? s : {}, sources);
+  const res = <T>(kind: string) => {
+    const out: Record<string, T> = {};
+    for (const [n, r] of Object.entries(isDict(dict[kind]) ? (dict[kind] as Dict) : {})) out[n] = toResource<T>(n, kind, r);
+    return out;
+  };
+  const extensions: Dict = {};
+  for (const [k, v] of Object.entries(dict)) if (k.startsWith('x-')) extensions[k] = v;
+  return {
+    name, workingDir, composeFiles: files, environment: env, services, disabledServices: {},
+    networks: res<NetworkConfig>('networks'), volumes: res<VolumeConfig>('volumes'), secrets: res<FileObjectConfig>('secrets'),
+    configs: res<FileObjectConfig>('configs'), extensions, profiles: [],
+  };
+}
+
+function selectProfiles(opts: LoadOptions, env: Record<string, string>): string[] {
+  if (opts.profiles && opts.profiles.length > 0) return opts.profiles;
+  return (env.COMPOSE_PROFILES ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+const hasProfile = (s: ServiceConfig, profiles: string[]) =>
+  !s.profiles || s.profiles.length === 0 || profiles.includes('*') || s.profiles.some((p) => profiles.includes(p));
+
+function applyProfiles(p: Project, profiles: string[], named: string[]): void {
+  const active = [...profiles];
+  for (const n of named) {
+    const s = p.services[n];
+    if (!s) throw composeError(`no such service: ${n}`);
+    if (!hasProfile(s, profiles)) active.push(...(s.profiles ?? []));
+  }
+  for (const [n, s] of Object.entries(p.services)) {
+    if (!hasProfile(s, active)) {
+      p.disabledServices[n] = s;
+      delete p.services[n];
+    }
+  }
+  p.profiles = active;
+}
+
+/** Keeps the named services and what they depend on (transitively). */
+function selectServices(p: Project, names: string[]): void {
+  const keep = new Set<string>();
+  const visit = (n: string) => {
+    if (keep.has(n) || !p.services[n]) return;
+    keep.add(n);
+    for (const d of Object.keys(p.services[n].depends_on ?? {})) visit(d);
+  };
+  names.forEach(visit);
+  for (const n of Object.keys(p.services)) {
+    if (!keep.has(n)) {
+      p.disabledServices[n] = p.services[n];
+      delete p.services[n];
+    }
+  }
+}
+
+/** env_file entries are read and folded into environment (environment wins); env_file is dropped. */
+function resolveServiceEnvironment(p: Project, sources: SourceMap): void {
+  for (const [name, s] of Object.entries(p.services)) {
+    const serviceEnv = s.environment ?? {};
+    const envFiles = (s.env_file as Array<{ path: string; required: boolean; format?: string }> | undefined) ?? [];
+    if (envFiles.length === 0) continue;
+    const fromFiles: Record<string, string> = {};
+    for (const f of envFiles) {
+      if (!existsSync(f.path)) {
+        if (f.required === false) continue;
+        throw composeError(`env file ${f.path} not found`, sources.locate(['services', name, 'env_file']));
+      }
+      try {
+        parseDotenv(readFileSync(f.path, 'utf8'), (k) => {
+          if (Object.prototype.hasOwnProperty.call(p.environment, k)) return p.environment[k];
+          const v = serviceEnv[k];
+          return typeof v === 'string' ? v : undefined;
+        }, fromFiles);
+      } catch (e) {
+        if (e instanceof DotenvSyntaxError) throw composeError(`failed to read env file: ${e.message}`, { file: f.path, line: e.line });
+        throw e;
+      }
+    }
+    s.environment = { ...fromFiles, ...serviceEnv };
+    delete s.env_file;
+  }
+}
+
+function dropUnusedResources(p: Project): void {
+  const used = { networks: new Set<string>(), volumes: new Set<string>(), secrets: new Set<string>(), configs: new Set<string>() };
+  for (const s of Object.values(p.services)) {
+    for (const n of Object.keys(s.networks ?? {})) used.networks.add(n);
+    for (const v of s.volumes ?? []) if (v.type === 'volume' && v.source) used.volumes.add(v.source);
+    for (const m of s.secrets ?? []) used.secrets.add(m.source);
+    for (const m of (s.build?.secrets as Array<{ source: string }> | undefined) ?? []) used.secrets.add(m.source);
+    for (const m of s.configs ?? []) used.configs.add(m.source);
+  }
+  const keep = <T>(m: Record<string, T>, names: Set<string>) => Object.fromEntries(Object.entries(m).filter(([k]) => names.has(k)));
+  p.networks = keep(p.networks, used.networks);
+  p.volumes = keep(p.volumes, used.volumes);
+  p.secrets = keep(p.secrets, used.secrets);
+  p.configs = keep(p.configs, used.configs);
+}
+
+export { deepClone };
