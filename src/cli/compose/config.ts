@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { Command } from 'commander';
 import { loadProject, renderJson, renderYaml, type Project } from '../../compose/index.js';
 import { invalidArgument, notImplemented } from '../../common/errors.js';
-import { loadOptionsFrom, type ComposeGlobalOptions } from './options.js';
+import { loadOptionsFrom, type ComposeGlobalOptions, type ComposeIO } from './options.js';
 import { projectTree } from '../../compose/render.js';
 import { emitJson } from '../../compose/yaml-emit.js';
 
@@ -23,7 +23,7 @@ interface ConfigFlags {
   output?: string;
 }
 
-export function registerConfigCommand(compose: Command): void {
+export function registerConfigCommand(compose: Command, io: ComposeIO): void {
   compose
     .command('config')
     .description('Parse, resolve and render compose file in canonical format')
@@ -41,20 +41,20 @@ export function registerConfigCommand(compose: Command): void {
     .option('--resolve-image-digests', 'Pin image tags to digests')
     .action((services: string[], flags: ConfigFlags, cmd: Command) => {
       const global = cmd.parent?.opts() as ComposeGlobalOptions;
-      runConfig(services, flags, global);
+      runConfig(services, flags, global, io);
     });
 }
 
-function runConfig(services: string[], flags: ConfigFlags, global: ComposeGlobalOptions): void {
+function runConfig(services: string[], flags: ConfigFlags, global: ComposeGlobalOptions, io: ComposeIO): void {
   if (flags.normalize === false) throw notImplemented('--no-normalize is not implemented yet');
   if (flags.resolveImageDigests) throw notImplemented('--resolve-image-digests is not implemented yet');
   if (flags.format !== 'yaml' && flags.format !== 'json') throw invalidArgument(`unsupported format "${flags.format}"`);
   const listing = flags.services || flags.volumes || flags.networks || flags.profiles || flags.images || flags.hash !== undefined;
   const { project, warnings } = loadProject(
-    loadOptionsFrom(global, { services: listing ? [] : services, interpolate: flags.interpolate !== false }),
+    loadOptionsFrom(global, io, { services: listing ? [] : services, interpolate: flags.interpolate !== false }),
   );
-  for (const w of warnings) process.stderr.write(`WARN: ${w}\n`);
-  const out = (lines: string[]): void => void process.stdout.write(lines.map((l) => `${l}\n`).join(''));
+  for (const w of warnings) io.stderr(`WARN: ${w}\n`);
+  const out = (lines: string[]): void => io.stdout(lines.map((l) => `${l}\n`).join(''));
   if (flags.services) return out(Object.keys(project.services).sort());
   if (flags.volumes) return out(Object.keys(project.volumes));
   if (flags.networks) return out(Object.keys(project.networks));
@@ -62,7 +62,7 @@ function runConfig(services: string[], flags: ConfigFlags, global: ComposeGlobal
   if (flags.images) return out(Object.keys(project.services).sort().map((n) => imageName(project, n)));
   if (flags.hash !== undefined) return out(hashes(project, flags.hash));
   if (flags.quiet) return;
-  process.stdout.write(flags.format === 'json' ? renderJson(project) : renderYaml(project));
+  io.stdout(flags.format === 'json' ? renderJson(project) : renderYaml(project));
 }
 
 function allProfiles(p: Project): string[] {

@@ -12,6 +12,23 @@ export interface ComposeGlobalOptions {
   profile?: string[];
 }
 
+/** Where a verb reads and writes; tests pass their own to run verbs in-process. */
+export interface ComposeIO {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  cwd: () => string;
+  env: () => Record<string, string | undefined>;
+  stdin: () => string;
+}
+
+export const processIO: ComposeIO = {
+  stdout: (s) => void process.stdout.write(s),
+  stderr: (s) => void process.stderr.write(s),
+  cwd: () => process.cwd(),
+  env: () => process.env,
+  stdin: () => readFileSync(0, 'utf8'),
+};
+
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function addGlobalComposeOptions(cmd: Command): Command {
@@ -23,12 +40,12 @@ export function addGlobalComposeOptions(cmd: Command): Command {
     .option('--profile <profile>', 'Profile to enable (repeatable)', collect);
 }
 
-export function loadOptionsFrom(g: ComposeGlobalOptions, extra: Partial<LoadOptions> = {}): LoadOptions {
+export function loadOptionsFrom(g: ComposeGlobalOptions, io: ComposeIO, extra: Partial<LoadOptions> = {}): LoadOptions {
   return {
-    cwd: process.cwd(),
-    env: process.env,
+    cwd: io.cwd(),
+    env: io.env(),
     configPaths: g.file ?? [],
-    stdin: () => readFileSync(0, 'utf8'),
+    stdin: io.stdin,
     projectName: g.projectName,
     projectDirectory: g.projectDirectory,
     envFiles: g.envFile,
