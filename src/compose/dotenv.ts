@@ -6,7 +6,7 @@ import { substitute, type Lookup, type SubstituteOptions } from './template.js';
 
 export class DotenvSyntaxError extends Error {
   constructor(readonly line: number, message: string) {
-    super(`line ${line}: ${message}`);
+    super(message);
   }
 }
 

@@ -213,7 +213,12 @@ export function loadProject(opts: LoadOptions): LoadResult {
     return existsSync(p) && statSync(p).isFile() ? [p] : [];
   };
   const shell = { ...env };
-  let display = (abs: string) => abs;
+  const relativeTo = (dir: string) => (abs: string) => {
+    if (abs === '-') return 'stdin';
+    const rel = relative(dir, abs);
+    return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
+  };
+  let display = relativeTo(defaultWorkingDir());
   // First pass of env files: COMPOSE_FILE and COMPOSE_PROFILES may come from `.env`.
   Object.assign(env, readEnvFiles(envFileList(defaultWorkingDir()), shell, warnings, display), shell);
 
@@ -225,11 +230,7 @@ export function loadProject(opts: LoadOptions): LoadResult {
   }
   const firstFile = files.find((f) => f !== '-');
   const workingDir = projectDirectory ?? (firstFile ? dirname(firstFile) : opts.cwd);
-  display = (abs: string) => {
-    if (abs === '-') return 'stdin';
-    const rel = relative(workingDir, abs);
-    return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
-  };
+  display = relativeTo(workingDir);
   // Second pass, now that the project directory is known.
   Object.assign(env, { ...readEnvFiles(envFileList(workingDir), shell, warnings, display), ...env });
 

@@ -210,3 +210,24 @@ export function renderYaml(p: Project): string {
 export function renderJson(p: Project): string {
   return emitJson(projectTree(p, 'json')).replace(/\$/g, '$$$$');
 }
+
+/** `--no-interpolate` prints the raw model: a plain map, every key sorted, `$` left alone. */
+export function renderModelYaml(p: Project): string {
+  const model: Record<string, unknown> = { name: p.name, services: Object.fromEntries(Object.entries(p.services).map(([n, s]) => {
+    const { name: _n, ...rest } = s;
+    return [n, rest];
+  })) };
+  for (const k of ['networks', 'volumes', 'secrets', 'configs'] as const) if (Object.keys(p[k]).length > 0) model[k] = p[k];
+  Object.assign(model, p.extensions);
+  return emitYaml(plain(model, 'yaml'));
+}
+
+export function renderModelJson(p: Project): string {
+  const model: Record<string, unknown> = { name: p.name, services: Object.fromEntries(Object.entries(p.services).map(([n, s]) => {
+    const { name: _n, ...rest } = s;
+    return [n, rest];
+  })) };
+  for (const k of ['networks', 'volumes', 'secrets', 'configs'] as const) if (Object.keys(p[k]).length > 0) model[k] = p[k];
+  Object.assign(model, p.extensions);
+  return emitJson(plain(model, 'json'));
+}

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { loadProject, renderJson, renderYaml, type Project } from '../../compose/index.js';
 import { invalidArgument, notImplemented } from '../../common/errors.js';
 import { loadOptionsFrom, type ComposeGlobalOptions, type ComposeIO } from './options.js';
-import { projectTree } from '../../compose/render.js';
+import { projectTree, renderModelJson, renderModelYaml } from '../../compose/render.js';
 import { emitJson } from '../../compose/yaml-emit.js';
 
 interface ConfigFlags {
@@ -62,7 +62,8 @@ function runConfig(services: string[], flags: ConfigFlags, global: ComposeGlobal
   if (flags.images) return out(Object.keys(project.services).sort().map((n) => imageName(project, n)));
   if (flags.hash !== undefined) return out(hashes(project, flags.hash));
   if (flags.quiet) return;
-  io.stdout(flags.format === 'json' ? renderJson(project) : renderYaml(project));
+  if (flags.interpolate === false) io.stdout(flags.format === 'json' ? renderModelJson(project) : renderModelYaml(project));
+  else io.stdout(flags.format === 'json' ? renderJson(project) : renderYaml(project));
 }
 
 function allProfiles(p: Project): string[] {
