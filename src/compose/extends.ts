@@ -1,7 +1,7 @@
 // Step "extends": a service inherits another service's definition (same file or another file,
 // chained), merged with the Compose rules. Paths in another file are relative to that file.
 // A cycle is an error.
-import { dirname } from 'node:path';
+import { dirname, resolve as resolvePath } from 'node:path';
 import { composeError } from './errors.js';
 import { deepClone, isDict, type Dict } from './dict.js';
 import { enforceUnicity, mergeValue } from './merge.js';
@@ -14,15 +14,20 @@ export interface ExtendsContext {
   home?: string;
 }
 
-export function applyExtends(dict: Dict, absFile: string, ctx: ExtendsContext): void {
+/**
+ * Applies `extends` to every service of `dict`, read from `absFile`. `baseDir` is the directory a
+ * relative `extends.file` is relative to: the project directory for the project's own files, the
+ * extended file's directory for files reached through `extends`.
+ */
+export function applyExtends(dict: Dict, absFile: string, baseDir: string, ctx: ExtendsContext): void {
   const services = dict.services;
   if (!isDict(services)) return;
   for (const name of Object.keys(services)) {
-    services[name] = resolve(name, services, absFile, ctx, []);
+    services[name] = resolve(name, services, absFile, baseDir, ctx, []);
   }
 }
 
-function resolve(name: string, services: Dict, file: string, ctx: ExtendsContext, chain: string[]): unknown {
+function resolve(name: string, services: Dict, file: string, baseDir: string, ctx: ExtendsContext, chain: string[]): unknown {
   const s = services[name];
   if (!isDict(s) || !isDict(s.extends)) return s;
   const ref = String(s.extends.service);
@@ -32,15 +37,17 @@ function resolve(name: string, services: Dict, file: string, ctx: ExtendsContext
   }
   let baseServices = services;
   let baseFile = file;
+  let nextBaseDir = baseDir;
   if (typeof s.extends.file === 'string') {
-    baseFile = s.extends.file;
+    baseFile = resolvePath(baseDir, s.extends.file);
+    nextBaseDir = dirname(baseFile);
     baseServices = ctx.loadServices(baseFile, { file: ctx.displayName(file), service: name });
     for (const b of Object.values(baseServices)) if (isDict(b)) resolveServicePaths(b, dirname(baseFile), ctx.home);
   }
   if (!(ref in baseServices)) {
     throw composeError(`cannot extend service "${name}": service "${ref}" not found in ${ctx.displayName(baseFile)}`, { file: ctx.displayName(file), path: `services.${name}.extends` });
   }
-  const base = resolve(ref, baseServices, baseFile, ctx, [...chain, step]);
+  const base = resolve(ref, baseServices, baseFile, nextBaseDir, ctx, [...chain, step]);
   if (!isDict(base)) return s;
   const own = { ...s };
   delete own.extends;

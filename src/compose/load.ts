@@ -119,7 +119,7 @@ function loadFiles(files: string[], ctx: Ctx): Dict {
       const cfg = doc.value;
       applyInclude(cfg, file, ctx);
       for (const p of [...doc.resets, ...doc.overrides]) deletePath(dict, p);
-      applyExtends(cfg, file === '-' ? join(ctx.workingDir, 'stdin') : file, {
+      applyExtends(cfg, file === '-' ? join(ctx.workingDir, 'stdin') : file, ctx.workingDir, {
         loadServices: (abs, from) => {
           if (!existsSync(abs)) throw composeError(`extends file ${ctx.display(abs)} not found`, { file: from.file, path: `services.${from.service}.extends.file` });
           const m = readModel(abs, ctx, from.file);

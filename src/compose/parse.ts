@@ -46,11 +46,17 @@ export function parseComposeYaml(text: string, file: string): ParsedFile {
     }
     const resets: ModelPath[] = [];
     const overrides: ModelPath[] = [];
+    const octals: Array<[ModelPath, number]> = [];
     walk(doc.contents as Node, [], (path, node) => {
       sources.set(path, file, lineCounter.linePos(node.range?.[0] ?? 0).line);
       if (node.tag === '!reset') resets.push(path);
       else if (node.tag === '!override') overrides.push(path);
+      // Go's YAML decoder reads a plain 0755 as octal (YAML 1.1); file modes rely on it.
+      else if (isScalar(node) && node.type === 'PLAIN' && typeof node.source === 'string' && /^0[0-7]+$/.test(node.source)) {
+        octals.push([path, parseInt(node.source, 8)]);
+      }
     });
+    for (const [p, v] of octals) setPath(value as Dict, p, v);
     for (const p of resets) deletePath(value as Dict, p);
     documents.push({ value: value as Dict, resets, overrides });
   }
@@ -97,4 +103,13 @@ function deletePath(root: Dict, path: ModelPath): void {
   const last = path[path.length - 1];
   if (Array.isArray(cur) && typeof last === 'number') cur.splice(last, 1);
   else delete (cur as Record<string, unknown>)[String(last)];
+}
+
+function setPath(root: Dict, path: ModelPath, v: unknown): void {
+  let cur: unknown = root;
+  for (let i = 0; i < path.length - 1; i++) {
+    if (cur === null || typeof cur !== 'object') return;
+    cur = (cur as Record<string | number, unknown>)[path[i]];
+  }
+  if (cur !== null && typeof cur === 'object') (cur as Record<string | number, unknown>)[path[path.length - 1]] = v;
 }

@@ -181,7 +181,7 @@ function mostSpecific(issues: ZodIssue[]): ZodIssue {
 function describe(issue: ZodIssue): string {
   switch (issue.code) {
     case z.ZodIssueCode.invalid_type:
-      return issue.received === 'undefined' ? 'is required' : `must be a ${issue.expected}, not ${issue.received}`;
+      return issue.received === 'undefined' ? 'is required' : `must be ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}, not ${issue.received}`;
     case z.ZodIssueCode.invalid_union:
       return `has an invalid type or value`;
     case z.ZodIssueCode.invalid_enum_value:

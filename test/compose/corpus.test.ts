@@ -1,7 +1,7 @@
 // The Compose corpus: every directory under cases/ is a small project with its expected
 // `compose config` output (expected.yaml / expected.json / expected.txt) or its expected one-line
 // error (expected-error.txt). Optional files: `args` (the command line after `compose`, default
-// `config`), `env` (the shell environment, KEY=VALUE lines), `stdin`. `@DIR@` in expectations
+// `config`), `env` (the shell environment, KEY=VALUE lines), `stdin`, `cwd` (a subdirectory to run in). `@DIR@` in expectations
 // stands for the case directory's absolute path.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -68,7 +68,9 @@ for (const name of cases) {
     const argsFile = join(dir, 'args');
     const args = splitArgs(existsSync(argsFile) ? readFileSync(argsFile, 'utf8').trim() : 'config');
     const env = readEnv(join(dir, 'env'));
-    const r = await runCompose(dir, args, env);
+    const cwdFile = join(dir, 'cwd');
+    const cwd = existsSync(cwdFile) ? join(dir, readFileSync(cwdFile, 'utf8').trim()) : dir;
+    const r = await runCompose(cwd, args, env);
     const fill = (s: string) => s.replaceAll('@DIR@', dir);
     const errFile = join(dir, 'expected-error.txt');
     if (existsSync(errFile)) {
