@@ -20,6 +20,8 @@ function resolvesToNonString(s: string): boolean {
   if (/^[-+]?0b[01]+$/.test(plain) || /^[-+]?0o?[0-7]+$/.test(plain) || /^[-+]?0x[0-9a-fA-F]+$/.test(plain)) return true;
   if (/^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(plain)) return true;
   if (/^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$/.test(s)) return true; // YAML 1.1 base 60
+  // yaml.v3 resolves unquoted dates and times as timestamps.
+  if (/^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(([Tt]| )[0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\.[0-9]*)?(Z|[-+][0-9]{1,2}(:[0-9]{2})?)?)?$/.test(s)) return true;
   return false;
 }
 
