@@ -47,8 +47,8 @@ export function parseComposeYaml(text: string, file: string): ParsedFile {
     const resets: ModelPath[] = [];
     const overrides: ModelPath[] = [];
     const octals: Array<[ModelPath, number]> = [];
-    walk(doc.contents as Node, [], (path, node) => {
-      sources.set(path, file, lineCounter.linePos(node.range?.[0] ?? 0).line);
+    walk(doc.contents as Node, [], (path, node, keyNode) => {
+      sources.set(path, file, lineCounter.linePos((keyNode ?? node).range?.[0] ?? 0).line);
       if (node.tag === '!reset') resets.push(path);
       else if (node.tag === '!override') overrides.push(path);
       // Go's YAML decoder reads a plain 0755 as octal (YAML 1.1); file modes rely on it.
@@ -67,7 +67,7 @@ function firstLine(s: string): string {
   return s.split('\n')[0].trim();
 }
 
-function walk(node: Node, path: ModelPath, visit: (path: ModelPath, node: Node) => void): void {
+function walk(node: Node, path: ModelPath, visit: (path: ModelPath, node: Node, keyNode?: Node) => void): void {
   if (isMap(node)) {
     for (const pair of node.items) {
       if (!isPair(pair)) continue;
@@ -75,11 +75,13 @@ function walk(node: Node, path: ModelPath, visit: (path: ModelPath, node: Node) 
       if (key === '<<') continue;
       const child = pair.value as Node | null;
       const p = [...path, key];
+      // Errors point at the key's line: that is where a user looks for `image:` or `ports:`.
+      const keyNode = isScalar(pair.key) ? (pair.key as Node) : undefined;
       if (child && typeof child === 'object' && 'range' in child) {
-        visit(p, child);
+        visit(p, child, keyNode);
         walk(child, p, visit);
-      } else if (isScalar(pair.key)) {
-        visit(p, pair.key as Node);
+      } else if (keyNode) {
+        visit(p, keyNode, keyNode);
       }
     }
   } else if (isSeq(node)) {

@@ -174,6 +174,9 @@ function mostSpecific(issues: ZodIssue[]): ZodIssue {
     const candidates = best.unionErrors.flatMap((e) => e.issues);
     const deeper = candidates.filter((c) => c.path.length > best.path.length);
     if (deeper.length > 0) return mostSpecific(deeper);
+    // No branch got further: report the richest alternative (an object or a list, not null).
+    const typed = candidates.filter((c) => c.code === z.ZodIssueCode.invalid_type && c.expected !== 'null');
+    if (typed.length > 0) return typed[typed.length - 1];
   }
   return best;
 }
