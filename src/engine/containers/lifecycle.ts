@@ -1,0 +1,415 @@
+// The container state machine: created → running ⇄ paused → exited (→ running again), removed.
+// Records live on disk (store.ts); the runtime work (bundle, conmon, runc) happens here.
+// Exits arrive from the ExitWatcher; every transition is saved before it is announced.
+import { mkdir, rm, readFile, writeFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ContainerRecord, ContainerSpec, WaitCondition, WaitResult } from '../types.js';
+import { conflict, notFound, invalidArgument, isBerthError, asBerthError } from '../../common/errors.js';
+import { ContainerStore } from './store.js';
+import { newId, randomName, checkName } from './names.js';
+import { effectiveConfig } from './effective-config.js';
+import { writeHostFiles } from './host-files.js';
+import { ExitWatcher } from './exit-watcher.js';
+import { RuntimePaths, type RuntimeContext } from './runtime-context.js';
+import { buildOciConfig } from '../runtime/bundle.js';
+import { resolveUser } from '../runtime/user.js';
+import { launchConmon } from '../runtime/conmon.js';
+import { parseSignal } from '../runtime/signals.js';
+
+type Waiter = { condition: WaitCondition; resolve: (r: WaitResult) => void };
+/** Called between `runtime create` and `runtime start`: attach sessions connect stdin here. */
+export type StartHook = (rec: ContainerRecord) => Promise<void>;
+
+export class Lifecycle {
+  readonly paths: RuntimePaths;
+  readonly store: ContainerStore;
+  readonly records = new Map<string, ContainerRecord>();
+  private readonly waiters = new Map<string, Set<Waiter>>();
+  private readonly startHooks = new Map<string, Set<StartHook>>();
+  private readonly exitListeners = new Map<string, Set<() => void>>();
+  private readonly startListeners = new Map<string, Set<() => void>>();
+  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly reservedNames = new Set<string>();
+  readonly exits: ExitWatcher;
+
+  constructor(readonly ctx: RuntimeContext) {
+    this.paths = new RuntimePaths(ctx.dataRoot, ctx.execRoot);
+    this.store = new ContainerStore(this.paths.containersDir);
+    this.exits = new ExitWatcher(this.paths.exitDir, (id, code) => { void this.handleExit(id, code); }, (id) => this.records.has(id));
+  }
+
+  // ---------- lookup ----------
+
+  find(idOrName: string): ContainerRecord {
+    const key = idOrName.replace(/^\//, '');
+    const exact = this.records.get(key);
+    if (exact) return exact;
+    for (const r of this.records.values()) if (r.name === key) return r;
+    if (/^[0-9a-f]+$/.test(key) && key.length > 0) {
+      const matches = [...this.records.values()].filter((r) => r.id.startsWith(key));
+      if (matches.length === 1) return matches[0];
+      if (matches.length > 1) throw invalidArgument(`Multiple IDs found with provided prefix: ${key}`);
+    }
+    throw notFound(`No such container: ${idOrName}`);
+  }
+
+  isRunning(rec: ContainerRecord): boolean {
+    return rec.state.status === 'running' || rec.state.status === 'paused' || rec.state.status === 'restarting';
+  }
+
+  private async withLock<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.locks.get(id) ?? Promise.resolve();
+    const next = prev.catch(() => undefined).then(fn);
+    this.locks.set(id, next);
+    try { return await next; } finally { if (this.locks.get(id) === next) this.locks.delete(id); }
+  }
+
+  async save(rec: ContainerRecord): Promise<void> {
+    await this.store.save(rec);
+  }
+
+  private publish(action: string, rec: ContainerRecord, extra: Record<string, string> = {}): void {
+    this.ctx.events.publish('container', action, rec.id, { image: rec.imageRef, name: rec.name, ...rec.effective.labels, ...extra });
+  }
+
+  // ---------- open / reconcile ----------
+
+  async open(): Promise<void> {
+    for (const d of [this.paths.exitDir, this.paths.socketDir, this.paths.runtimeRoot, join(this.ctx.execRoot, 'c')]) await mkdir(d, { recursive: true });
+    await this.store.init();
+    for (const rec of await this.store.loadAll()) this.records.set(rec.id, rec);
+    for (const rec of this.records.values()) await this.reconcile(rec);
+    this.exits.start();
+    await this.exits.scan();
+  }
+
+  private async conmonAlive(id: string): Promise<boolean> {
+    const pid = Number((await readFile(join(this.paths.bundleDir(id), 'conmon.pid'), 'utf8').catch(() => '')).trim());
+    if (!pid) return false;
+    const cmd = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    return cmd.includes('conmon') && cmd.includes(id);
+  }
+
+  /** Brings one record in line with reality after berthd (re)starts. */
+  private async reconcile(rec: ContainerRecord): Promise<void> {
+    if (rec.state.status === 'removing') { await this.removeNow(rec); return; }
+    if (this.isRunning(rec)) {
+      const code = await this.exits.read(rec.id);
+      if (code !== undefined) return; // the watcher's first scan records the exit
+      if (await this.conmonAlive(rec.id)) {
+        const st = await this.ctx.runtime.state(rec.id);
+        const status = st?.status === 'paused' ? 'paused' : 'running';
+        if (rec.state.status !== status) { rec.state.status = status; await this.save(rec); }
+        return; // re-adopted: its exit file will come
+      }
+      // The monitor died with berthd's machine or was killed: no exit code was recorded.
+      await this.ctx.runtime.delete(rec.id).catch(() => undefined);
+      Object.assign(rec.state, { status: 'exited', pid: 0, exitCode: 255, error: 'container monitor was lost', finishedAt: new Date().toISOString() });
+      await this.save(rec);
+      return;
+    }
+    if (rec.state.status === 'created') {
+      // A start cut short between `runtime create` and saving "running".
+      const st = await this.ctx.runtime.state(rec.id);
+      if (st?.status === 'running' && (await this.conmonAlive(rec.id))) {
+        Object.assign(rec.state, { status: 'running', pid: st.pid, startedAt: new Date().toISOString() });
+        await this.save(rec);
+      } else if (st) {
+        await this.ctx.runtime.delete(rec.id).catch(() => undefined);
+      }
+    }
+  }
+
+  // ---------- create ----------
+
+  async create(spec: ContainerSpec): Promise<{ id: string; warnings: string[] }> {
+    const image = await this.ctx.images.get(spec.image);
+    let name: string;
+    if (spec.name) {
+      name = checkName(spec.name);
+      const taken = [...this.records.values()].find((r) => r.name === name);
+      if (taken || this.reservedNames.has(name)) {
+        const by = taken?.id ?? '';
+        throw conflict(`Conflict. The container name "/${name}" is already in use by container "${by}". You have to remove (or rename) that container to be able to reuse that name.`);
+      }
+    } else {
+      let i = 0;
+      do name = randomName(i++); while ([...this.records.values()].some((r) => r.name === name) || this.reservedNames.has(name));
+    }
+    this.reservedNames.add(name);
+    try {
+      const id = newId();
+      const hostname = spec.hostname || id.slice(0, 12);
+      const { effective, path, args } = effectiveConfig(spec, image, hostname);
+      const dir = this.paths.dataDir(id);
+      await mkdir(dir, { recursive: true });
+      const rec: ContainerRecord = {
+        id, name, created: new Date().toISOString(), imageId: image.id, imageRef: spec.image, path, args, spec, effective,
+        state: { status: 'created', pid: 0, exitCode: 0, error: '', oomKilled: false, startedAt: '0001-01-01T00:00:00Z', finishedAt: '0001-01-01T00:00:00Z' },
+        restartCount: 0, manuallyStopped: false,
+        logPath: join(dir, 'container.log'), rootfsPath: '', hostnamePath: join(dir, 'hostname'), hostsPath: join(dir, 'hosts'), resolvConfPath: join(dir, 'resolv.conf'),
+        mounts: [], network: { sandboxKey: '', ports: {}, endpoints: {} },
+      };
+      await writeHostFiles(rec, hostname, spec.host.extraHosts ?? [], spec.host.dns ?? [], spec.host.dnsSearch ?? [], spec.host.dnsOptions ?? []);
+      await this.save(rec);
+      this.records.set(id, rec);
+      this.publish('create', rec);
+      return { id, warnings: [] };
+    } finally {
+      this.reservedNames.delete(name);
+    }
+  }
+
+  // ---------- start ----------
+
+  onStart(id: string, hook: StartHook): () => void {
+    let set = this.startHooks.get(id);
+    if (!set) this.startHooks.set(id, (set = new Set()));
+    set.add(hook);
+    return () => set?.delete(hook);
+  }
+
+  /** Resolves at the container's next start (used by attach sessions waiting on a created container). */
+  nextStart(id: string): { promise: Promise<void>; cancel: () => void } {
+    let set = this.startListeners.get(id);
+    if (!set) this.startListeners.set(id, (set = new Set()));
+    let fn!: () => void;
+    const promise = new Promise<void>((r) => { fn = r; });
+    set.add(fn);
+    return { promise, cancel: () => { set?.delete(fn); fn(); } };
+  }
+
+  /** Resolves at the container's next exit (or removal). */
+  nextExit(id: string): { promise: Promise<void>; cancel: () => void } {
+    let set = this.exitListeners.get(id);
+    if (!set) this.exitListeners.set(id, (set = new Set()));
+    let fn!: () => void;
+    const promise = new Promise<void>((r) => { fn = r; });
+    set.add(fn);
+    return { promise, cancel: () => { set?.delete(fn); fn(); } };
+  }
+
+  private fire(map: Map<string, Set<() => void>>, id: string): void {
+    const set = map.get(id);
+    map.delete(id);
+    for (const fn of set ?? []) fn();
+  }
+
+  async start(idOrName: string): Promise<void> {
+    const rec0 = this.find(idOrName);
+    await this.withLock(rec0.id, async () => {
+      const rec = this.find(rec0.id);
+      if (rec.state.status === 'running') return;
+      if (rec.state.status === 'paused') throw conflict('cannot start a paused container, try unpause instead');
+      try {
+        await this.startNow(rec);
+      } catch (e) {
+        const err = asBerthError(e);
+        rec.state.error = err.message;
+        rec.state.exitCode = /no such file|not found/i.test(err.message) ? 127 : 126;
+        await this.save(rec);
+        await this.cleanupRuntime(rec.id);
+        throw err;
+      }
+    });
+  }
+
+  private async startNow(rec: ContainerRecord): Promise<void> {
+    const id = rec.id;
+    const bundle = this.paths.bundleDir(id);
+    await this.cleanupRuntime(id);
+    await mkdir(join(bundle, 'persist'), { recursive: true });
+    const rootfs = await this.ctx.rootfs.mount(id, rec.imageId);
+    rec.rootfsPath = rootfs;
+    const user = await resolveUser(rootfs, rec.effective.user, rec.spec.host.groupAdd ?? []);
+    const workdir = join(rootfs, rec.effective.workingDir);
+    await mkdir(workdir, { recursive: true }).catch(() => undefined);
+    const config = buildOciConfig({ record: rec, rootfs, user, cgroupsPath: `${this.ctx.cgroupParent}/${id}`, initBinary: this.ctx.initBinary });
+    await writeFile(join(bundle, 'config.json'), JSON.stringify(config));
+    this.exits.reset(id);
+    const logSizeMax = parseSize(rec.spec.host.logConfig?.config?.['max-size']);
+    const { pid } = await launchConmon({
+      runtime: this.ctx.runtime, containerId: id, sessionId: this.paths.sessionId(id), name: rec.name, bundleDir: bundle,
+      pidFile: join(bundle, 'pidfile'), conmonPidFile: join(bundle, 'conmon.pid'), exitDir: this.paths.exitDir,
+      persistDir: join(bundle, 'persist'), socketDir: this.paths.socketDir, logPath: rec.logPath, logSizeMax,
+      terminal: rec.spec.tty, stdin: rec.spec.openStdin, leaveStdinOpen: rec.spec.openStdin && !rec.spec.stdinOnce,
+    });
+    for (const hook of this.startHooks.get(id) ?? []) {
+      await hook(rec).catch((e: unknown) => this.ctx.log('warn', 'attach before start failed', { id, error: String(e) }));
+    }
+    await this.ctx.runtime.start(id);
+    Object.assign(rec.state, { status: 'running', pid, exitCode: 0, error: '', oomKilled: false, startedAt: new Date().toISOString() });
+    rec.manuallyStopped = false;
+    await this.save(rec);
+    this.publish('start', rec);
+    this.fire(this.startListeners, id);
+    void this.exits.check(id);
+  }
+
+  /** Removes the runtime's leftovers of a previous run (state, exit file, sockets). */
+  private async cleanupRuntime(id: string): Promise<void> {
+    await this.ctx.runtime.delete(id).catch(() => undefined);
+    await rm(join(this.paths.exitDir, id), { force: true });
+    const bundle = this.paths.bundleDir(id);
+    for (const f of ['attach', 'ctl', 'winsz', 'pidfile', 'persist/exit', 'persist/oom']) await rm(join(bundle, f), { force: true });
+  }
+
+  // ---------- exit ----------
+
+  private async handleExit(id: string, code: number): Promise<void> {
+    const autoRemove = await this.withLock(id, async () => {
+      const rec = this.records.get(id);
+      if (!rec || !this.isRunning(rec)) return false;
+      const oom = await stat(join(this.paths.bundleDir(id), 'persist', 'oom')).then(() => true, () => false);
+      await this.ctx.runtime.delete(id).catch((e: unknown) => this.ctx.log('warn', 'runtime delete failed', { id, error: String(e) }));
+      await this.ctx.rootfs.unmount(id).catch((e: unknown) => this.ctx.log('warn', 'rootfs unmount failed', { id, error: String(e) }));
+      Object.assign(rec.state, { status: 'exited', pid: 0, exitCode: code, oomKilled: oom, finishedAt: new Date().toISOString() });
+      await this.save(rec);
+      if (oom) this.publish('oom', rec);
+      this.publish('die', rec, { exitCode: String(code) });
+      this.fire(this.exitListeners, id);
+      this.resolveWaiters(id, ['next-exit', 'not-running'], { exitCode: code });
+      return rec.spec.host.autoRemove;
+    });
+    if (autoRemove) await this.remove(id, { force: true }).catch((e: unknown) => this.ctx.log('warn', 'auto-remove failed', { id, error: String(e) }));
+  }
+
+  private resolveWaiters(id: string, conditions: WaitCondition[], result: WaitResult): void {
+    const set = this.waiters.get(id);
+    if (!set) return;
+    for (const w of [...set]) if (conditions.includes(w.condition)) { set.delete(w); w.resolve(result); }
+  }
+
+  wait(idOrName: string, condition: WaitCondition): { result: Promise<WaitResult> } {
+    const rec = this.find(idOrName);
+    if (condition === 'not-running' && !this.isRunning(rec)) return { result: Promise.resolve({ exitCode: rec.state.exitCode }) };
+    let set = this.waiters.get(rec.id);
+    if (!set) this.waiters.set(rec.id, (set = new Set()));
+    let resolve!: (r: WaitResult) => void;
+    const result = new Promise<WaitResult>((r) => { resolve = r; });
+    set.add({ condition, resolve });
+    return { result };
+  }
+
+  // ---------- signals ----------
+
+  async kill(idOrName: string, signal?: string): Promise<void> {
+    const rec = this.find(idOrName);
+    const sig = parseSignal(signal, 'SIGKILL');
+    if (!this.isRunning(rec)) throw conflict(`Container ${rec.id} is not running`);
+    await this.ctx.runtime.kill(rec.id, sig);
+    this.publish('kill', rec, { signal: sig.replace(/^SIG/, '') });
+  }
+
+  /** Signal, wait up to `timeout` s, then SIGKILL. */
+  async stop(idOrName: string, opts: { timeout?: number; signal?: string }): Promise<void> {
+    const rec = this.find(idOrName);
+    if (!this.isRunning(rec)) return;
+    rec.manuallyStopped = true;
+    await this.save(rec);
+    const exited = this.nextExit(rec.id);
+    const timeout = opts.timeout ?? rec.spec.stopTimeout ?? 10;
+    const sig = parseSignal(opts.signal ?? rec.effective.stopSignal);
+    try {
+      if (rec.state.status === 'paused') await this.unpause(rec.id);
+      await this.ctx.runtime.kill(rec.id, sig).catch(() => undefined);
+      this.publish('kill', rec, { signal: sig.replace(/^SIG/, '') });
+      const graceful = timeout < 0 ? await exited.promise.then(() => true) : await raceTimeout(exited.promise, timeout * 1000);
+      if (!graceful && this.isRunning(rec)) {
+        await this.ctx.runtime.kill(rec.id, 'SIGKILL').catch(() => undefined);
+        this.publish('kill', rec, { signal: 'KILL' });
+        await raceTimeout(exited.promise, 30000);
+      }
+    } finally {
+      exited.cancel();
+    }
+    this.publish('stop', rec);
+  }
+
+  async pause(idOrName: string): Promise<void> {
+    const rec = this.find(idOrName);
+    if (rec.state.status === 'paused') throw conflict(`Container ${rec.id} is already paused`);
+    if (rec.state.status !== 'running') throw conflict(`Container ${rec.id} is not running`);
+    await this.ctx.runtime.pause(rec.id);
+    rec.state.status = 'paused';
+    await this.save(rec);
+    this.publish('pause', rec);
+  }
+
+  async unpause(idOrName: string): Promise<void> {
+    const rec = this.find(idOrName);
+    if (rec.state.status !== 'paused') throw conflict(`Container ${rec.id} is not paused`);
+    await this.ctx.runtime.resume(rec.id);
+    rec.state.status = 'running';
+    await this.save(rec);
+    this.publish('unpause', rec);
+  }
+
+  // ---------- remove / rename ----------
+
+  async remove(idOrName: string, opts: { force: boolean }): Promise<void> {
+    const rec = this.find(idOrName);
+    if (this.isRunning(rec)) {
+      if (!opts.force) throw conflict(`You cannot remove a ${rec.state.status} container ${rec.id}. Stop the container before attempting removal or force remove`);
+      const exited = this.nextExit(rec.id);
+      if (rec.state.status === 'paused') await this.ctx.runtime.resume(rec.id).catch(() => undefined);
+      await this.ctx.runtime.kill(rec.id, 'SIGKILL').catch(() => undefined);
+      this.publish('kill', rec, { signal: 'KILL' });
+      const done = await raceTimeout(exited.promise, 15000);
+      exited.cancel();
+      if (!done) await this.handleExit(rec.id, 137);
+    }
+    await this.withLock(rec.id, async () => {
+      if (!this.records.has(rec.id)) return;
+      rec.state.status = 'removing';
+      await this.save(rec);
+      await this.removeNow(rec);
+    });
+  }
+
+  private async removeNow(rec: ContainerRecord): Promise<void> {
+    await this.ctx.runtime.delete(rec.id).catch(() => undefined);
+    await this.ctx.rootfs.remove(rec.id).catch((e: unknown) => { if (!isBerthError(e, 'not_found')) throw e; });
+    await rm(join(this.paths.exitDir, rec.id), { force: true });
+    await rm(this.paths.bundleDir(rec.id), { recursive: true, force: true });
+    await this.store.remove(rec.id);
+    this.records.delete(rec.id);
+    this.publish('destroy', rec);
+    this.resolveWaiters(rec.id, ['removed', 'next-exit', 'not-running'], { exitCode: rec.state.exitCode });
+    this.waiters.delete(rec.id);
+    this.fire(this.exitListeners, rec.id);
+    this.fire(this.startListeners, rec.id);
+  }
+
+  async rename(idOrName: string, newName: string): Promise<void> {
+    const rec = this.find(idOrName);
+    const name = checkName(newName);
+    if (name === rec.name) throw invalidArgument(`Renaming a container with the same name as its current name`);
+    const taken = [...this.records.values()].find((r) => r.name === name);
+    if (taken || this.reservedNames.has(name)) throw conflict(`Conflict. The container name "/${name}" is already in use by container "${taken?.id ?? ''}". You have to remove (or rename) that container to be able to reuse that name.`);
+    const oldName = rec.name;
+    rec.name = name;
+    await this.save(rec);
+    this.publish('rename', rec, { oldName: `/${oldName}` });
+  }
+
+  async shutdown(): Promise<void> {
+    this.exits.stop();
+  }
+}
+
+function raceTimeout(p: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const t = setTimeout(() => resolve(false), ms);
+    void p.then(() => { clearTimeout(t); resolve(true); });
+  });
+}
+
+/** Docker log-opt sizes: "10m", "1g", "500k", bytes. */
+export function parseSize(s: string | undefined): number | undefined {
+  if (!s) return undefined;
+  const m = /^(\d+(?:\.\d+)?)\s*([kmg]?)b?$/i.exec(s.trim());
+  if (!m) throw invalidArgument(`invalid size: ${s}`);
+  const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2].toLowerCase() as '' | 'k' | 'm' | 'g'];
+  return Math.floor(Number(m[1]) * mult);
+}

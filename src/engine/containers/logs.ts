@@ -1,0 +1,44 @@
+// `logs`: lines from the container's k8s-file log, filtered by stream, since/until and tail,
+// optionally followed until the container stops or the caller aborts.
+import type { LogLine, LogOptions } from '../types.js';
+import { readLog } from '../runtime/k8s-log.js';
+import type { Lifecycle } from './lifecycle.js';
+
+/** conmon writes "+00:00"; Docker clients expect RFC 3339 with "Z". */
+export function normalizeTime(t: string): string {
+  return t.endsWith('+00:00') ? `${t.slice(0, -6)}Z` : t;
+}
+
+function timeSeconds(t: string): number {
+  // Keep sub-millisecond digits out of Date.parse's way.
+  return Date.parse(t.replace(/(\.\d{3})\d+/, '$1')) / 1000;
+}
+
+export async function* containerLogs(lc: Lifecycle, idOrName: string, opts: LogOptions, signal?: AbortSignal): AsyncGenerator<LogLine> {
+  const rec = lc.find(idOrName);
+  const want = (l: LogLine) => (l.stream === 'stdout' ? opts.stdout : opts.stderr)
+    && (opts.since === undefined || opts.since <= 0 || timeSeconds(l.time) >= opts.since)
+    && (opts.until === undefined || opts.until <= 0 || timeSeconds(l.time) <= opts.until);
+  const out = (l: LogLine): LogLine => ({ ...l, time: normalizeTime(l.time) });
+  let offset = 0;
+  if (opts.tail !== undefined && opts.tail >= 0) {
+    const ring: LogLine[] = [];
+    if (opts.tail > 0) {
+      for await (const l of readLog(rec.logPath, { follow: false, signal })) {
+        offset = l.offset;
+        if (!want(l)) continue;
+        ring.push(l);
+        if (ring.length > opts.tail) ring.shift();
+      }
+    } else {
+      for await (const l of readLog(rec.logPath, { follow: false, signal })) offset = l.offset;
+    }
+    for (const l of ring) yield out(l);
+    if (!opts.follow) return;
+  }
+  const isOver = () => { const r = lc.records.get(rec.id); return !r || !lc.isRunning(r); };
+  for await (const l of readLog(rec.logPath, { follow: opts.follow, offset, isOver, signal })) {
+    if (opts.until !== undefined && opts.until > 0 && timeSeconds(l.time) > opts.until) return;
+    if (want(l)) yield out(l);
+  }
+}

@@ -1,0 +1,169 @@
+// ContainerService of the engine contract: the lifecycle plus logs, attach, top, stats, archive,
+// prune and update, each delegated to the module that knows how.
+import type { Readable } from 'node:stream';
+import type { ContainerService } from '../contract.js';
+import type {
+  ArchiveStat, AttachOptions, ContainerListOptions, ContainerRecord, ContainerSpec, ContainerStatsSample,
+  LogLine, LogOptions, StdioSession, WaitCondition, WaitResult,
+} from '../types.js';
+import { conflict } from '../../common/errors.js';
+import { Lifecycle } from './lifecycle.js';
+import { containerLogs } from './logs.js';
+import { openSession } from './stdio-session.js';
+import { topProcesses, statsSample } from './inspect-process.js';
+import { resizeTerminal } from '../runtime/terminal.js';
+import { getArchive, putArchive, statPath } from './archive.js';
+import { ociResources } from '../runtime/resources.js';
+import type { RuntimeContext } from './runtime-context.js';
+
+export class Containers implements ContainerService {
+  readonly lc: Lifecycle;
+
+  constructor(readonly ctx: RuntimeContext) {
+    this.lc = new Lifecycle(ctx);
+  }
+
+  open(): Promise<void> { return this.lc.open(); }
+  shutdown(): Promise<void> { return this.lc.shutdown(); }
+
+  private copy(rec: ContainerRecord): ContainerRecord {
+    return structuredClone(rec);
+  }
+
+  create(spec: ContainerSpec): Promise<{ id: string; warnings: string[] }> { return this.lc.create(spec); }
+
+  async list(opts?: ContainerListOptions): Promise<ContainerRecord[]> {
+    const all = [...this.lc.records.values()].filter((r) => opts?.all || this.lc.isRunning(r));
+    return all.sort((a, b) => b.created.localeCompare(a.created)).map((r) => this.copy(r));
+  }
+
+  async get(idOrName: string): Promise<ContainerRecord> { return this.copy(this.lc.find(idOrName)); }
+  start(id: string): Promise<void> { return this.lc.start(id); }
+  stop(id: string, opts: { timeout?: number; signal?: string }): Promise<void> { return this.lc.stop(id, opts); }
+
+  async restart(id: string, opts: { timeout?: number; signal?: string }): Promise<void> {
+    await this.lc.stop(id, opts);
+    await this.lc.start(id);
+    const rec = this.lc.find(id);
+    this.ctx.events.publish('container', 'restart', rec.id, { name: rec.name, image: rec.imageRef });
+  }
+
+  kill(id: string, signal?: string): Promise<void> { return this.lc.kill(id, signal); }
+  remove(id: string, opts: { force: boolean; volumes: boolean; link?: boolean }): Promise<void> { return this.lc.remove(id, opts); }
+  rename(id: string, newName: string): Promise<void> { return this.lc.rename(id, newName); }
+  pause(id: string): Promise<void> { return this.lc.pause(id); }
+  unpause(id: string): Promise<void> { return this.lc.unpause(id); }
+
+  async wait(id: string, condition: WaitCondition): Promise<{ result: Promise<WaitResult> }> {
+    return this.lc.wait(id, condition);
+  }
+
+  async attach(id: string, opts: AttachOptions): Promise<StdioSession> {
+    const rec = this.lc.find(id);
+    const running = this.lc.isRunning(rec);
+    const exit = this.lc.nextExit(rec.id);
+    const start = running ? undefined : this.lc.nextStart(rec.id);
+    let unregister: (() => void) | undefined;
+    const wantStdin = opts.stdin && rec.spec.openStdin;
+    const session = await openSession({
+      logPath: rec.logPath,
+      fromStart: opts.logs,
+      stream: opts.stream,
+      wantStdout: opts.stdout,
+      wantStderr: opts.stderr,
+      over: exit.promise,
+      started: start?.promise ?? Promise.resolve(),
+      resize: (cols, rows) => this.resize(rec.id, cols, rows),
+      onClose: () => { exit.cancel(); start?.cancel(); unregister?.(); },
+    }, wantStdin && opts.stream ? {
+      path: this.lc.paths.attachSocket(rec.id),
+      connectNow: running,
+      register: (connect) => { unregister = this.lc.onStart(rec.id, async () => { await connect(); unregister?.(); }); },
+    } : undefined);
+    this.ctx.events.publish('container', 'attach', rec.id, { name: rec.name, image: rec.imageRef });
+    return session;
+  }
+
+  logs(id: string, opts: LogOptions, signal?: AbortSignal): AsyncIterable<LogLine> {
+    return containerLogs(this.lc, id, opts, signal);
+  }
+
+  private cgroupPath(rec: ContainerRecord): string { return `${this.ctx.cgroupParent}/${rec.id}`; }
+
+  async top(id: string, psArgs?: string): Promise<{ titles: string[]; processes: string[][] }> {
+    const rec = this.lc.find(id);
+    if (!this.lc.isRunning(rec)) throw conflict(`Container ${rec.id} is not running`);
+    return topProcesses(this.cgroupPath(rec), psArgs);
+  }
+
+  async stats(id: string): Promise<ContainerStatsSample> {
+    const rec = this.lc.find(id);
+    return statsSample(this.cgroupPath(rec), this.lc.isRunning(rec) ? rec.state.pid : 0);
+  }
+
+  async resize(id: string, cols: number, rows: number): Promise<void> {
+    const rec = this.lc.find(id);
+    if (!this.lc.isRunning(rec)) throw conflict(`Container ${rec.id} is not running`);
+    if (!rec.spec.tty) return;
+    await resizeTerminal(this.lc.paths.bundleDir(rec.id), cols, rows);
+  }
+
+  /** The rootfs of a container, mounted for the duration of `fn` when it does not run. */
+  private async withRootfs<T>(id: string, fn: (rootfs: string) => Promise<T>): Promise<T> {
+    const rec = this.lc.find(id);
+    const running = this.lc.isRunning(rec);
+    const rootfs = await this.ctx.rootfs.mount(rec.id, rec.imageId);
+    try { return await fn(rootfs); } finally { if (!running && !this.lc.isRunning(rec)) await this.ctx.rootfs.unmount(rec.id).catch(() => undefined); }
+  }
+
+  async getArchive(id: string, path: string): Promise<{ stat: ArchiveStat; tar: Readable }> {
+    const rec = this.lc.find(id);
+    const rootfs = await this.ctx.rootfs.mount(rec.id, rec.imageId);
+    // The tar streams after we return: the rootfs stays mounted (unmounted at next exit or remove).
+    return getArchive(rootfs, path);
+  }
+
+  statPath(id: string, path: string): Promise<ArchiveStat> { return this.withRootfs(id, (r) => statPath(r, path)); }
+
+  putArchive(id: string, path: string, tar: Readable, opts: { noOverwriteDirNonDir: boolean; copyUIDGID: boolean }): Promise<void> {
+    return this.withRootfs(id, (r) => putArchive(r, path, tar, opts));
+  }
+
+  async prune(opts: { until?: number; labels?: string[] }): Promise<{ deleted: string[]; spaceReclaimed: number }> {
+    const deleted: string[] = [];
+    let spaceReclaimed = 0;
+    for (const rec of [...this.lc.records.values()]) {
+      if (this.lc.isRunning(rec)) continue;
+      if (opts.until !== undefined && Date.parse(rec.created) / 1000 > opts.until) continue;
+      if (opts.labels && !opts.labels.every((l) => matchLabel(rec.effective.labels, l))) continue;
+      spaceReclaimed += await this.ctx.rootfs.size(rec.id).catch(() => 0);
+      await this.lc.remove(rec.id, { force: false });
+      deleted.push(rec.id);
+    }
+    return { deleted, spaceReclaimed };
+  }
+
+  async update(id: string, changes: { restartPolicy?: ContainerSpec['host']['restartPolicy']; resources?: ContainerSpec['host']['resources'] }): Promise<string[]> {
+    const rec = this.lc.find(id);
+    if (changes.restartPolicy) {
+      if (rec.spec.host.autoRemove && changes.restartPolicy.name !== 'no') throw conflict('Restart policy cannot be updated because AutoRemove is enabled for the container');
+      rec.spec.host.restartPolicy = changes.restartPolicy;
+    }
+    if (changes.resources) {
+      rec.spec.host.resources = { ...rec.spec.host.resources, ...changes.resources };
+      if (this.lc.isRunning(rec)) await this.ctx.runtime.update(rec.id, JSON.stringify(ociResources(rec.spec.host.resources)), this.lc.paths.bundleDir(rec.id));
+    }
+    await this.lc.save(rec);
+    this.ctx.events.publish('container', 'update', rec.id, { name: rec.name, image: rec.imageRef });
+    return [];
+  }
+}
+
+/** "key" or "key=value" (and the negated "!" forms are the API server's to split). */
+function matchLabel(labels: Record<string, string>, filter: string): boolean {
+  const neg = filter.startsWith('!');
+  const f = neg ? filter.slice(1) : filter;
+  const i = f.indexOf('=');
+  const hit = i < 0 ? f in labels : labels[f.slice(0, i)] === f.slice(i + 1);
+  return neg ? !hit : hit;
+}

@@ -1,0 +1,107 @@
+// Assembles berthd's engine: image store, OCI runtime (probed once), container lifecycle, exec
+// and events, over one data root and one exec root. The API server holds the returned Engine.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { cpus, totalmem, release, arch, hostname } from 'node:os';
+import type { Engine, ImageService, RootfsService } from './contract.js';
+import type { EngineInfo } from './types.js';
+import { EventBus } from './events/bus.js';
+import { OciRuntime, chooseRuntime } from './runtime/oci-runtime.js';
+import { cgroupParent, cgroupVersion } from './runtime/cgroups.js';
+import { findConmon } from './runtime/conmon.js';
+import { Containers } from './containers/service.js';
+import { Execs } from './containers/exec.js';
+import type { LogFn } from './containers/runtime-context.js';
+
+export const SERVER_VERSION = '0.1.0';
+
+export interface EngineOptions {
+  dataRoot: string;
+  execRoot: string;
+  runtime: 'auto' | 'runc' | 'crun';
+  log: LogFn;
+}
+
+export type ImageStoreLike = ImageService & RootfsService;
+export type ImageStoreFactory = (opts: { dataRoot: string; events: EventBus; containersUsing: (imageId: string) => Promise<string[]> }) => Promise<ImageStoreLike>;
+
+const INIT_CANDIDATES = ['/usr/bin/tini-static', '/usr/libexec/podman/catatonit', '/usr/bin/catatonit'];
+
+async function engineId(dataRoot: string): Promise<string> {
+  const file = join(dataRoot, 'engine-id');
+  const existing = await readFile(file, 'utf8').catch(() => '');
+  if (existing.trim()) return existing.trim();
+  const id = randomBytes(16).toString('hex');
+  await writeFile(file, id);
+  return id;
+}
+
+async function osName(): Promise<string> {
+  const text = await readFile('/etc/os-release', 'utf8').catch(() => '');
+  return /^PRETTY_NAME="?([^"\n]*)"?/m.exec(text)?.[1] ?? 'Linux';
+}
+
+/** Opens the engine with a given image store (tests pass their own; berthd uses openEngine). */
+export async function openEngineWith(opts: EngineOptions, makeImages: ImageStoreFactory): Promise<Engine & { containers: Containers; exec: Execs }> {
+  await mkdir(opts.dataRoot, { recursive: true });
+  await mkdir(opts.execRoot, { recursive: true });
+  findConmon();
+  const events = new EventBus();
+  const chosen = await chooseRuntime(opts.runtime, join(opts.execRoot, 'probe'));
+  opts.log('info', 'OCI runtime chosen', { runtime: chosen.name, binary: chosen.binary });
+  const runtime = new OciRuntime(chosen.name, chosen.binary, join(opts.execRoot, 'runtime'));
+  const ref: { containers?: Containers } = {};
+  const images = await makeImages({
+    dataRoot: opts.dataRoot,
+    events,
+    containersUsing: async (imageId) => [...(ref.containers?.lc.records.values() ?? [])].filter((r) => r.imageId === imageId).map((r) => r.id),
+  });
+  const containers = new Containers({
+    dataRoot: opts.dataRoot, execRoot: opts.execRoot, runtime, images, rootfs: images, events, log: opts.log,
+    cgroupParent: cgroupParent(opts.dataRoot), initBinary: INIT_CANDIDATES.find((p) => existsSync(p)),
+  });
+  ref.containers = containers;
+  await containers.open();
+  const exec = new Execs(containers.lc);
+  const id = await engineId(opts.dataRoot);
+  const c = containers;
+
+  const info = async (): Promise<EngineInfo> => {
+    const recs = [...c.lc.records.values()];
+    const count = (s: string) => recs.filter((r) => r.state.status === s).length;
+    return {
+      id, name: hostname(), runtime: chosen.name, runtimes: chosen.available, dataRoot: opts.dataRoot, execRoot: opts.execRoot,
+      kernelVersion: release(), operatingSystem: await osName(), osType: 'linux', architecture: arch() === 'x64' ? 'x86_64' : arch(),
+      ncpu: cpus().length, memTotal: totalmem(), cgroupVersion: cgroupVersion(), cgroupDriver: 'cgroupfs', storageDriver: 'overlay2',
+      serverVersion: SERVER_VERSION,
+      containers: { total: recs.length, running: count('running') + count('restarting'), paused: count('paused'), stopped: recs.length - count('running') - count('restarting') - count('paused') },
+      images: (await images.list().catch(() => [])).length,
+      warnings: chosen.warnings,
+    };
+  };
+
+  return {
+    images,
+    containers: c,
+    exec,
+    events: { subscribe: (o) => events.subscribe(o) },
+    info,
+    async diskUsage() {
+      const imgs = await images.list({ all: true });
+      const ctrs = await c.list({ all: true });
+      for (const r of ctrs) r.sizeRw = await images.size(r.id).catch(() => 0);
+      return { layersSize: imgs.reduce((a, i) => a + i.size, 0), images: imgs, containers: ctrs };
+    },
+    async shutdown() { await c.shutdown(); },
+  };
+}
+
+/** berthd's engine over the real image store (src/engine/images). */
+export async function openEngine(opts: EngineOptions): Promise<Engine> {
+  // Loaded by path so this file compiles before the image store lands; switch to a static import then.
+  const modulePath = './images/index.js';
+  const mod = (await import(modulePath)) as { openImageStore: ImageStoreFactory };
+  return openEngineWith(opts, mod.openImageStore);
+}

@@ -1,0 +1,105 @@
+// OCI runtime bundle generation: turns a container record into the config.json runc/crun run.
+// Defaults follow Docker's: namespaces, default capabilities, masked /proc paths, cgroup limits.
+import type { ContainerRecord } from '../types.js';
+import { resolveCapabilities } from './capabilities.js';
+import type { ResolvedUser } from './user.js';
+import { ociResources } from './resources.js';
+
+export const INIT_PATH_IN_CONTAINER = '/sbin/docker-init';
+
+export const MASKED_PATHS = [
+  '/proc/asound', '/proc/acpi', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list',
+  '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware', '/sys/devices/virtual/powercap',
+];
+export const READONLY_PATHS = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
+
+export interface BundleInputs {
+  record: ContainerRecord;
+  rootfs: string;
+  user: ResolvedUser;
+  cgroupsPath: string;
+  /** Host path of a static init (tini-static) for --init. */
+  initBinary?: string;
+  /** Extra mounts prepared by other parts of the engine (volumes, binds). */
+  extraMounts?: OciMount[];
+}
+
+export interface OciMount { destination: string; type?: string; source: string; options?: string[] }
+
+const RLIMIT_NAMES: Record<string, string> = {
+  core: 'RLIMIT_CORE', cpu: 'RLIMIT_CPU', data: 'RLIMIT_DATA', fsize: 'RLIMIT_FSIZE', locks: 'RLIMIT_LOCKS',
+  memlock: 'RLIMIT_MEMLOCK', msgqueue: 'RLIMIT_MSGQUEUE', nice: 'RLIMIT_NICE', nofile: 'RLIMIT_NOFILE',
+  nproc: 'RLIMIT_NPROC', rss: 'RLIMIT_RSS', rtprio: 'RLIMIT_RTPRIO', rttime: 'RLIMIT_RTTIME',
+  sigpending: 'RLIMIT_SIGPENDING', stack: 'RLIMIT_STACK', as: 'RLIMIT_AS',
+};
+
+function withHome(env: string[], home: string): string[] {
+  return env.some((e) => e.startsWith('HOME=')) ? env : [...env, `HOME=${home}`];
+}
+
+/** The process's argv: entrypoint + cmd, wrapped in the init when asked. */
+export function processArgs(record: ContainerRecord, initBinary?: string): string[] {
+  const args = [record.path, ...record.args].filter((a, i) => i > 0 || a !== '');
+  return record.spec.host.init && initBinary ? [INIT_PATH_IN_CONTAINER, '--', ...args] : args;
+}
+
+export function buildOciConfig(inp: BundleInputs): Record<string, unknown> {
+  const { record, user } = inp;
+  const spec = record.spec;
+  const host = spec.host;
+  const caps = resolveCapabilities({ privileged: host.privileged, capAdd: host.capAdd, capDrop: host.capDrop });
+  const noNewPrivileges = host.securityOpt.some((o) => /^no-new-privileges(?:[=:]true)?$/.test(o));
+  const networkMode = host.networkMode || 'default';
+  const res = host.resources ?? {};
+
+  const mounts: OciMount[] = [
+    { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
+    { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'] },
+    { destination: '/dev/pts', type: 'devpts', source: 'devpts', options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620', 'gid=5'] },
+    { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', host.privileged ? 'rw' : 'ro'] },
+    { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['nosuid', 'noexec', 'nodev', 'relatime', host.privileged ? 'rw' : 'ro'] },
+    { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
+    { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', `size=${res.shmSize ?? 64 * 1024 * 1024}`] },
+    { destination: '/etc/resolv.conf', type: 'bind', source: record.resolvConfPath, options: ['rbind', 'rprivate'] },
+    { destination: '/etc/hostname', type: 'bind', source: record.hostnamePath, options: ['rbind', 'rprivate'] },
+    { destination: '/etc/hosts', type: 'bind', source: record.hostsPath, options: ['rbind', 'rprivate'] },
+  ];
+  if (host.init && inp.initBinary) mounts.push({ destination: INIT_PATH_IN_CONTAINER, type: 'bind', source: inp.initBinary, options: ['bind', 'ro'] });
+  for (const [dest, opts] of Object.entries(host.tmpfs ?? {})) {
+    mounts.push({ destination: dest, type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'noexec', ...(opts ? opts.split(',') : [])] });
+  }
+  mounts.push(...(inp.extraMounts ?? []));
+
+  const namespaces: { type: string; path?: string }[] = [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }];
+  if (networkMode !== 'host') namespaces.push({ type: 'network' });
+
+  const resources: Record<string, unknown> = { devices: [{ allow: host.privileged, access: 'rwm' }], ...ociResources(res) };
+
+  const rlimits = (res.ulimits ?? []).map((u) => ({ type: RLIMIT_NAMES[u.name] ?? `RLIMIT_${u.name.toUpperCase()}`, soft: u.soft, hard: u.hard }));
+  const sysctl = { ...(host.sysctls ?? {}) };
+
+  return {
+    ociVersion: '1.0.2',
+    process: {
+      terminal: spec.tty,
+      user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids },
+      args: processArgs(record, inp.initBinary),
+      env: withHome(record.effective.env, user.home),
+      cwd: record.effective.workingDir || '/',
+      capabilities: { bounding: caps, effective: caps, permitted: caps, inheritable: [] },
+      rlimits,
+      noNewPrivileges,
+      ...(host.oomScoreAdj !== undefined ? { oomScoreAdj: host.oomScoreAdj } : {}),
+    },
+    root: { path: inp.rootfs, readonly: host.readonlyRootfs },
+    hostname: networkMode === 'host' ? undefined : (spec.hostname || record.id.slice(0, 12)),
+    mounts,
+    linux: {
+      namespaces,
+      cgroupsPath: inp.cgroupsPath,
+      resources,
+      sysctl,
+      ...(host.privileged ? {} : { maskedPaths: MASKED_PATHS, readonlyPaths: READONLY_PATHS }),
+    },
+  };
+}

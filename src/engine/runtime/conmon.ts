@@ -1,0 +1,94 @@
+// Launches one conmon per container (or exec): it runs `runtime create`/`exec`, owns the process's
+// stdio, writes the k8s-file log and the exit file, and outlives berthd (it daemonizes itself).
+// The sync pipe (_OCI_SYNCPIPE) tells us the container's pid or why creation failed.
+import { spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { existsSync } from 'node:fs';
+import { internal, failedPrecondition } from '../../common/errors.js';
+import type { OciRuntime } from './oci-runtime.js';
+
+export const CONMON_PATHS = ['/usr/bin/conmon', '/usr/libexec/podman/conmon', '/usr/local/bin/conmon'];
+
+export function findConmon(): string {
+  const p = CONMON_PATHS.find((x) => existsSync(x));
+  if (!p) throw failedPrecondition('conmon is not installed (apt-get install conmon)');
+  return p;
+}
+
+export interface ConmonLaunch {
+  runtime: OciRuntime;
+  containerId: string;
+  /** The session id: the container id, or the exec id for an exec. */
+  sessionId: string;
+  name: string;
+  bundleDir: string;
+  pidFile: string;
+  conmonPidFile: string;
+  exitDir: string;
+  persistDir: string;
+  socketDir: string;
+  logPath: string;
+  logSizeMax?: number;
+  terminal: boolean;
+  stdin: boolean;
+  leaveStdinOpen: boolean;
+  /** For an exec: the process.json to run in the container. */
+  execProcessSpec?: string;
+}
+
+function conmonArgs(o: ConmonLaunch): string[] {
+  const args = [
+    '--api-version', '1', '-c', o.containerId, '-u', o.sessionId, '-r', o.runtime.binary, '-b', o.bundleDir,
+    '-p', o.pidFile, '-n', o.name, '--exit-dir', o.exitDir, '--persist-dir', o.persistDir,
+    '--socket-dir-path', o.socketDir, '-l', `k8s-file:${o.logPath}`, '-P', o.conmonPidFile, '--log-level', 'error',
+  ];
+  if (o.logSizeMax && o.logSizeMax > 0) args.push('--log-size-max', String(o.logSizeMax));
+  for (const a of o.runtime.globalArgs) args.push('--runtime-arg', a);
+  if (o.terminal) args.push('-t');
+  if (o.stdin) args.push('-i');
+  if (o.leaveStdinOpen) args.push('--leave-stdin-open');
+  if (o.execProcessSpec) args.push('--exec', '--exec-process-spec', o.execProcessSpec);
+  return args;
+}
+
+/** Reads the first JSON message from conmon's sync pipe. */
+function readSyncMessage(pipe: Readable, stderr: Readable): Promise<{ data: number; message?: string }> {
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    let errText = '';
+    stderr.on('data', (d: Buffer) => { errText += d.toString(); });
+    const onData = (d: Buffer) => {
+      buf += d.toString();
+      const nl = buf.indexOf('\n');
+      if (nl < 0) return;
+      pipe.off('data', onData);
+      try { resolve(JSON.parse(buf.slice(0, nl)) as { data: number; message?: string }); } catch (e) { reject(internal(`conmon: bad sync message ${buf.slice(0, nl)}`, {}, e)); }
+      pipe.destroy();
+    };
+    pipe.on('data', onData);
+    pipe.on('end', () => {
+      // conmon's stderr says why, with the runtime's own words.
+      const why = errText.split('\n').map((l) => l.replace(/^\[conmon:\w\]: /, '')).filter(Boolean).join('; ');
+      reject(internal(`conmon exited before the container was created${why ? `: ${why}` : ''}`));
+    });
+    pipe.on('error', reject);
+  });
+}
+
+/** Starts conmon; resolves with the container (or exec) process pid once the runtime created it. */
+export async function launchConmon(o: ConmonLaunch): Promise<{ pid: number }> {
+  const child = spawn(findConmon(), conmonArgs(o), {
+    stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+    env: { ...process.env, _OCI_SYNCPIPE: '3' },
+    detached: true,
+  });
+  child.unref();
+  const pipe = child.stdio[3] as Readable;
+  const msg = await readSyncMessage(pipe, child.stderr as Readable);
+  (child.stderr as Readable).destroy();
+  if (msg.data < 0) {
+    const text = (msg.message ?? 'container create failed').trim().replace(/^time="[^"]*" level=\w+ msg="?/, '').replace(/"$/, '');
+    throw internal(`OCI runtime create failed: ${text}`);
+  }
+  return { pid: msg.data };
+}

@@ -1,0 +1,108 @@
+// Drives an OCI runtime binary (runc or crun) through its CLI with a per-daemon --root, so several
+// daemons never see each other's containers. `probeRuntime` picks one that can start a container here.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdir, rm, writeFile, mkdtemp, symlink } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { internal, notFound } from '../../common/errors.js';
+
+const execFileP = promisify(execFile);
+
+export type RuntimeName = 'runc' | 'crun';
+
+export interface RuntimeState { id: string; pid: number; status: 'creating' | 'created' | 'running' | 'paused' | 'stopped'; bundle: string }
+
+export const RUNTIME_PATHS: Record<RuntimeName, string[]> = {
+  runc: ['/usr/sbin/runc', '/usr/bin/runc', '/usr/local/sbin/runc', '/usr/local/bin/runc'],
+  crun: ['/usr/bin/crun', '/usr/local/bin/crun'],
+};
+
+export function findRuntimeBinary(name: RuntimeName): string | undefined {
+  return RUNTIME_PATHS[name].find((p) => existsSync(p));
+}
+
+export class OciRuntime {
+  constructor(readonly name: RuntimeName, readonly binary: string, readonly root: string) {}
+
+  /** Arguments every call starts with (the daemon's own state root). */
+  get globalArgs(): string[] { return ['--root', this.root]; }
+
+  private async run(args: string[]): Promise<string> {
+    try {
+      const { stdout } = await execFileP(this.binary, [...this.globalArgs, ...args], { maxBuffer: 16 * 1024 * 1024 });
+      return stdout;
+    } catch (e) {
+      const err = e as { stderr?: string; message: string };
+      const msg = (err.stderr ?? '').trim().split('\n').pop() ?? err.message;
+      const clean = msg.replace(/^time="[^"]*" level=\w+ msg="?/, '').replace(/"$/, '');
+      if (/does not exist|not found/i.test(clean)) throw notFound(`${this.name}: ${clean}`);
+      throw internal(`${this.name} ${args[0]}: ${clean || err.message}`);
+    }
+  }
+
+  async start(id: string): Promise<void> { await this.run(['start', id]); }
+  async kill(id: string, signal: string): Promise<void> { await this.run(['kill', id, signal.replace(/^SIG/, '')]); }
+  async pause(id: string): Promise<void> { await this.run(['pause', id]); }
+  async resume(id: string): Promise<void> { await this.run(['resume', id]); }
+  async delete(id: string, force = true): Promise<void> {
+    try { await this.run(['delete', ...(force ? ['--force'] : []), id]); } catch (e) { if (!(e instanceof Error && 'kind' in e && e.kind === 'not_found')) throw e; }
+  }
+  async state(id: string): Promise<RuntimeState | undefined> {
+    try { return JSON.parse(await this.run(['state', id])) as RuntimeState; } catch { return undefined; }
+  }
+  async list(): Promise<RuntimeState[]> {
+    const out = await this.run(['list', '--format', 'json']);
+    return (JSON.parse(out || 'null') as RuntimeState[] | null) ?? [];
+  }
+  async update(id: string, resourcesJson: string, dir: string): Promise<void> {
+    const file = join(dir, 'update-resources.json');
+    await writeFile(file, resourcesJson);
+    await this.run(['update', '--resources', file, id]);
+  }
+}
+
+/** Starts the host's `true` in a throwaway bundle: an empty root with the host's /usr bound in read-only. */
+async function canRun(name: RuntimeName, binary: string, workDir: string): Promise<boolean> {
+  const dir = await mkdtemp(join(workDir, `probe-${name}-`));
+  const root = join(dir, 'state');
+  const id = `berth-probe-${process.pid}-${Date.now()}`;
+  try {
+    for (const d of ['rootfs/usr', 'rootfs/proc']) await mkdir(join(dir, d), { recursive: true });
+    for (const l of ['bin', 'lib', 'lib64']) await symlink(`usr/${l}`, join(dir, 'rootfs', l));
+    const config = {
+      ociVersion: '1.0.2',
+      process: { terminal: false, user: { uid: 0, gid: 0 }, args: ['/usr/bin/true'], env: ['PATH=/usr/bin'], cwd: '/' },
+      root: { path: 'rootfs', readonly: true },
+      mounts: [{ destination: '/proc', type: 'proc', source: 'proc' }, { destination: '/usr', type: 'bind', source: '/usr', options: ['rbind', 'ro'] }],
+      linux: { namespaces: [{ type: 'pid' }, { type: 'mount' }] },
+    };
+    await writeFile(join(dir, 'config.json'), JSON.stringify(config));
+    await execFileP(binary, ['--root', root, 'run', '--bundle', dir, id], { timeout: 10000 });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await execFileP(binary, ['--root', root, 'delete', '--force', id]).catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Picks the runtime: the one asked for, or with 'auto' crun if it can start a container here, else runc. */
+export async function chooseRuntime(wanted: 'auto' | RuntimeName, workDir: string): Promise<{ name: RuntimeName; binary: string; available: RuntimeName[]; warnings: string[] }> {
+  const warnings: string[] = [];
+  const available = (['crun', 'runc'] as RuntimeName[]).filter((n) => findRuntimeBinary(n));
+  if (wanted !== 'auto') {
+    const binary = findRuntimeBinary(wanted);
+    if (!binary) throw internal(`OCI runtime ${wanted} is not installed`);
+    return { name: wanted, binary, available, warnings };
+  }
+  await mkdir(workDir, { recursive: true });
+  for (const name of ['crun', 'runc'] as RuntimeName[]) {
+    const binary = findRuntimeBinary(name);
+    if (!binary) continue;
+    if (await canRun(name, binary, workDir)) return { name, binary, available, warnings };
+    warnings.push(`${name} cannot start containers on this host; not used`);
+  }
+  throw internal('no OCI runtime (crun or runc) can start a container on this host');
+}

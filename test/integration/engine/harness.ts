@@ -1,0 +1,106 @@
+// Test harness for engine integration tests: an engine over temp data/exec roots with a small
+// busybox image store of its own (a plain directory per container), and a cleanup that removes
+// everything the engine made (containers, monitors, runtime state, mounts, cgroups, files).
+import { mkdtempSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { makeBusyboxRootfs, BUSYBOX_PATH } from '../../helpers/busybox.js';
+import { openEngineWith, type ImageStoreLike } from '../../../src/engine/engine.js';
+import type { ContainerSpec, ImageRecord, LogLine } from '../../../src/engine/types.js';
+import { notFound, notImplemented } from '../../../src/common/errors.js';
+import { removeCgroupParent } from '../../../src/engine/runtime/cgroups.js';
+
+export const BUSYBOX_IMAGE: ImageRecord = {
+  id: `sha256:${'b'.repeat(64)}`, repoTags: ['busybox:latest'], repoDigests: [], created: new Date(0).toISOString(),
+  architecture: 'amd64', os: 'linux', config: { Cmd: ['sh'], Env: [`PATH=${BUSYBOX_PATH}`] }, diffIds: [], history: [], size: 0,
+};
+
+/** A RootfsService giving each container a fresh busybox directory. */
+export function busyboxStore(root: string): ImageStoreLike {
+  const dir = (id: string) => join(root, 'rootfs', id);
+  const unsupported = async (): Promise<never> => { throw notImplemented('not in the test image store'); };
+  return {
+    list: async () => [BUSYBOX_IMAGE],
+    get: async (ref) => {
+      if (['busybox', 'busybox:latest', BUSYBOX_IMAGE.id].includes(ref)) return BUSYBOX_IMAGE;
+      throw notFound(`No such image: ${ref}`);
+    },
+    import: unsupported, load: unsupported, save: unsupported, tag: unsupported, remove: unsupported, history: unsupported, prune: unsupported,
+    mount: async (id) => {
+      if (!existsSync(join(dir(id), 'bin/busybox'))) { await mkdir(dir(id), { recursive: true }); makeBusyboxRootfs(dir(id)); }
+      return dir(id);
+    },
+    unmount: async () => undefined,
+    remove: async (id) => { await rm(dir(id), { recursive: true, force: true }); },
+    size: async () => 0,
+  };
+}
+
+export function spec(cmd: string[], over: Partial<ContainerSpec> = {}, host: Partial<ContainerSpec['host']> = {}): ContainerSpec {
+  return {
+    image: 'busybox', cmd, env: [], labels: {}, tty: false, openStdin: false, stdinOnce: false, attachStdin: false,
+    attachStdout: true, attachStderr: true, exposedPorts: [], volumes: [], endpoints: {},
+    host: {
+      binds: [], mounts: [], tmpfs: {}, volumesFrom: [], networkMode: 'default', portBindings: {}, publishAllPorts: false,
+      restartPolicy: { name: 'no', maximumRetryCount: 0 }, autoRemove: false, init: false, readonlyRootfs: false, privileged: false,
+      capAdd: [], capDrop: [], securityOpt: [], dns: [], dnsSearch: [], dnsOptions: [], extraHosts: [], links: [],
+      logConfig: { type: 'k8s-file', config: {} }, resources: {}, sysctls: {}, groupAdd: [], ...host,
+    },
+    ...over,
+  };
+}
+
+export interface TestEngine {
+  engine: Awaited<ReturnType<typeof openEngineWith>>;
+  dataRoot: string;
+  execRoot: string;
+  root: string;
+}
+
+export async function openTestEngine(root?: string): Promise<TestEngine> {
+  const base = root ?? mkdtempSync(join(tmpdir(), 'berth-eng-'));
+  const dataRoot = join(base, 'data');
+  const execRoot = join(base, 'run');
+  const engine = await openEngineWith({ dataRoot, execRoot, runtime: 'auto', log: () => undefined }, async () => busyboxStore(base));
+  return { engine, dataRoot, execRoot, root: base };
+}
+
+/** Removes all a test engine made, whatever state it is in. */
+export async function cleanupEngine(root: string): Promise<void> {
+  const execRoot = join(root, 'run');
+  const runtimeRoot = join(execRoot, 'runtime');
+  // Monitors first (they would otherwise report exits into a vanishing directory).
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    let cmd = '';
+    try { cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { continue; }
+    if (cmd.startsWith('conmon') && cmd.includes(runtimeRoot)) { try { process.kill(Number(pid), 'SIGKILL'); } catch { /* gone */ } }
+  }
+  if (existsSync(runtimeRoot)) {
+    let list: { id: string }[] = [];
+    try { list = JSON.parse(execFileSync('runc', ['--root', runtimeRoot, 'list', '--format', 'json'], { encoding: 'utf8' }) || 'null') ?? []; } catch { /* none */ }
+    for (const c of list) { try { execFileSync('runc', ['--root', runtimeRoot, 'delete', '--force', c.id], { stdio: 'ignore' }); } catch { /* gone */ } }
+  }
+  const mounts = readFileSync('/proc/self/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1]).filter((m) => m?.startsWith(root)).reverse();
+  for (const m of mounts) { try { execFileSync('umount', ['-l', m], { stdio: 'ignore' }); } catch { /* gone */ } }
+  removeCgroupParent(join(root, 'data'));
+  await rm(root, { recursive: true, force: true });
+}
+
+export async function collectLogs(it: AsyncIterable<LogLine>): Promise<LogLine[]> {
+  const out: LogLine[] = [];
+  for await (const l of it) out.push(l);
+  return out;
+}
+
+export function text(lines: LogLine[], stream?: 'stdout' | 'stderr'): string {
+  return Buffer.concat(lines.filter((l) => !stream || l.stream === stream).map((l) => l.data)).toString();
+}
+
+export async function readAll(r: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of r) chunks.push(Buffer.from(c as Buffer));
+  return Buffer.concat(chunks).toString();
+}
