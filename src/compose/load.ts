@@ -195,6 +195,10 @@ function readEnvFiles(files: string[], shell: Record<string, string>, warnings: 
 /** Loads a Compose project exactly as `docker compose` would. Throws BerthError on bad input. */
 export function loadProject(opts: LoadOptions): LoadResult {
   const warnings: string[] = [];
+  // stdin can be read once; the name lookup and the loader both need it.
+  let stdinText: string | undefined;
+  const readStdin = opts.stdin;
+  if (readStdin) opts = { ...opts, stdin: () => (stdinText ??= readStdin()) };
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(opts.env)) if (v !== undefined) env[k] = v;
   if (env.PWD === undefined) env.PWD = opts.cwd;
