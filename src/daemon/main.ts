@@ -1,3 +1,72 @@
 // berthd: parses its flags, builds the engine and serves the Docker Engine API on its socket.
-process.stderr.write('berthd: not wired yet\n');
-process.exitCode = 1;
+// SIGTERM/SIGINT stop serving; containers keep running under their monitors.
+import { mkdir, unlink } from 'node:fs/promises';
+import { createApiServer } from '../api/server/server.js';
+import { BERTH_VERSION } from '../api/server/handlers/system.js';
+import { asBerthError } from '../common/errors.js';
+import { listenAddress, parseFlags, USAGE } from './flags.js';
+import { listen } from './listener.js';
+import { makeLogger } from './logger.js';
+import { openEngine } from './open-engine.js';
+import { removePidfile, writePidfile } from './pidfile.js';
+
+async function main(): Promise<number> {
+  const flags = parseFlags(process.argv.slice(2));
+  if (flags.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (flags.version) {
+    process.stdout.write(`berthd version ${BERTH_VERSION}\n`);
+    return 0;
+  }
+  const log = makeLogger({ level: flags.logLevel, format: flags.logFormat });
+  const addr = listenAddress(flags.host);
+  await mkdir(flags.execRoot, { recursive: true, mode: 0o711 });
+  await mkdir(flags.dataRoot, { recursive: true, mode: 0o711 });
+  const pidfile = await writePidfile(flags.execRoot);
+
+  const engine = await openEngine({ dataRoot: flags.dataRoot, execRoot: flags.execRoot, runtime: flags.runtime, log });
+  const api = createApiServer(engine, log);
+  let url: string;
+  try {
+    url = await listen(api.server, addr);
+  } catch (e) {
+    await engine.shutdown();
+    await removePidfile(pidfile);
+    throw e;
+  }
+  log('info', 'berthd is serving the Docker Engine API', { host: url, pid: process.pid, dataRoot: flags.dataRoot, execRoot: flags.execRoot });
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) return;
+      stopping = true;
+      log('info', 'shutting down; containers keep running', { signal });
+      void (async () => {
+        try {
+          await api.close();
+          await engine.shutdown();
+        } catch (e) {
+          log('error', 'shutdown failed', { error: asBerthError(e).message });
+        }
+        if (addr.kind === 'unix') await unlink(addr.path).catch(() => undefined);
+        await removePidfile(pidfile);
+        resolve(0);
+      })();
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+    process.on('SIGHUP', () => log('info', 'SIGHUP ignored'));
+    process.on('unhandledRejection', (e) => log('error', 'unhandled rejection', { error: asBerthError(e).message }));
+  });
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`berthd: ${asBerthError(e).message}\n`);
+    process.exit(1);
+  },
+);

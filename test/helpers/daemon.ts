@@ -1,0 +1,177 @@
+// Starts a real berthd (dist/berthd.js) with its own temp data root, exec root and socket, and
+// tears everything it made down again: the daemon, its containers (runtime state, monitors),
+// mounts under its roots and the temp dirs. Integration and compat tests share it.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, closeSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const REPO = resolve(import.meta.dirname, '../..');
+const BERTHD = join(REPO, 'dist/berthd.js');
+
+export interface TestDaemon {
+  socket: string;
+  dockerHost: string;
+  dataRoot: string;
+  execRoot: string;
+  /** The daemon's log file (JSON lines). */
+  logFile: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+export interface TestDaemonOptions {
+  runtime?: 'auto' | 'runc' | 'crun';
+  logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  extraArgs?: string[];
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    const st = statSync(p);
+    if (st.isDirectory()) newest = Math.max(newest, newestMtime(p));
+    else if (name.endsWith('.ts') && !name.endsWith('.test.ts')) newest = Math.max(newest, st.mtimeMs);
+  }
+  return newest;
+}
+
+/** Rebuilds dist/ when any source file is newer than the bundle. */
+export function ensureBuilt(): void {
+  const built = existsSync(BERTHD) ? statSync(BERTHD).mtimeMs : 0;
+  if (built >= newestMtime(join(REPO, 'src'))) return;
+  const r = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`build failed:\n${r.stderr}${r.stdout}`);
+}
+
+export function ping(socket: string, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolveP) => {
+    const req = request({ socketPath: socket, path: '/_ping', method: 'GET', timeout: timeoutMs }, (res) => {
+      res.resume();
+      resolveP(res.statusCode === 200);
+    });
+    req.on('error', () => resolveP(false));
+    req.on('timeout', () => { req.destroy(); resolveP(false); });
+    req.end();
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((r) => child.once('exit', () => r()));
+}
+
+function tail(file: string, lines = 30): string {
+  try {
+    return readFileSync(file, 'utf8').trim().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+/** OCI runtime state roots under `dir`: directories whose children hold state.json. */
+function runtimeRoots(dir: string, depth = 0, out: string[] = []): string[] {
+  if (depth > 4) return out;
+  let entries: string[];
+  try { entries = readdirSync(dir); } catch { return out; }
+  let isRoot = false;
+  for (const name of entries) {
+    const p = join(dir, name);
+    let st;
+    try { st = statSync(p); } catch { continue; }
+    if (!st.isDirectory()) continue;
+    if (existsSync(join(p, 'state.json'))) isRoot = true;
+    else runtimeRoots(p, depth + 1, out);
+  }
+  if (isRoot) out.push(dir);
+  return out;
+}
+
+/** Kills every process whose command line names `root` (monitors, container inits started from it). */
+function killProcessesMentioning(root: string): void {
+  for (const pid of readdirSync('/proc').filter((n) => /^[0-9]+$/.test(n))) {
+    if (Number(pid) === process.pid) continue;
+    let cmd = '';
+    try { cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { continue; }
+    if (cmd.includes(root)) {
+      try { process.kill(Number(pid), 'SIGKILL'); } catch { /* gone */ }
+    }
+  }
+}
+
+function unmountUnder(root: string): void {
+  const points = readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((l) => l.split(' ')[4])
+    .filter((p): p is string => Boolean(p) && (p === root || p.startsWith(root + '/')))
+    .map((p) => p.replace(/\\040/g, ' '))
+    .sort((a, b) => b.length - a.length);
+  for (const p of points) spawnSync('umount', ['-l', p]);
+}
+
+/** Removes every container berthd left under `root`, even when the daemon is gone. */
+export function cleanupRoot(root: string): void {
+  for (const rt of ['runc', 'crun']) {
+    for (const stateRoot of runtimeRoots(root)) {
+      const ids = readdirSync(stateRoot).filter((id) => existsSync(join(stateRoot, id, 'state.json')));
+      for (const id of ids) {
+        spawnSync(rt, ['--root', stateRoot, 'kill', id, 'KILL'], { stdio: 'ignore' });
+        spawnSync(rt, ['--root', stateRoot, 'delete', '--force', id], { stdio: 'ignore' });
+      }
+    }
+  }
+  killProcessesMentioning(root);
+  unmountUnder(root);
+}
+
+export async function startTestDaemon(opts: TestDaemonOptions = {}): Promise<TestDaemon> {
+  ensureBuilt();
+  const root = mkdtempSync(join(tmpdir(), 'berth-test-'));
+  const dataRoot = join(root, 'data');
+  const execRoot = join(root, 'run');
+  const socket = join(root, 'berth.sock');
+  const logFile = join(root, 'berthd.log');
+  const fd = openSync(logFile, 'a');
+  const args = [BERTHD, '--data-root', dataRoot, '--exec-root', execRoot, '-H', `unix://${socket}`,
+    '--runtime', opts.runtime ?? (process.env.BERTH_TEST_RUNTIME as TestDaemonOptions['runtime']) ?? 'runc',
+    '--log-level', opts.logLevel ?? 'debug', ...(opts.extraArgs ?? [])];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', fd, fd] });
+  closeSync(fd);
+  let stopped = false;
+
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await Promise.race([exited(child), sleep(5000)]);
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+        await exited(child);
+      }
+    }
+    cleanupRoot(root);
+    rmSync(root, { recursive: true, force: true, maxRetries: 3 });
+  };
+
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      const log = tail(logFile);
+      await stop();
+      throw new Error(`berthd exited before answering (code ${child.exitCode}):\n${log}`);
+    }
+    if (existsSync(socket) && (await ping(socket))) break;
+    if (Date.now() > deadline) {
+      const log = tail(logFile);
+      await stop();
+      throw new Error(`berthd did not answer /_ping within 20s:\n${log}`);
+    }
+    await sleep(25);
+  }
+  return { socket, dockerHost: `unix://${socket}`, dataRoot, execRoot, logFile, pid: child.pid ?? 0, stop };
+}
