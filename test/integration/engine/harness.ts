@@ -64,9 +64,15 @@ export async function openTestEngine(root?: string): Promise<TestEngine> {
   const base = root ?? mkdtempSync(join(tmpdir(), 'berth-eng-'));
   const dataRoot = join(base, 'data');
   const execRoot = join(base, 'run');
-  const engine = await openEngineWith({ dataRoot, execRoot, runtime: 'auto', log: () => undefined }, async () => busyboxStore(base));
-  return { engine, dataRoot, execRoot, root: base };
+  try {
+    const engine = await openEngineWith({ dataRoot, execRoot, runtime: 'auto', log: () => undefined }, async () => busyboxStore(base));
+    return { engine, dataRoot, execRoot, root: base };
+  } catch (e) {
+    await cleanupEngine(base);
+    throw e;
+  }
 }
+
 
 /** Removes all a test engine made, whatever state it is in. */
 export async function cleanupEngine(root: string): Promise<void> {

@@ -42,3 +42,96 @@ test('logs follow a running container until it exits', async () => {
   const lines = await collectLogs(c.logs(id, { follow: true, stdout: true, stderr: true, timestamps: false }));
   assert.equal(text(lines), '1\n2\n3\n');
 });
+
+test('stop sends the stop signal, then SIGKILL after the timeout', async () => {
+  const c = t.engine.containers;
+  // A shell that ignores TERM: stop must fall back to SIGKILL after 1 s.
+  const { id } = await c.create(spec(['sh', '-c', "trap '' TERM; while true; do sleep 0.1; done"]));
+  await c.start(id);
+  const t0 = Date.now();
+  await c.stop(id, { timeout: 1 });
+  const took = Date.now() - t0;
+  const rec = await c.get(id);
+  assert.equal(rec.state.status, 'exited');
+  assert.equal(rec.state.exitCode, 137);
+  assert.ok(took >= 1000 && took < 5000, `stop took ${took} ms`);
+  // With --init, TERM reaches `sleep` (not pid 1 any more), which dies at once: 143.
+  const { id: id2 } = await c.create(spec(['sleep', '100'], {}, { init: true }));
+  await c.start(id2);
+  const t1 = Date.now();
+  await c.stop(id2, { timeout: 10 });
+  assert.ok(Date.now() - t1 < 3000);
+  assert.equal((await c.get(id2)).state.exitCode, 143);
+});
+
+test('kill delivers the signal given', async () => {
+  const c = t.engine.containers;
+  const { id } = await c.create(spec(['sh', '-c', "trap 'echo got USR1; exit 7' USR1; while true; do sleep 0.1; done"]));
+  await c.start(id);
+  await new Promise((r) => setTimeout(r, 200));
+  const { result } = await c.wait(id, 'next-exit');
+  await c.kill(id, 'USR1');
+  assert.equal((await result).exitCode, 7);
+  const logs = await collectLogs(c.logs(id, { follow: false, stdout: true, stderr: true, timestamps: false }));
+  assert.equal(text(logs), 'got USR1\n');
+  await assert.rejects(c.kill(id, 'TERM'), (e: Error & { kind?: string }) => e.kind === 'conflict');
+});
+
+test('pause and unpause freeze the processes', async () => {
+  const c = t.engine.containers;
+  const { id } = await c.create(spec(['sleep', '100']));
+  await c.start(id);
+  await c.pause(id);
+  assert.equal((await c.get(id)).state.status, 'paused');
+  await assert.rejects(c.pause(id), (e: Error & { kind?: string }) => e.kind === 'conflict');
+  await c.unpause(id);
+  assert.equal((await c.get(id)).state.status, 'running');
+  await c.remove(id, { force: true, volumes: false });
+  await assert.rejects(c.get(id), (e: Error & { kind?: string }) => e.kind === 'not_found');
+});
+
+test('names are unique, renamable and found by prefix', async () => {
+  const c = t.engine.containers;
+  const { id } = await c.create(spec(['true'], { name: 'web' }));
+  await assert.rejects(c.create(spec(['true'], { name: 'web' })), (e: Error & { kind?: string }) =>
+    e.kind === 'conflict' && e.message === `Conflict. The container name "/web" is already in use by container "${id}". You have to remove (or rename) that container to be able to reuse that name.`);
+  await assert.rejects(c.create(spec(['true'], { name: 'bad name' })), (e: Error & { kind?: string }) => e.kind === 'invalid_argument');
+  await c.rename('web', 'api');
+  assert.equal((await c.get('/api')).id, id);
+  assert.equal((await c.get(id.slice(0, 12))).name, 'api');
+  await assert.rejects(c.get('web'), (e: Error & { kind?: string }) => e.kind === 'not_found');
+  const { id: other } = await c.create(spec(['true']));
+  assert.match((await c.get(other)).name, /^[a-z]+_[a-z]+\d?$/);
+});
+
+test('rm refuses a running container and -f kills it', async () => {
+  const c = t.engine.containers;
+  const { id } = await c.create(spec(['sleep', '100']));
+  await c.start(id);
+  await assert.rejects(c.remove(id, { force: false, volumes: false }), (e: Error & { kind?: string }) => e.kind === 'conflict');
+  const removed = await c.wait(id, 'removed');
+  await c.remove(id, { force: true, volumes: false });
+  assert.equal((await removed.result).exitCode, 137);
+  assert.equal((await c.list({ all: true })).some((r) => r.id === id), false);
+});
+
+test('autoRemove removes the container after it exits', async () => {
+  const c = t.engine.containers;
+  const { id } = await c.create(spec(['sh', '-c', 'exit 2'], {}, { autoRemove: true }));
+  const { result } = await c.wait(id, 'removed');
+  await c.start(id);
+  assert.equal((await result).exitCode, 2);
+  await assert.rejects(c.get(id), (e: Error & { kind?: string }) => e.kind === 'not_found');
+});
+
+test('restart runs the container again and keeps its logs', async () => {
+  const c = t.engine.containers;
+  const { id } = await c.create(spec(['sh', '-c', 'echo run; sleep 100']));
+  await c.start(id);
+  await c.restart(id, { timeout: 1 });
+  assert.equal((await c.get(id)).state.status, 'running');
+  await new Promise((r) => setTimeout(r, 200));
+  await c.stop(id, { timeout: 1 });
+  const logs = await collectLogs(c.logs(id, { follow: false, stdout: true, stderr: true, timestamps: false }));
+  assert.equal(text(logs), 'run\nrun\n');
+});
