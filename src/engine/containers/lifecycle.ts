@@ -78,7 +78,8 @@ export class Lifecycle {
     for (const d of [this.paths.exitDir, this.paths.socketDir, this.paths.runtimeRoot, join(this.ctx.execRoot, 'c')]) await mkdir(d, { recursive: true });
     await this.store.init();
     for (const rec of await this.store.loadAll()) this.records.set(rec.id, rec);
-    for (const rec of this.records.values()) await this.reconcile(rec);
+    for (const rec of [...this.records.values()]) await this.reconcile(rec);
+    await Promise.all(this.exitHandling.values());
     this.exits.start();
     await this.exits.scan();
   }
@@ -95,7 +96,7 @@ export class Lifecycle {
     if (rec.state.status === 'removing') { await this.removeNow(rec); return; }
     if (this.isRunning(rec)) {
       const code = await this.exits.read(rec.id);
-      if (code !== undefined) return; // the watcher's first scan records the exit
+      if (code !== undefined) { await this.exits.check(rec.id); return; } // exited while berthd was away
       if (await this.conmonAlive(rec.id)) {
         const st = await this.ctx.runtime.state(rec.id);
         const status = st?.status === 'paused' ? 'paused' : 'running';
@@ -256,7 +257,16 @@ export class Lifecycle {
 
   // ---------- exit ----------
 
-  private async handleExit(id: string, code: number): Promise<void> {
+  /** The pending exit handling of each container, so reconcile can wait for it. */
+  private readonly exitHandling = new Map<string, Promise<void>>();
+
+  private handleExit(id: string, code: number): Promise<void> {
+    const p = this.handleExitNow(id, code).finally(() => this.exitHandling.delete(id));
+    this.exitHandling.set(id, p);
+    return p;
+  }
+
+  private async handleExitNow(id: string, code: number): Promise<void> {
     const autoRemove = await this.withLock(id, async () => {
       const rec = this.records.get(id);
       if (!rec || !this.isRunning(rec)) return false;

@@ -1,0 +1,15 @@
+// Child process for the survival test: opens an engine on the given root, starts a container that
+// keeps printing, reports its id on stdout, then waits to be killed with SIGKILL.
+import { openTestEngine, spec } from './harness.js';
+
+const root = process.argv[2];
+const t = await openTestEngine(root);
+const { id } = await t.engine.containers.create(spec(['sh', '-c', 'i=0; while [ $i -lt 15 ]; do echo tick $i; i=$((i+1)); sleep 0.2; done; exit 42'], { name: 'survivor' }));
+await t.engine.containers.start(id);
+const { id: id2 } = await t.engine.containers.create(spec(['sh', '-c', 'echo bye; exit 9'], { name: 'dies-while-down' }));
+const { result } = await t.engine.containers.wait(id2, 'next-exit');
+await t.engine.containers.start(id2);
+await result;
+// The second one exits; mark it running again on disk as if berthd died before recording the exit.
+process.stdout.write(`${id} ${id2}\n`);
+setInterval(() => undefined, 1000);
