@@ -1,0 +1,50 @@
+// `exec` and `attach`: hijacked streams joined to this terminal; exit with the process's code.
+import type { Command } from 'commander';
+import { connect } from '../context.js';
+import { CliExit } from '../exit.js';
+import { pumpStreams } from '../attach-io.js';
+import { environment } from './create-options.js';
+import { failedPrecondition } from '../../common/errors.js';
+
+export interface ExecFlags { interactive?: boolean; tty?: boolean; detach?: boolean; env?: string[]; envFile?: string[]; workdir?: string; user?: string; privileged?: boolean; detachKeys?: string }
+
+export async function execCommand(container: string, command: string[], f: ExecFlags, cmd: Command): Promise<void> {
+  const client = await connect(cmd);
+  const tty = !!f.tty;
+  const consoleSize: [number, number] | undefined = tty && process.stdout.isTTY ? [process.stdout.rows, process.stdout.columns] : undefined;
+  const id = await client.exec.create(container, {
+    AttachStdin: !!f.interactive && !f.detach,
+    AttachStdout: !f.detach,
+    AttachStderr: !f.detach,
+    Tty: tty,
+    Env: environment(f.envFile, f.env),
+    WorkingDir: f.workdir,
+    User: f.user,
+    Privileged: f.privileged,
+    DetachKeys: f.detachKeys,
+    ConsoleSize: consoleSize,
+    Cmd: command,
+  });
+  if (f.detach) {
+    await client.exec.startDetached(id, { tty });
+    return;
+  }
+  const stream = await client.exec.start(id, { tty, consoleSize });
+  await pumpStreams(stream, { tty, stdin: !!f.interactive, resize: (r, c) => client.exec.resize(id, r, c) });
+  const result = await client.exec.inspect(id);
+  if (result.ExitCode) throw new CliExit(result.ExitCode);
+}
+
+export async function attachCommand(container: string, f: { stdin?: boolean; detachKeys?: string }, cmd: Command): Promise<void> {
+  const client = await connect(cmd);
+  const info = await client.containers.inspect(container);
+  if (!info.State.Running) throw failedPrecondition('You cannot attach to a stopped container, start it first');
+  if (info.State.Paused) throw failedPrecondition('You cannot attach to a paused container, unpause it first');
+  const stdin = f.stdin !== false && !!info.Config.OpenStdin;
+  const waiting = await client.containers.waitHandle(container);
+  const stream = await client.containers.attach(container, { stream: true, stdin, stdout: true, stderr: true, detachKeys: f.detachKeys });
+  const tty = !!info.Config.Tty;
+  await pumpStreams(stream, { tty, stdin, resize: (r, c) => client.containers.resize(container, r, c) });
+  const status = await waiting.result;
+  if (status.StatusCode) throw new CliExit(status.StatusCode);
+}
