@@ -40,10 +40,12 @@ function newestMtime(dir: string): number {
 
 /** Rebuilds dist/ when any source file is newer than the bundle. */
 export function ensureBuilt(): void {
-  const built = existsSync(BERTHD) ? statSync(BERTHD).mtimeMs : 0;
-  if (built >= newestMtime(join(REPO, 'src'))) return;
+  const newest = newestMtime(join(REPO, 'src'));
+  const builtAt = () => (existsSync(BERTHD) ? statSync(BERTHD).mtimeMs : 0);
+  if (builtAt() >= newest) return;
   const r = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`build failed:\n${r.stderr}${r.stdout}`);
+  // The CLI bundle may fail while others edit it; the daemon's bundle is what counts here.
+  if (builtAt() < newest) throw new Error(`building dist/berthd.js failed:\n${r.stderr}${r.stdout}`);
 }
 
 export function ping(socket: string, timeoutMs = 1000): Promise<boolean> {

@@ -279,9 +279,9 @@ export function inspectJson(c: ContainerRecord, opts: { size?: boolean; rootfsSi
   return out;
 }
 
-/** "sh -c 'exit 3'" as Docker's COMMAND column shows it. */
+/** Docker's COMMAND column: the path and its arguments joined by spaces, unquoted. */
 function commandLine(c: ContainerRecord): string {
-  return [c.path, ...c.args].filter((s) => s !== '').map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' ');
+  return c.args.length ? `${c.path} ${c.args.join(' ')}` : c.path;
 }
 
 export function summaryJson(c: ContainerRecord, opts: { size?: boolean; rootfsSize?: number } = {}): Json {

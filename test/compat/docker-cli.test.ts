@@ -1,0 +1,173 @@
+// The real docker CLI (28.x) against berthd: every command's output checked, not just its exit code.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { makeBusyboxTar, BUSYBOX_PATH } from '../helpers/busybox.js';
+import { dockerCli, ok, type CliResult } from './docker-cli.js';
+
+const IMG = 'berth-compat/busybox:latest';
+let daemon: TestDaemon;
+let docker: ReturnType<typeof dockerCli>;
+let work: string;
+let tarPath: string;
+
+before(async () => {
+  daemon = await startTestDaemon();
+  docker = dockerCli(daemon.dockerHost);
+  work = mkdtempSync(join(tmpdir(), 'berth-compat-'));
+  tarPath = makeBusyboxTar(join(work, 'busybox.tar'));
+});
+
+after(async () => {
+  await daemon?.stop();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+const d = (...args: string[]) => ok(docker(args), `docker ${args.join(' ')}`);
+
+test('version: the CLI negotiates API 1.44 with berthd', async () => {
+  const out = await d('version', '--format', '{{.Server.APIVersion}} {{.Server.MinAPIVersion}} {{.Server.Os}} {{.Client.APIVersion}}');
+  assert.equal(out, '1.44 1.24 linux 1.44');
+});
+
+test('info: driver, root dir and runtime come from berthd', async () => {
+  const out = await d('info', '--format', '{{.Driver}}|{{.DockerRootDir}}|{{.DefaultRuntime}}|{{.OSType}}');
+  assert.equal(out, `overlay2|${daemon.dataRoot}|runc|linux`);
+});
+
+test('import: a busybox rootfs tar with --change becomes an image', async () => {
+  const r = await docker(['import', '--change', `ENV PATH=${BUSYBOX_PATH}`, '--change', 'CMD ["sh"]', tarPath, IMG]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout.trim(), /^sha256:[0-9a-f]{64}$/);
+  const env = await d('image', 'inspect', '--format', '{{json .Config.Env}} {{json .Config.Cmd}}', IMG);
+  assert.equal(env, `["PATH=${BUSYBOX_PATH}"] ["sh"]`);
+});
+
+test('images: lists the imported image with its tag', async () => {
+  const out = await d('images', '--format', '{{.Repository}}:{{.Tag}} {{.ID}}');
+  assert.match(out, /^berth-compat\/busybox:latest [0-9a-f]{12}$/m);
+});
+
+test('run --rm: output comes back and the exit code propagates', async () => {
+  const hello = await docker(['run', '--rm', IMG, 'echo', 'hello']);
+  assert.equal(hello.code, 0, hello.stderr);
+  assert.equal(hello.stdout, 'hello\n');
+  const three = await docker(['run', '--rm', IMG, 'sh', '-c', 'echo to-err >&2; exit 3']);
+  assert.equal(three.code, 3);
+  assert.equal(three.stderr, 'to-err\n');
+  const left = await d('ps', '-a', '--format', '{{.Image}}');
+  assert.ok(!left.includes(IMG), `--rm containers are gone, found: ${left}`);
+});
+
+test('run -i: piped stdin reaches the process and its EOF ends it', async () => {
+  const r = await docker(['run', '-i', '--rm', IMG, 'cat'], { input: 'hi\nthere\n' });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'hi\nthere\n');
+});
+
+test('run -d, logs, ps --format, stop, rm', async () => {
+  const id = await d('run', '-d', '--name', 'ticker', IMG, 'sh', '-c', 'echo started; echo oops >&2; while true; do sleep 1; done');
+  assert.match(id, /^[0-9a-f]{64}$/);
+  const ps = await d('ps', '--format', '{{.Names}}|{{.Image}}|{{.Status}}|{{.ID}}');
+  assert.match(ps, new RegExp(`^ticker\\|${IMG.replace(/[/.]/g, '\\$&')}\\|Up .*\\|${id.slice(0, 12)}$`, 'm'));
+  let logs: CliResult = { code: 1, stdout: '', stderr: '' };
+  for (let i = 0; i < 50; i++) {
+    logs = await docker(['logs', 'ticker']);
+    if (logs.stdout.includes('started') && logs.stderr.includes('oops')) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(logs.stdout, 'started\n');
+  assert.equal(logs.stderr, 'oops\n');
+  const ts = await d('logs', '-t', '--tail', '1', 'ticker');
+  assert.match(ts, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z started$/);
+  await d('stop', '-t', '1', 'ticker');
+  assert.match(await d('ps', '-a', '--filter', 'name=ticker', '--format', '{{.Status}}'), /^Exited \(\d+\)/);
+  assert.equal(await d('rm', 'ticker'), 'ticker');
+  assert.equal(await d('ps', '-a', '--filter', 'name=ticker', '-q'), '');
+});
+
+test('exec: output, stderr, exit code and piped stdin', async () => {
+  await d('run', '-d', '--name', 'execme', IMG, 'sleep', '300');
+  const r = await docker(['exec', 'execme', 'sh', '-c', 'echo out; echo err >&2; exit 5']);
+  assert.equal(r.code, 5);
+  assert.equal(r.stdout, 'out\n');
+  assert.equal(r.stderr, 'err\n');
+  const cat = await docker(['exec', '-i', 'execme', 'cat'], { input: 'piped\n' });
+  assert.equal(cat.stdout, 'piped\n');
+  assert.equal(await d('exec', '-e', 'X=42', '-w', '/tmp', 'execme', 'sh', '-c', 'echo $X $(pwd)'), '42 /tmp');
+  await d('rm', '-f', 'execme');
+});
+
+test('inspect, rename, wait, kill', async () => {
+  await d('run', '-d', '--name', 'insp', '-l', 'team=core', '-e', 'FOO=bar', IMG, 'sleep', '300');
+  const out = await d('inspect', '--format', '{{.Name}}|{{.State.Status}}|{{.State.Running}}|{{.Config.Image}}|{{index .Config.Labels "team"}}|{{.Path}}', 'insp');
+  assert.equal(out, `/insp|running|true|${IMG}|core|sleep`);
+  await d('rename', 'insp', 'insp2');
+  assert.equal(await d('inspect', '--format', '{{.Name}}', 'insp2'), '/insp2');
+  await d('kill', 'insp2');
+  assert.equal(await d('wait', 'insp2'), '137');
+  assert.equal(await d('inspect', '--format', '{{.State.Status}} {{.State.ExitCode}}', 'insp2'), 'exited 137');
+  await d('run', '-d', '--name', 'seven', IMG, 'sh', '-c', 'sleep 0.2; exit 7');
+  assert.equal(await d('wait', 'seven'), '7');
+  await d('rm', 'insp2', 'seven');
+});
+
+test('top lists the container\'s processes', async () => {
+  await d('run', '-d', '--name', 'topme', IMG, 'sleep', '300');
+  const out = await d('top', 'topme');
+  assert.match(out.split('\n')[0], /PID/);
+  assert.match(out, /sleep 300/);
+  await d('rm', '-f', 'topme');
+});
+
+test('cp: files both ways', async () => {
+  await d('run', '-d', '--name', 'cpme', IMG, 'sh', '-c', 'echo inside > /tmp/in.txt; sleep 300');
+  const src = join(work, 'host.txt');
+  writeFileSync(src, 'from host\n');
+  await d('cp', src, 'cpme:/tmp/host.txt');
+  assert.equal(await d('exec', 'cpme', 'cat', '/tmp/host.txt'), 'from host');
+  for (let i = 0; i < 30 && (await docker(['exec', 'cpme', 'test', '-f', '/tmp/in.txt'])).code !== 0; i++) await new Promise((r) => setTimeout(r, 100));
+  const dest = join(work, 'out.txt');
+  await d('cp', 'cpme:/tmp/in.txt', dest);
+  assert.equal(readFileSync(dest, 'utf8'), 'inside\n');
+  await d('rm', '-f', 'cpme');
+});
+
+test('save, rmi, load round trip', async () => {
+  await d('tag', IMG, 'berth-compat/copy:v1');
+  const file = join(work, 'saved.tar');
+  await d('save', '-o', file, 'berth-compat/copy:v1');
+  assert.ok(existsSync(file));
+  const rmi = await d('rmi', 'berth-compat/copy:v1');
+  assert.match(rmi, /Untagged: berth-compat\/copy:v1/);
+  const loaded = await d('load', '-i', file);
+  assert.match(loaded, /Loaded image: berth-compat\/copy:v1/);
+  assert.match(await d('images', '--format', '{{.Repository}}:{{.Tag}}'), /^berth-compat\/copy:v1$/m);
+});
+
+test('events: a container\'s life in order', async () => {
+  const since = String(Math.floor(Date.now() / 1000) - 1);
+  await d('run', '--rm', '--name', 'evented', IMG, 'true');
+  const until = String(Math.floor(Date.now() / 1000) + 1);
+  const out = await d('events', '--since', since, '--until', until, '--filter', 'container=evented', '--format', '{{.Type}} {{.Action}}');
+  const actions = out.split('\n').map((l) => l.replace(/^container /, ''));
+  for (const a of ['create', 'attach', 'start', 'die', 'destroy']) assert.ok(actions.includes(a), `missing ${a} in ${actions.join(',')}`);
+  assert.ok(actions.indexOf('create') < actions.indexOf('start') && actions.indexOf('start') < actions.indexOf('die'));
+});
+
+test('errors read as Docker\'s', async () => {
+  const rm = await docker(['rm', 'nosuch']);
+  assert.equal(rm.code, 1);
+  assert.equal(rm.stderr.trim(), 'Error response from daemon: No such container: nosuch');
+  await d('create', '--name', 'taken', IMG);
+  const dup = await docker(['create', '--name', 'taken', IMG]);
+  assert.notEqual(dup.code, 0);
+  assert.match(dup.stderr, /Conflict\. The container name "\/taken" is already in use/);
+  const img = await docker(['image', 'inspect', 'nosuch-image:v9']);
+  assert.notEqual(img.code, 0);
+  assert.match(img.stderr, /No such image: nosuch-image:v9/);
+  await d('rm', 'taken');
+});
