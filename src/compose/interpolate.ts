@@ -43,6 +43,19 @@ const CASTS: Array<[string[], Cast]> = [
   [['volumes', '*', 'external'], toBool], [['secrets', '*', 'external'], toBool], [['configs', '*', 'external'], toBool],
 ];
 
+/** Cast rules indexed by the last path segment (or `*`), so most strings skip the search. */
+const CASTS_BY_KEY = new Map<string, Array<[string[], Cast]>>();
+for (const rule of CASTS) {
+  const last = rule[0][rule[0].length - 1];
+  CASTS_BY_KEY.set(last, [...(CASTS_BY_KEY.get(last) ?? []), rule]);
+}
+
+function castFor(path: ModelPath): Cast | undefined {
+  const last = String(path[path.length - 1]);
+  const candidates = [...(CASTS_BY_KEY.get(last) ?? []), ...(path[0] === 'services' && path[2] === 'ulimits' ? (CASTS_BY_KEY.get('*') ?? []) : [])];
+  return candidates.find(([pattern]) => matches(path, pattern))?.[1];
+}
+
 export interface InterpolateContext {
   lookup: Lookup;
   file: string;
@@ -67,6 +80,8 @@ function walk(value: unknown, path: ModelPath, ctx: InterpolateContext): unknown
 }
 
 function interpolateString(value: string, path: ModelPath, ctx: InterpolateContext): unknown {
+  const cast = castFor(path);
+  if (!cast && !value.includes('$')) return value;
   let result: string;
   try {
     result = substitute(value, ctx.lookup, {
@@ -78,7 +93,6 @@ function interpolateString(value: string, path: ModelPath, ctx: InterpolateConte
     }
     throw e;
   }
-  const cast = CASTS.find(([pattern]) => matches(path, pattern))?.[1];
   if (!cast) return result;
   try {
     return cast(result);

@@ -108,10 +108,17 @@ const UNIQUE: Array<[string[], Indexer]> = [
   [['services', '*', 'devices'], (e) => (isDict(e) ? String(e.target) : (String(e).split(':')[1] ?? String(e)))],
 ];
 
+/** Only these subtrees hold sequences with uniqueness rules; the rest is not walked. */
+const UNIQUE_DEPTH = Math.max(...UNIQUE.map(([p]) => p.length));
+
 /** Later entries with the same key replace earlier ones, in the earlier one's position. */
 export function enforceUnicity(value: unknown, path: ModelPath = []): unknown {
+  if (path.length >= UNIQUE_DEPTH) return value;
+  if (path.length >= 1 && path[0] !== 'services' && path[0] !== 'networks') return value;
   if (isDict(value)) {
-    for (const [k, v] of Object.entries(value)) value[k] = enforceUnicity(v, [...path, k]);
+    for (const [k, v] of Object.entries(value)) {
+      if (v !== null && typeof v === 'object') value[k] = enforceUnicity(v, [...path, k]);
+    }
     return value;
   }
   if (Array.isArray(value)) {

@@ -1,6 +1,9 @@
-// Step 1 of the pipeline: YAML text → plain values, with the line of every model path and the
-// paths marked `!reset` (drop what earlier files said) or `!override` (replace it wholesale).
-import { LineCounter, parseAllDocuments, isMap, isSeq, isPair, isScalar, type Node } from 'yaml';
+// Step 1 of the pipeline: YAML text → plain values, plus the paths marked `!reset` (drop what
+// earlier files said) or `!override` (replace it wholesale). Values come from js-yaml, which is an
+// order of magnitude faster; the `yaml` package, which keeps source positions, is only used when an
+// error needs a line number (see source-map.ts) or to word a syntax error.
+import jsyaml from 'js-yaml';
+import { LineCounter, parseAllDocuments } from 'yaml';
 import { composeError } from './errors.js';
 import { SourceMap } from './source-map.js';
 import type { Dict, ModelPath } from './dict.js';
@@ -20,98 +23,110 @@ export interface ParsedFile {
   sources: SourceMap;
 }
 
+/** A value carrying a Compose merge tag until the document is walked. */
+class Tagged {
+  constructor(readonly tag: '!reset' | '!override', readonly value: unknown) {}
+}
+
+const tagTypes = (['!reset', '!override'] as const).flatMap((tag) =>
+  (['scalar', 'sequence', 'mapping'] as const).map(
+    (kind) => new jsyaml.Type(tag, { kind, construct: (data: unknown) => new Tagged(tag, data ?? (kind === 'scalar' ? null : data)) }),
+  ),
+);
+
+// YAML 1.2 core types as Go's decoder reads them: plain 0755 is octal (YAML 1.1), no timestamps.
+const intType = new jsyaml.Type('tag:yaml.org,2002:int', {
+  kind: 'scalar',
+  resolve: (d: string) => /^[-+]?(0|[1-9][0-9_]*|0[0-7_]+|0o[0-7_]+|0x[0-9a-fA-F_]+|0b[01_]+)$/.test(d),
+  construct: (d: string) => {
+    const sign = d.startsWith('-') ? -1 : 1;
+    const s = d.replace(/^[-+]/, '').replace(/_/g, '');
+    if (s.startsWith('0x')) return sign * parseInt(s.slice(2), 16);
+    if (s.startsWith('0o')) return sign * parseInt(s.slice(2), 8);
+    if (s.startsWith('0b')) return sign * parseInt(s.slice(2), 2);
+    if (s.length > 1 && s.startsWith('0')) return sign * parseInt(s.slice(1), 8);
+    return sign * parseInt(s, 10);
+  },
+  predicate: (v: unknown) => typeof v === 'number' && Number.isInteger(v),
+});
+
+// js-yaml exports its built-in types at runtime; its typings do not declare them.
+const t = (jsyaml as unknown as { types: Record<string, jsyaml.Type> }).types;
+const COMPOSE_SCHEMA = new jsyaml.Schema({
+  implicit: [t.null, t.bool, intType, t.float, t.merge],
+  explicit: [t.str, t.seq, t.map, t.binary, t.omap, t.pairs, t.set, ...tagTypes],
+});
+
 /** Parses one Compose file. `file` is the name used in error messages. */
 export function parseComposeYaml(text: string, file: string): ParsedFile {
-  const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { merge: true, prettyErrors: false, lineCounter, uniqueKeys: true });
   const sources = new SourceMap();
+  let docs: unknown[];
+  try {
+    docs = jsyaml.loadAll(text, undefined, { schema: COMPOSE_SCHEMA, filename: file });
+  } catch (e) {
+    throw syntaxError(text, file, e);
+  }
   const documents: ParsedDocument[] = [];
-  const list = Array.isArray(docs) ? docs : [];
-  for (const doc of list) {
-    const err = doc.errors[0];
-    if (err) {
-      const line = lineCounter.linePos(err.pos[0]).line;
-      throw composeError(`invalid YAML: ${firstLine(err.message)}`, { file, line });
-    }
-    if (doc.contents === null) continue;
-    let value: unknown;
-    try {
-      value = doc.toJS({ maxAliasCount: 10000 });
-    } catch (e) {
-      throw composeError(`invalid YAML: ${firstLine(e instanceof Error ? e.message : String(e))}`, { file });
-    }
-    if (value === null || value === undefined) continue;
-    if (typeof value !== 'object' || Array.isArray(value)) {
-      throw composeError('top-level object must be a mapping', { file, line: lineCounter.linePos(doc.contents.range[0]).line });
-    }
+  docs.forEach((raw, index) => {
+    if (raw === null || raw === undefined) return;
+    sources.add(file, text, index);
     const resets: ModelPath[] = [];
     const overrides: ModelPath[] = [];
-    const octals: Array<[ModelPath, number]> = [];
-    walk(doc.contents as Node, [], (path, node, keyNode) => {
-      sources.set(path, file, lineCounter.linePos((keyNode ?? node).range?.[0] ?? 0).line);
-      if (node.tag === '!reset') resets.push(path);
-      else if (node.tag === '!override') overrides.push(path);
-      // Go's YAML decoder reads a plain 0755 as octal (YAML 1.1); file modes rely on it.
-      else if (isScalar(node) && node.type === 'PLAIN' && typeof node.source === 'string' && /^0[0-7]+$/.test(node.source)) {
-        octals.push([path, parseInt(node.source, 8)]);
-      }
-    });
-    for (const [p, v] of octals) setPath(value as Dict, p, v);
-    for (const p of resets) deletePath(value as Dict, p);
+    const value = untag(raw, [], resets, overrides);
+    if (value === null || value === undefined) return;
+    if (typeof value !== 'object' || Array.isArray(value)) {
+      throw composeError('top-level object must be a mapping', { file, line: 1 });
+    }
     documents.push({ value: value as Dict, resets, overrides });
-  }
+  });
   return { file, documents, sources };
+}
+
+/** Removes the merge tags, remembering their paths; `!reset` values disappear. */
+function untag(v: unknown, path: ModelPath, resets: ModelPath[], overrides: ModelPath[]): unknown {
+  if (v instanceof Tagged) {
+    if (v.tag === '!reset') {
+      resets.push(path);
+      return undefined;
+    }
+    overrides.push(path);
+    return untag(v.value, path, resets, overrides);
+  }
+  if (Array.isArray(v)) {
+    const out: unknown[] = [];
+    for (const e of v) {
+      const u = untag(e, [...path, out.length], resets, overrides);
+      if (u !== undefined) out.push(u);
+    }
+    return out;
+  }
+  if (v !== null && typeof v === 'object' && !(v instanceof Date)) {
+    const o = v as Dict;
+    for (const k of Object.keys(o)) {
+      const val = o[k];
+      if (val !== null && typeof val === 'object') {
+        const u = untag(val, [...path, k], resets, overrides);
+        if (u === undefined) delete o[k];
+        else o[k] = u;
+      }
+    }
+    return o;
+  }
+  return v;
+}
+
+/** Words a syntax error with the `yaml` package's message and line when it sees one too. */
+function syntaxError(text: string, file: string, e: unknown) {
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { prettyErrors: false, lineCounter, uniqueKeys: true, merge: true });
+  for (const doc of Array.isArray(docs) ? docs : []) {
+    const err = doc.errors[0];
+    if (err) return composeError(`invalid YAML: ${firstLine(err.message)}`, { file, line: lineCounter.linePos(err.pos[0]).line });
+  }
+  const ye = e as { reason?: string; mark?: { line: number }; message?: string };
+  return composeError(`invalid YAML: ${ye.reason ?? firstLine(String(ye.message))}`, { file, line: ye.mark ? ye.mark.line + 1 : undefined });
 }
 
 function firstLine(s: string): string {
   return s.split('\n')[0].trim();
-}
-
-function walk(node: Node, path: ModelPath, visit: (path: ModelPath, node: Node, keyNode?: Node) => void): void {
-  if (isMap(node)) {
-    for (const pair of node.items) {
-      if (!isPair(pair)) continue;
-      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-      if (key === '<<') continue;
-      const child = pair.value as Node | null;
-      const p = [...path, key];
-      // Errors point at the key's line: that is where a user looks for `image:` or `ports:`.
-      const keyNode = isScalar(pair.key) ? (pair.key as Node) : undefined;
-      if (child && typeof child === 'object' && 'range' in child) {
-        visit(p, child, keyNode);
-        walk(child, p, visit);
-      } else if (keyNode) {
-        visit(p, keyNode, keyNode);
-      }
-    }
-  } else if (isSeq(node)) {
-    node.items.forEach((item, i) => {
-      const child = item as Node;
-      if (child && typeof child === 'object' && 'range' in child) {
-        visit([...path, i], child);
-        walk(child, [...path, i], visit);
-      }
-    });
-  }
-}
-
-function deletePath(root: Dict, path: ModelPath): void {
-  let cur: unknown = root;
-  for (let i = 0; i < path.length - 1; i++) {
-    if (cur === null || typeof cur !== 'object') return;
-    cur = (cur as Record<string | number, unknown>)[path[i]];
-  }
-  if (cur === null || typeof cur !== 'object') return;
-  const last = path[path.length - 1];
-  if (Array.isArray(cur) && typeof last === 'number') cur.splice(last, 1);
-  else delete (cur as Record<string, unknown>)[String(last)];
-}
-
-function setPath(root: Dict, path: ModelPath, v: unknown): void {
-  let cur: unknown = root;
-  for (let i = 0; i < path.length - 1; i++) {
-    if (cur === null || typeof cur !== 'object') return;
-    cur = (cur as Record<string | number, unknown>)[path[i]];
-  }
-  if (cur !== null && typeof cur === 'object') (cur as Record<string | number, unknown>)[path[path.length - 1]] = v;
 }

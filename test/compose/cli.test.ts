@@ -72,7 +72,7 @@ for (const name of malformed) {
 
 test('an invalid -p is refused with one line', () => {
   const r = run(['compose', '-p', 'Bad Name', '-f', 'examples/hello/compose.yaml', 'config']);
-  assert.equal(r.code, 1);
+  assert.notEqual(r.code, 0);
   assert.match(r.stderr, /^Error: invalid project name "Bad Name"/);
 });
 
