@@ -4,7 +4,7 @@
 import { createReadStream, createWriteStream, lstatSync, mkdirSync, readdirSync, readlinkSync, statSync, symlinkSync, linkSync, utimesSync, chmodSync } from 'node:fs';
 import { basename, dirname, join, posix, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import tar from 'tar-stream';
 import { invalidArgument, isBerthError } from '../../common/errors.js';
@@ -90,7 +90,8 @@ function packPath(src: string, name: string, followLink: boolean): Readable {
     }
   };
   add(src, name, true).then(() => pack.finalize(), (e: unknown) => pack.destroy(e as Error));
-  return pack as unknown as Readable;
+  // tar-stream's streams are streamx streams: read them through their async iterator as a Node stream.
+  return Readable.from(pack as AsyncIterable<Buffer>, { objectMode: false });
 }
 
 async function fromContainer(client: EngineClient, container: string, srcPath: string, dest: string): Promise<number> {
