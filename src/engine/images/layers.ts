@@ -1,0 +1,165 @@
+// Layers: each layer tar is unpacked once into overlay/<chainID>/diff (an overlayfs lower dir)
+// and shared by every image whose chain passes through it. While unpacking, the uncompressed
+// bytes are hashed (the diffID) and kept as a blob, so `save` can hand the same tar back.
+import { createHash } from 'node:crypto';
+import { open, rename, rm, mkdir, symlink, readlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { extract as tarExtract } from 'tar-stream';
+import { invalidArgument } from '../../common/errors.js';
+import { decompressed } from './decompress.js';
+import { applyTarEntries } from './tar-apply.js';
+import { digestOf, exists, listDir, randomName, readJsonIfExists, writeFileAtomic, hexOf } from './fsutil.js';
+import type { Layout } from './layout.js';
+
+export interface LayerMeta {
+  chainId: string;
+  diffId: string;
+  parent: string | null;
+  /** Bytes of regular files in the layer. */
+  size: number;
+  /** Bytes of the uncompressed layer tar (its blob). */
+  tarSize: number;
+}
+
+export function chainIdOf(parent: string | null, diffId: string): string {
+  return parent === null ? diffId : digestOf(`${parent} ${diffId}`);
+}
+
+/** Chain IDs for a list of diffIDs, bottom first. */
+export function chainIds(diffIds: string[]): string[] {
+  const out: string[] = [];
+  let parent: string | null = null;
+  for (const d of diffIds) {
+    parent = chainIdOf(parent, d);
+    out.push(parent);
+  }
+  return out;
+}
+
+export class LayerStore {
+  private readonly cache = new Map<string, LayerMeta>();
+
+  constructor(private readonly layout: Layout) {}
+
+  async get(chainId: string): Promise<LayerMeta | undefined> {
+    const hit = this.cache.get(chainId);
+    if (hit) return hit;
+    const meta = await readJsonIfExists<LayerMeta>(this.layout.layerMeta(chainId));
+    if (meta) this.cache.set(chainId, meta);
+    return meta;
+  }
+
+  async has(chainId: string): Promise<boolean> {
+    return (await this.get(chainId)) !== undefined;
+  }
+
+  /**
+   * Unpacks a layer stream (plain or gzip tar) on top of `parent`. With `expectedDiffId` the
+   * content must hash to it. Returns the committed layer (or the one already there).
+   * Only the caller's pin keeps it from garbage collection until an image refers to it.
+   */
+  async unpack(
+    source: AsyncIterable<Buffer | string>,
+    parent: string | null,
+    expectedDiffId?: string,
+    /** Called (synchronously) just before the layer becomes visible: the caller pins it against GC. */
+    beforeCommit?: (chainId: string) => void,
+  ): Promise<LayerMeta> {
+    const work = join(this.layout.overlayTmp, randomName());
+    const diff = join(work, 'diff');
+    const blobTmp = join(this.layout.tmp, `layer-${randomName()}`);
+    await mkdir(diff, { recursive: true, mode: 0o755 });
+    try {
+      const hash = createHash('sha256');
+      let tarSize = 0;
+      const blob = await open(blobTmp, 'w', 0o600);
+      const extract = tarExtract();
+      let applyError: unknown;
+      const applying = applyTarEntries(extract, diff).catch((e: unknown) => { applyError = e; extract.destroy(new Error('aborted')); return { size: 0 }; });
+      try {
+        for await (const chunk of decompressed(source)) {
+          hash.update(chunk);
+          tarSize += chunk.length;
+          await blob.write(chunk);
+          if (applyError) throw applyError;
+          if (!extract.write(chunk)) await drained(extract);
+          if (applyError) throw applyError;
+        }
+        (extract as unknown as { end(): void }).end();
+        const { size } = await applying;
+        if (applyError) throw applyError;
+        await blob.sync();
+        const diffId = `sha256:${hash.digest('hex')}`;
+        if (expectedDiffId !== undefined && expectedDiffId !== diffId) {
+          throw invalidArgument(`invalid diffID for layer: expected ${expectedDiffId}, got ${diffId}`);
+        }
+        const meta: LayerMeta = { chainId: chainIdOf(parent, diffId), diffId, parent, size, tarSize };
+        beforeCommit?.(meta.chainId);
+        await this.commit(meta, work, blobTmp);
+        return (await this.get(meta.chainId)) ?? meta;
+      } catch (e) {
+        extract.destroy(new Error('aborted'));
+        await applying;
+        throw e;
+      } finally {
+        await blob.close();
+      }
+    } finally {
+      await rm(work, { recursive: true, force: true });
+      await rm(blobTmp, { force: true });
+    }
+  }
+
+  /** Moves an unpacked layer into place; if another unpack got there first, keeps that one. */
+  private async commit(meta: LayerMeta, work: string, blobTmp: string): Promise<void> {
+    const blobPath = this.layout.blob(meta.diffId);
+    if (!(await exists(blobPath))) await rename(blobTmp, blobPath);
+    if (await this.has(meta.chainId)) return;
+    await writeFileAtomic(join(work, 'layer.json'), JSON.stringify(meta));
+    await rename(work, this.layout.layerDir(meta.chainId));
+    await this.ensureLink(meta.chainId);
+    this.cache.set(meta.chainId, meta);
+  }
+
+  /** The short symlink overlay/l/<16 hex> → ../<chain>/diff used in lowerdir=. */
+  async ensureLink(chainId: string): Promise<void> {
+    const linkPath = join(this.layout.overlay, this.layout.linkName(chainId));
+    const target = `../${hexOf(chainId)}/diff`;
+    const current = await readlink(linkPath).catch(() => null);
+    if (current === target) return;
+    if (current !== null) await rm(linkPath, { force: true });
+    await symlink(target, linkPath);
+  }
+
+  async list(): Promise<LayerMeta[]> {
+    const out: LayerMeta[] = [];
+    for (const name of await listDir(this.layout.overlay)) {
+      if (!/^[a-f0-9]{64}$/.test(name)) continue;
+      const meta = await this.get(`sha256:${name}`);
+      if (meta) out.push(meta);
+    }
+    return out;
+  }
+
+  /** Deletes a layer's directory and link (its tar blob is swept separately: another chain may share the diffID). */
+  async remove(chainId: string): Promise<void> {
+    this.cache.delete(chainId);
+    const linkPath = join(this.layout.overlay, this.layout.linkName(chainId));
+    await rm(linkPath, { force: true });
+    // Rename first so a crash mid-delete never leaves a half-deleted layer that looks whole.
+    const doomed = join(this.layout.overlayTmp, `rm-${randomName()}`);
+    await rename(this.layout.layerDir(chainId), doomed).catch(() => undefined);
+    await rm(doomed, { recursive: true, force: true });
+  }
+}
+
+/** Resolves when a streamx/Node writable wants more, or is gone (the caller then checks why). */
+function drained(w: NodeJS.EventEmitter): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      w.off('drain', done); w.off('close', done); w.off('error', done);
+      resolve();
+    };
+    w.on('drain', done); w.on('close', done); w.on('error', done);
+  });
+}

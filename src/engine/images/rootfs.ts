@@ -1,0 +1,106 @@
+// Containers' root filesystems: an overlayfs per container with the image's layers as lower dirs
+// and an upper/work dir of its own under overlay/containers/<id>/. The mount runs with its cwd in
+// overlay/ so lowerdir= can name layers by short relative links (l/<16 hex>): a page holds ~200.
+import { readFile, rm, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { failedPrecondition, notFound } from '../../common/errors.js';
+import { ensureDir, exists, listDir, readJsonIfExists, run, treeSize, writeFileAtomic } from './fsutil.js';
+import type { Layout } from './layout.js';
+import type { LayerStore } from './layers.js';
+
+/** What a container's rootfs rests on, recorded so its layers outlive a forced `rmi`. */
+export interface ContainerRootfsRecord {
+  containerId: string;
+  imageId: string;
+  /** Chain IDs of the image's layers, bottom first. */
+  chain: string[];
+}
+
+const PAGE_LIMIT = 4096;
+
+export class RootfsManager {
+  constructor(
+    private readonly layout: Layout,
+    private readonly layers: LayerStore,
+    private readonly chainOf: (imageId: string) => Promise<string[]>,
+  ) {}
+
+  merged(containerId: string): string { return join(this.layout.containerDir(containerId), 'merged'); }
+
+  async mount(containerId: string, imageId: string): Promise<string> {
+    checkId(containerId);
+    const dir = this.layout.containerDir(containerId);
+    const merged = join(dir, 'merged');
+    if (await isMountPoint(merged)) return merged;
+    const recordPath = join(dir, 'rootfs.json');
+    let record = await readJsonIfExists<ContainerRootfsRecord>(recordPath);
+    if (!record || record.imageId !== imageId) {
+      record = { containerId, imageId, chain: await this.chainOf(imageId) };
+      await ensureDir(dir);
+      await writeFileAtomic(recordPath, JSON.stringify(record));
+    }
+    for (const c of record.chain) {
+      if (!(await this.layers.has(c))) throw notFound(`layer ${c} of image ${imageId} is missing`);
+      await this.layers.ensureLink(c);
+    }
+    for (const d of ['upper', 'work', 'merged']) await mkdir(join(dir, d), { recursive: true, mode: 0o755 });
+    const lower = record.chain.length === 0 ? 'empty' : record.chain.map((c) => this.layout.linkName(c)).reverse().join(':');
+    const rel = `containers/${containerId}`;
+    const options = `lowerdir=${lower},upperdir=${rel}/upper,workdir=${rel}/work`;
+    if (options.length >= PAGE_LIMIT) throw failedPrecondition(`image ${imageId} has too many layers for an overlay mount (${record.chain.length})`);
+    await run('mount', ['-t', 'overlay', 'overlay', '-o', options, merged], { cwd: this.layout.overlay });
+    return merged;
+  }
+
+  async unmount(containerId: string): Promise<void> {
+    checkId(containerId);
+    const merged = this.merged(containerId);
+    if (!(await isMountPoint(merged))) return;
+    try {
+      await run('umount', [merged]);
+    } catch {
+      // Busy (a process still holds it): detach now, the kernel frees it when the last user goes.
+      await run('umount', ['-l', merged]);
+    }
+  }
+
+  async remove(containerId: string): Promise<void> {
+    await this.unmount(containerId);
+    await rm(this.layout.containerDir(containerId), { recursive: true, force: true });
+  }
+
+  async size(containerId: string): Promise<number> {
+    checkId(containerId);
+    const upper = join(this.layout.containerDir(containerId), 'upper');
+    if (!(await exists(upper))) throw notFound(`No such container: ${containerId}`);
+    return treeSize(upper);
+  }
+
+  /** Every container's record: their chains keep layers alive. */
+  async records(): Promise<ContainerRootfsRecord[]> {
+    const out: ContainerRootfsRecord[] = [];
+    for (const id of await listDir(this.layout.containers)) {
+      const r = await readJsonIfExists<ContainerRootfsRecord>(join(this.layout.containerDir(id), 'rootfs.json'));
+      if (r) out.push(r);
+    }
+    return out;
+  }
+}
+
+function checkId(id: string): void {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/.test(id)) throw notFound(`No such container: ${id}`);
+}
+
+/** Mount points from /proc/self/mountinfo (field 5, octal-escaped). */
+export async function isMountPoint(path: string): Promise<boolean> {
+  const info = await readFile('/proc/self/mountinfo', 'utf8');
+  for (const line of info.split('\n')) {
+    const f = line.split(' ');
+    if (f.length > 4 && unescapeMount(f[4]) === path) return true;
+  }
+  return false;
+}
+
+function unescapeMount(s: string): string {
+  return s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+}
