@@ -2,6 +2,7 @@
 // Records live on disk (store.ts); the runtime work (bundle, conmon, runc) happens here.
 // Exits arrive from the ExitWatcher; every transition is saved before it is announced.
 import { mkdir, rm, readFile, writeFile, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContainerRecord, ContainerSpec, WaitCondition, WaitResult } from '../types.js';
 import { conflict, notFound, invalidArgument, isBerthError, asBerthError } from '../../common/errors.js';
@@ -249,7 +250,8 @@ export class Lifecycle {
 
   /** Removes the runtime's leftovers of a previous run (state, exit file, sockets). */
   private async cleanupRuntime(id: string): Promise<void> {
-    await this.ctx.runtime.delete(id).catch(() => undefined);
+    // Spawning the runtime costs ~10 ms: only when it has state for this id.
+    if (existsSync(join(this.ctx.runtime.root, id))) await this.ctx.runtime.delete(id).catch(() => undefined);
     await rm(join(this.paths.exitDir, id), { force: true });
     const bundle = this.paths.bundleDir(id);
     for (const f of ['attach', 'ctl', 'winsz', 'pidfile', 'persist/exit', 'persist/oom']) await rm(join(bundle, f), { force: true });
@@ -271,14 +273,15 @@ export class Lifecycle {
       const rec = this.records.get(id);
       if (!rec || !this.isRunning(rec)) return false;
       const oom = await stat(join(this.paths.bundleDir(id), 'persist', 'oom')).then(() => true, () => false);
-      await this.ctx.runtime.delete(id).catch((e: unknown) => this.ctx.log('warn', 'runtime delete failed', { id, error: String(e) }));
-      await this.ctx.rootfs.unmount(id).catch((e: unknown) => this.ctx.log('warn', 'rootfs unmount failed', { id, error: String(e) }));
       Object.assign(rec.state, { status: 'exited', pid: 0, exitCode: code, oomKilled: oom, finishedAt: new Date().toISOString() });
       await this.save(rec);
       if (oom) this.publish('oom', rec);
       this.publish('die', rec, { exitCode: String(code) });
       this.fire(this.exitListeners, id);
       this.resolveWaiters(id, ['next-exit', 'not-running'], { exitCode: code });
+      // Cleanup after the news: still under the lock, so a following start waits for it.
+      await this.ctx.runtime.delete(id).catch((e: unknown) => this.ctx.log('warn', 'runtime delete failed', { id, error: String(e) }));
+      await this.ctx.rootfs.unmount(id).catch((e: unknown) => this.ctx.log('warn', 'rootfs unmount failed', { id, error: String(e) }));
       return rec.spec.host.autoRemove;
     });
     if (autoRemove) await this.remove(id, { force: true }).catch((e: unknown) => this.ctx.log('warn', 'auto-remove failed', { id, error: String(e) }));

@@ -18,9 +18,11 @@ export const BUSYBOX_IMAGE: ImageRecord = {
   architecture: 'amd64', os: 'linux', config: { Cmd: ['sh'], Env: [`PATH=${BUSYBOX_PATH}`] }, diffIds: [], history: [], size: 0,
 };
 
-/** A RootfsService giving each container a fresh busybox directory. */
+/** A RootfsService giving each container an overlayfs over one shared busybox directory. */
 export function busyboxStore(root: string): ImageStoreLike {
   const dir = (id: string) => join(root, 'rootfs', id);
+  const lower = join(root, 'lower');
+  const isMounted = (p: string) => readFileSync('/proc/self/mounts', 'utf8').split('\n').some((l) => l.split(' ')[1] === p);
   const unsupported = async (): Promise<never> => { throw notImplemented('not in the test image store'); };
   return {
     list: async () => [BUSYBOX_IMAGE],
@@ -28,13 +30,22 @@ export function busyboxStore(root: string): ImageStoreLike {
       if (['busybox', 'busybox:latest', BUSYBOX_IMAGE.id].includes(ref)) return BUSYBOX_IMAGE;
       throw notFound(`No such image: ${ref}`);
     },
-    import: unsupported, load: unsupported, save: unsupported, tag: unsupported, remove: unsupported, history: unsupported, prune: unsupported,
+    import: unsupported, load: unsupported, save: unsupported, tag: unsupported, history: unsupported, prune: unsupported,
     mount: async (id) => {
-      if (!existsSync(join(dir(id), 'bin/busybox'))) { await mkdir(dir(id), { recursive: true }); makeBusyboxRootfs(dir(id)); }
-      return dir(id);
+      if (!existsSync(join(lower, 'bin/busybox'))) { await mkdir(lower, { recursive: true }); makeBusyboxRootfs(lower); }
+      const target = join(dir(id), 'merged');
+      if (isMounted(target)) return target;
+      for (const d of ['upper', 'work', 'merged']) await mkdir(join(dir(id), d), { recursive: true });
+      execFileSync('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${lower},upperdir=${join(dir(id), 'upper')},workdir=${join(dir(id), 'work')}`, target]);
+      return target;
     },
-    unmount: async () => undefined,
-    remove: async (id) => { await rm(dir(id), { recursive: true, force: true }); },
+    unmount: async (id) => { if (isMounted(join(dir(id), 'merged'))) execFileSync('umount', [join(dir(id), 'merged')]); },
+    // ImageService.remove(ref, opts) and RootfsService.remove(containerId) share a name: told apart by opts.
+    remove: (async (id: string, opts?: object) => {
+      if (opts) return unsupported();
+      if (isMounted(join(dir(id), 'merged'))) execFileSync('umount', [join(dir(id), 'merged')]);
+      await rm(dir(id), { recursive: true, force: true });
+    }) as ImageStoreLike['remove'],
     size: async () => 0,
   };
 }

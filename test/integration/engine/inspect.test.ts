@@ -40,7 +40,7 @@ async function untar(r: Readable): Promise<Record<string, { type: string; data: 
   const ex = tar.extract();
   ex.on('entry', (h, stream, next) => {
     const chunks: Buffer[] = [];
-    stream.on('data', (c: Buffer) => chunks.push(c));
+    stream.on('data', (c: unknown) => { chunks.push(c as Buffer); });
     stream.on('end', () => { out[h.name] = { type: h.type ?? 'file', data: Buffer.concat(chunks).toString() }; next(); });
   });
   await new Promise<void>((resolve, reject) => { ex.on('finish', resolve); ex.on('error', reject); r.pipe(ex); });
