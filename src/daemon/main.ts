@@ -5,7 +5,7 @@ import { createApiServer } from '../api/server/server.js';
 import { BERTH_VERSION } from '../api/server/handlers/system.js';
 import { asBerthError } from '../common/errors.js';
 import { listenAddress, parseFlags, USAGE } from './flags.js';
-import { listen } from './listener.js';
+import { listen, prepareUnixSocket } from './listener.js';
 import { makeLogger } from './logger.js';
 import { openEngine } from './open-engine.js';
 import { removePidfile, writePidfile } from './pidfile.js';
@@ -22,6 +22,8 @@ async function main(): Promise<number> {
   }
   const log = makeLogger({ level: flags.logLevel, format: flags.logFormat });
   const addr = listenAddress(flags.host);
+  // Before touching any state: another daemon on this socket owns it.
+  if (addr.kind === 'unix') await prepareUnixSocket(addr.path);
   await mkdir(flags.execRoot, { recursive: true, mode: 0o711 });
   await mkdir(flags.dataRoot, { recursive: true, mode: 0o711 });
   const pidfile = await writePidfile(flags.execRoot);

@@ -81,8 +81,10 @@ test('run -d, logs, ps --format, stop, rm', async () => {
   }
   assert.equal(logs.stdout, 'started\n');
   assert.equal(logs.stderr, 'oops\n');
-  const ts = await d('logs', '-t', '--tail', '1', 'ticker');
-  assert.match(ts, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z started$/);
+  const ts = await docker(['logs', '-t', '--tail', '2', 'ticker']);
+  assert.match(ts.stdout, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z started\n$/);
+  assert.match(ts.stderr, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z oops\n$/);
+  assert.equal((await docker(['logs', '--tail', '1', 'ticker'])).stderr, 'oops\n');
   await d('stop', '-t', '1', 'ticker');
   assert.match(await d('ps', '-a', '--filter', 'name=ticker', '--format', '{{.Status}}'), /^Exited \(\d+\)/);
   assert.equal(await d('rm', 'ticker'), 'ticker');

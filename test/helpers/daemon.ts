@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, s
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { removeCgroupParent } from '../../src/engine/runtime/cgroups.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const BERTHD = join(REPO, 'dist/berthd.js');
@@ -18,6 +19,8 @@ export interface TestDaemon {
   /** The daemon's log file (JSON lines). */
   logFile: string;
   pid: number;
+  /** Resolves with the exit code once the daemon process has exited (for tests that signal it). */
+  exited(): Promise<number | null>;
   stop(): Promise<void>;
 }
 
@@ -128,20 +131,28 @@ export function cleanupRoot(root: string): void {
   }
   killProcessesMentioning(root);
   unmountUnder(root);
+  try {
+    removeCgroupParent(join(root, 'data'));
+  } catch {
+    /* no cgroups made */
+  }
 }
 
 export async function startTestDaemon(opts: TestDaemonOptions = {}): Promise<TestDaemon> {
-  ensureBuilt();
+  // BERTH_TEST_FROM_SOURCE=1 runs src/daemon/main.ts through tsx instead of the bundle.
+  const fromSource = process.env.BERTH_TEST_FROM_SOURCE === '1';
+  if (!fromSource) ensureBuilt();
   const root = mkdtempSync(join(tmpdir(), 'berth-test-'));
   const dataRoot = join(root, 'data');
   const execRoot = join(root, 'run');
   const socket = join(root, 'berth.sock');
   const logFile = join(root, 'berthd.log');
   const fd = openSync(logFile, 'a');
-  const args = [BERTHD, '--data-root', dataRoot, '--exec-root', execRoot, '-H', `unix://${socket}`,
+  const entry = fromSource ? ['--import', 'tsx', join(REPO, 'src/daemon/main.ts')] : [BERTHD];
+  const args = [...entry, '--data-root', dataRoot, '--exec-root', execRoot, '-H', `unix://${socket}`,
     '--runtime', opts.runtime ?? (process.env.BERTH_TEST_RUNTIME as TestDaemonOptions['runtime']) ?? 'runc',
     '--log-level', opts.logLevel ?? 'debug', ...(opts.extraArgs ?? [])];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', fd, fd] });
+  const child = spawn(process.execPath, args, { stdio: ['ignore', fd, fd], cwd: REPO });
   closeSync(fd);
   let stopped = false;
 
@@ -175,5 +186,6 @@ export async function startTestDaemon(opts: TestDaemonOptions = {}): Promise<Tes
     }
     await sleep(25);
   }
-  return { socket, dockerHost: `unix://${socket}`, dataRoot, execRoot, logFile, pid: child.pid ?? 0, stop };
+  const exitedP = exited(child).then(() => child.exitCode);
+  return { socket, dockerHost: `unix://${socket}`, dataRoot, execRoot, logFile, pid: child.pid ?? 0, exited: () => exitedP, stop };
 }

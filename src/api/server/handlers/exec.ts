@@ -7,6 +7,7 @@ import { sendEmpty, sendJson } from '../http.js';
 import { pumpSession } from '../session-pump.js';
 import { strList } from '../translate/create-body.js';
 import { streamMediaType } from './containers_attach.js';
+import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../wire/detach-keys.js';
 
 export async function createExec(ctx: Ctx): Promise<void> {
   const body = await ctx.json<Record<string, any>>();
@@ -49,13 +50,14 @@ export async function startExec(ctx: Ctx): Promise<void> {
     sendEmpty(ctx.res, 200);
     return;
   }
+  const detachKeys = parseDetachKeys(rec.spec.detachKeys ?? DEFAULT_DETACH_KEYS);
   const session = await ctx.engine.exec.start(rec.id, { detach: false, tty });
   if (!session) {
     sendEmpty(ctx.res, 200);
     return;
   }
   const conn = ctx.hijack(streamMediaType(ctx.apiVersion, tty));
-  await pumpSession(session, conn, { tty, stdin: rec.spec.attachStdin, log: ctx.log, beforeEnd: () => untilExitRecorded(ctx.engine, rec.id) });
+  await pumpSession(session, conn, { tty, stdin: rec.spec.attachStdin, detachKeys, log: ctx.log, beforeEnd: () => untilExitRecorded(ctx.engine, rec.id) });
 }
 
 export async function resizeExec(ctx: Ctx): Promise<void> {
