@@ -1,0 +1,80 @@
+// What a container sees: the user, env, working dir, hostname, capabilities, masked /proc, a
+// loopback-only network, a read-only root, limits, and how --privileged lifts the defaults.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { openTestEngine, cleanupEngine, spec, collectLogs, text, type TestEngine } from './harness.js';
+import type { ContainerSpec } from '../../../src/engine/types.js';
+
+let t: TestEngine;
+before(async () => { t = await openTestEngine(); });
+after(async () => { await t?.engine.shutdown(); if (t) await cleanupEngine(t.root); });
+
+async function run(script: string, over: Partial<ContainerSpec> = {}, host: Partial<ContainerSpec['host']> = {}): Promise<{ out: string; err: string; code: number }> {
+  const c = t.engine.containers;
+  const { id } = await c.create(spec(['sh', '-c', script], over, host));
+  const { result } = await c.wait(id, 'next-exit');
+  await c.start(id);
+  const { exitCode } = await result;
+  const logs = await collectLogs(c.logs(id, { follow: false, stdout: true, stderr: true, timestamps: false }));
+  await c.remove(id, { force: true, volumes: false });
+  return { out: text(logs, 'stdout'), err: text(logs, 'stderr'), code: exitCode };
+}
+
+const capEff = (out: string) => BigInt(`0x${/CapEff:\s*([0-9a-f]+)/.exec(out)?.[1] ?? '0'}`);
+
+test('user, group, env, working dir and hostname', async () => {
+  const r = await run('id -u; id -g; pwd; echo $FOO; hostname; echo $HOME', { user: 'nobody', env: ['FOO=bar'], workingDir: '/tmp', hostname: 'box1' });
+  assert.equal(r.out, '65534\n65534\n/tmp\nbar\nbox1\n/nonexistent\n');
+  assert.equal((await run('id -u; id -g', { user: '1000:27' })).out, '1000\n27\n');
+  const bad = t.engine.containers.create(spec(['true'], { user: 'nosuchuser' }));
+  const { id } = await bad;
+  await assert.rejects(t.engine.containers.start(id), (e: Error & { kind?: string }) => e.kind === 'invalid_argument' && /unable to find user nosuchuser/.test(e.message));
+});
+
+test("Docker's default capabilities, cap-drop, cap-add and privileged", async () => {
+  const dflt = capEff((await run('grep CapEff /proc/self/status')).out);
+  assert.equal(dflt, 0xa80425fbn); // Docker's default set
+  const dropped = capEff((await run('grep CapEff /proc/self/status', {}, { capDrop: ['CHOWN'] })).out);
+  assert.equal(dropped, 0xa80425fbn & ~1n);
+  const added = capEff((await run('grep CapEff /proc/self/status', {}, { capAdd: ['NET_ADMIN'] })).out);
+  assert.equal(added, 0xa80425fbn | (1n << 12n));
+  const priv = await run('grep CapEff /proc/self/status; ls /dev | wc -l', {}, { privileged: true });
+  assert.ok(capEff(priv.out) > added);
+  assert.equal((await run('chown nobody /tmp', { user: '' }, { capDrop: ['ALL'] })).code, 1);
+});
+
+test('masked /proc paths, read-only rootfs, loopback-only network', async () => {
+  const r = await run('cat /proc/kcore | wc -c; grep \" /proc/sys \" /proc/mounts | grep -q \" ro,\" && echo ro-proc; ls /sys/class/net; cat /etc/hosts | grep -c localhost');
+  assert.equal(r.out, '0\nro-proc\nlo\n2\n');
+  const ro = await run('touch /newfile || echo readonly; touch /tmp/ok || echo tmp-ro', {}, { readonlyRootfs: true });
+  assert.match(ro.out, /^readonly\ntmp-ro\n$/);
+  const nnp = await run('grep NoNewPrivs /proc/self/status', {}, { securityOpt: ['no-new-privileges'] });
+  assert.match(nnp.out, /NoNewPrivs:\s+1/);
+});
+
+test('memory and pids limits reach the cgroup', async () => {
+  const r = await run('cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max; cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.max', {}, { resources: { memory: 32 * 1024 * 1024, pidsLimit: 20 } });
+  assert.equal(r.out, `${32 * 1024 * 1024}\n20\n`);
+});
+
+test('update changes resources of a running container and the restart policy', async () => {
+  const c = t.engine.containers;
+  const { id } = await c.create(spec(['sleep', '100'], {}, { init: true }));
+  await c.start(id);
+  await c.update(id, { restartPolicy: { name: 'always', maximumRetryCount: 0 }, resources: { pidsLimit: 33 } });
+  assert.equal((await c.stats(id)).pids.limit, 33);
+  assert.equal((await c.get(id)).spec.host.restartPolicy.name, 'always');
+  await c.remove(id, { force: true, volumes: false });
+});
+
+test('wait not-running on a created container answers at once; prune removes stopped ones', async () => {
+  const c = t.engine.containers;
+  const { id } = await c.create(spec(['true'], { labels: { keep: 'no' } }));
+  assert.equal((await (await c.wait(id, 'not-running')).result).exitCode, 0);
+  const { id: running } = await c.create(spec(['sleep', '100'], {}, { init: true }));
+  await c.start(running);
+  const pruned = await c.prune({ labels: ['keep=no'] });
+  assert.deepEqual(pruned.deleted, [id]);
+  assert.equal((await c.get(running)).state.status, 'running');
+  await c.remove(running, { force: true, volumes: false });
+});
