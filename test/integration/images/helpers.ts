@@ -72,6 +72,9 @@ export type TarEntry = HeaderArgument & { data?: string | Buffer };
 /** A tar built in memory from entries (small test layers). */
 export async function tarBuffer(entries: TarEntry[]): Promise<Buffer> {
   const p = tarPack();
+  const chunks: Buffer[] = [];
+  // Read while writing: the pack holds back entry callbacks until it is drained.
+  const reading = (async () => { for await (const c of p) chunks.push(Buffer.from(c as Uint8Array)); })();
   for (const { data, ...h } of entries) {
     await new Promise<void>((res, rej) => {
       const hdr = { mode: h.type === 'directory' ? 0o755 : 0o644, mtime: new Date(1_600_000_000_000), ...h };
@@ -80,8 +83,7 @@ export async function tarBuffer(entries: TarEntry[]): Promise<Buffer> {
     });
   }
   p.finalize();
-  const chunks: Buffer[] = [];
-  for await (const c of p) chunks.push(Buffer.from(c as Uint8Array));
+  await reading;
   return Buffer.concat(chunks);
 }
 

@@ -1,0 +1,102 @@
+// save and load: a round trip keeps the image id; OCI image-layout archives (gzip layers) load too.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { gzipSync } from 'node:zlib';
+import { extract as tarExtract } from 'tar-stream';
+import { isBerthError } from '../../../src/common/errors.js';
+import type { ImageLoadProgress } from '../../../src/engine/types.js';
+import { busyboxStream, newStore, readAll, sha256, streamOf, tarBuffer } from './helpers.js';
+
+async function tarNames(buf: Buffer): Promise<Map<string, Buffer>> {
+  const ex = tarExtract();
+  const out = new Map<string, Buffer>();
+  const reading = (async () => { for await (const e of ex) out.set(e.header.name, await readAll(e)); })();
+  ex.end(buf);
+  await reading;
+  return out;
+}
+
+test('save then load into a second store gives the same image id, tags and content', async (t) => {
+  const a = await newStore(t);
+  const img = await a.store.import(busyboxStream(), { ref: 'busybox:1', changes: ['CMD ["sh"]'] });
+  await a.store.tag('busybox:1', 'busybox', 'two');
+  const archive = await readAll(await a.store.save(['busybox']));
+  const files = await tarNames(archive);
+  const manifest = JSON.parse(files.get('manifest.json')!.toString()) as { Config: string; RepoTags: string[]; Layers: string[] }[];
+  assert.equal(manifest.length, 1);
+  assert.deepEqual(manifest[0].RepoTags.sort(), ['busybox:1', 'busybox:two']);
+  assert.equal(sha256(files.get(manifest[0].Config)!), img.id);
+  assert.equal(sha256(files.get(manifest[0].Layers[0])!), img.diffIds[0]);
+  assert.ok(files.has('index.json') && files.has('oci-layout'));
+  assert.ok(a.events.some((e) => e.action === 'save' && e.id === img.id));
+
+  const b = await newStore(t);
+  const progress: ImageLoadProgress[] = [];
+  const loaded = await b.store.load(streamOf(archive), (p) => progress.push(p));
+  assert.deepEqual(loaded.sort(), ['busybox:1', 'busybox:two']);
+  assert.ok(progress.some((p) => p.stream === 'Loaded image: busybox:1\n'));
+  const got = await b.store.get('busybox:two');
+  assert.equal(got.id, img.id);
+  assert.deepEqual(got.config.Cmd, ['sh']);
+  assert.equal(got.size, img.size);
+  assert.ok(b.events.some((e) => e.action === 'load' && e.id === img.id));
+
+  // Loading again is idempotent; saving by id gives an untagged entry, loaded as an id.
+  await b.store.load(streamOf(archive));
+  const byId = await readAll(await a.store.save([img.id.slice(7, 19)]));
+  const c = await newStore(t);
+  const progressC: ImageLoadProgress[] = [];
+  assert.deepEqual(await c.store.load(streamOf(byId), (p) => progressC.push(p)), [img.id]);
+  assert.deepEqual(progressC.filter((p) => p.stream), [{ stream: `Loaded image ID: ${img.id}\n` }]);
+  assert.deepEqual((await c.store.get(img.id)).repoTags, []);
+});
+
+test('save of an unknown image fails before any byte', async (t) => {
+  const { store } = await newStore(t);
+  await assert.rejects(store.save(['nope']), (e) => isBerthError(e, 'not_found') && e.message === 'No such image: nope:latest');
+});
+
+test('an OCI image-layout archive with a gzip layer loads under its annotated name', async (t) => {
+  const layer = await tarBuffer([
+    { name: 'bin/', type: 'directory' },
+    { name: 'bin/hello', data: '#!/bin/sh\necho hi\n', mode: 0o755, uid: 1000, gid: 1000 },
+    { name: 'etc/motd', data: 'welcome\n' },
+  ]);
+  const gz = gzipSync(layer);
+  const config = Buffer.from(JSON.stringify({
+    architecture: 'amd64', os: 'linux', created: '2024-01-01T00:00:00Z',
+    config: { Cmd: ['/bin/hello'], Env: ['PATH=/bin'] },
+    rootfs: { type: 'layers', diff_ids: [sha256(layer)] },
+    history: [{ created: '2024-01-01T00:00:00Z', created_by: 'COPY . /' }],
+  }));
+  const manifest = Buffer.from(JSON.stringify({
+    schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256(config), size: config.length },
+    layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: sha256(gz), size: gz.length }],
+  }));
+  const index = Buffer.from(JSON.stringify({
+    schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json',
+    manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha256(manifest), size: manifest.length,
+      annotations: { 'org.opencontainers.image.ref.name': 'registry.local/hello:1.0' } }],
+  }));
+  const blob = (b: Buffer) => ({ name: `blobs/sha256/${sha256(b).slice(7)}`, data: b });
+  const archive = await tarBuffer([{ name: 'oci-layout', data: '{"imageLayoutVersion":"1.0.0"}' }, { name: 'index.json', data: index }, blob(config), blob(manifest), blob(gz)]);
+
+  const { store } = await newStore(t);
+  const progress: ImageLoadProgress[] = [];
+  assert.deepEqual(await store.load(streamOf(gzipSync(archive)), (p) => progress.push(p)), ['registry.local/hello:1.0']);
+  const img = await store.get('registry.local/hello:1.0');
+  assert.equal(img.id, sha256(config));
+  assert.deepEqual(img.config.Cmd, ['/bin/hello']);
+  assert.equal(img.history[0].createdBy, 'COPY . /');
+  assert.equal(img.size, 18 + 8);
+
+  // A corrupt layer (wrong diffID) is refused and leaves nothing behind.
+  const badConfig = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [sha256('other')] } }));
+  const badManifest = Buffer.from(JSON.stringify({ schemaVersion: 2, config: { mediaType: 'x', digest: sha256(badConfig), size: badConfig.length }, layers: [{ mediaType: 'x', digest: sha256(gz), size: gz.length }] }));
+  const badIndex = Buffer.from(JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha256(badManifest), size: badManifest.length }] }));
+  const bad = await tarBuffer([{ name: 'index.json', data: badIndex }, blob(badConfig), blob(badManifest), blob(gz)]);
+  await assert.rejects(store.load(streamOf(bad)), (e) => isBerthError(e, 'invalid_argument') && /invalid diffID/.test(e.message));
+  assert.equal((await store.list()).length, 1);
+  await assert.rejects(store.load(streamOf(await tarBuffer([{ name: 'x', data: 'y' }]))), (e) => isBerthError(e, 'invalid_argument') && /neither manifest.json/.test(e.message));
+});

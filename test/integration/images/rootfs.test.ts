@@ -1,0 +1,124 @@
+// Layers on overlayfs: whiteouts and opaque dirs of a 2-layer image give the right merged view,
+// metadata survives unpacking, and a container's writes land in its own upper dir.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
+import { isMountPoint } from '../../../src/engine/images/rootfs.js';
+import { newStore, sha256, streamOf, tarBuffer, busyboxStream } from './helpers.js';
+
+const T = new Date(1_500_000_000_000);
+
+async function dockerArchive(layers: Buffer[], tag: string): Promise<{ archive: Buffer; id: string }> {
+  const config = Buffer.from(JSON.stringify({
+    architecture: 'amd64', os: 'linux', created: '2024-01-01T00:00:00Z', config: {},
+    rootfs: { type: 'layers', diff_ids: layers.map(sha256) },
+  }));
+  const id = sha256(config);
+  const entries = [
+    { name: `${id.slice(7)}.json`, data: config },
+    ...layers.map((l, i) => ({ name: `layer${i}/layer.tar`, data: l })),
+    { name: 'manifest.json', data: JSON.stringify([{ Config: `${id.slice(7)}.json`, RepoTags: [tag], Layers: layers.map((_, i) => `layer${i}/layer.tar`) }]) },
+  ];
+  return { archive: await tarBuffer(entries), id };
+}
+
+test('a 2-layer image with a whiteout and an opaque dir mounts as the right view', async (t) => {
+  const ts = await newStore(t);
+  const l1 = await tarBuffer([
+    { name: './', type: 'directory', mode: 0o755 },
+    { name: 'a/', type: 'directory', mtime: T },
+    { name: 'a/keep', data: 'keep\n', uid: 1234, gid: 4321, mode: 0o4755, mtime: T },
+    { name: 'a/gone', data: 'gone\n' },
+    { name: 'a/hard', type: 'link', linkname: 'a/keep' },
+    { name: 'a/sym', type: 'symlink', linkname: '../a/keep' },
+    { name: 'd/', type: 'directory' },
+    { name: 'd/old1', data: '1' },
+    { name: 'd/old2', data: '2' },
+    { name: 'dev/', type: 'directory' },
+    { name: 'dev/null1', type: 'character-device', devmajor: 1, devminor: 3, mode: 0o666 },
+    { name: 'p', type: 'fifo' },
+    { name: 'evil', type: 'symlink', linkname: '/etc' },
+    { name: 'evil/passwd-berth-test', data: 'must stay inside the layer' },
+  ]);
+  const l2 = await tarBuffer([
+    { name: 'a/', type: 'directory', mtime: T },
+    { name: 'a/.wh.gone', data: '' },
+    { name: 'a/added', data: 'new\n' },
+    { name: 'd/', type: 'directory' },
+    { name: 'd/.wh..wh..opq', data: '' },
+    { name: 'd/new', data: 'n' },
+  ]);
+  const { archive, id } = await dockerArchive([l1, l2], 'layered:1');
+  assert.deepEqual(await ts.store.load(streamOf(archive)), ['layered:1']);
+  assert.ok(!existsSync('/etc/passwd-berth-test'), 'a symlinked parent must not escape the layer');
+
+  const merged = await ts.store.mount('c1', id);
+  t.after(() => ts.store.unmount('c1'));
+  assert.deepEqual(readdirSync(`${merged}/a`).sort(), ['added', 'hard', 'keep', 'sym']);
+  assert.deepEqual(readdirSync(`${merged}/d`), ['new']);
+  const keep = lstatSync(`${merged}/a/keep`);
+  assert.equal(keep.uid, 1234);
+  assert.equal(keep.gid, 4321);
+  assert.equal(keep.mode & 0o7777, 0o4755);
+  assert.equal(keep.mtimeMs, T.getTime());
+  assert.equal(lstatSync(`${merged}/a`).mtimeMs, T.getTime());
+  assert.equal(lstatSync(`${merged}/a/hard`).ino, keep.ino);
+  assert.equal(readlinkSync(`${merged}/a/sym`), '../a/keep');
+  assert.equal(readFileSync(`${merged}/a/sym`, 'utf8'), 'keep\n');
+  const dev = lstatSync(`${merged}/dev/null1`);
+  assert.ok(dev.isCharacterDevice());
+  assert.equal(dev.rdev, (1 << 8) | 3);
+  assert.ok(lstatSync(`${merged}/p`).isFIFO());
+  assert.equal(readFileSync(`${merged}/etc/passwd-berth-test`, 'utf8'), 'must stay inside the layer');
+
+  // Writes land in the container's upper dir, not in the shared layers.
+  writeFileSync(`${merged}/a/written`, 'x'.repeat(1000));
+  assert.equal(readFileSync(`${ts.root}/overlay/containers/c1/upper/a/written`, 'utf8').length, 1000);
+  assert.ok(await ts.store.size('c1') >= 1000);
+
+  // mount is idempotent; unmount then mount again keeps the upper dir; remove deletes it.
+  assert.equal(await ts.store.mount('c1', id), merged);
+  const count = () => readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.split(' ')[4] === merged).length;
+  assert.equal(count(), 1);
+  await ts.store.unmount('c1');
+  assert.equal(await isMountPoint(merged), false);
+  await ts.store.mount('c1', id);
+  assert.equal(readFileSync(`${merged}/a/written`, 'utf8').length, 1000);
+
+  // A second container shares the lower dirs and sees none of c1's writes.
+  const m2 = await ts.store.mount('c2', 'layered:1');
+  t.after(() => ts.store.remove('c2'));
+  assert.ok(!existsSync(`${m2}/a/written`));
+  await ts.store.remove('c1');
+  assert.ok(!existsSync(`${ts.root}/overlay/containers/c1`));
+});
+
+test('an image with no layers mounts an empty rootfs', async (t) => {
+  const ts = await newStore(t);
+  const { archive, id } = await dockerArchive([], 'empty:1');
+  await ts.store.load(streamOf(archive));
+  const merged = await ts.store.mount('e1', id);
+  t.after(() => ts.store.remove('e1'));
+  assert.deepEqual(readdirSync(merged), []);
+  writeFileSync(`${merged}/f`, 'y');
+  assert.equal(await ts.store.size('e1'), 1);
+});
+
+test('a force-removed image keeps its layers while a container uses them', async (t) => {
+  const ts = await newStore(t);
+  const img = await ts.store.import(busyboxStream(), { ref: 'bb' });
+  const merged = await ts.store.mount('c9', img.id);
+  ts.users.set(img.id, ['c9']);
+  const r = await ts.store.remove('bb', { force: true, noPrune: false });
+  assert.deepEqual(r, { untagged: ['bb:latest'], deleted: [img.id] });
+  assert.ok(statSync(`${merged}/bin/busybox`).size > 0);
+  await ts.store.unmount('c9');
+  await ts.store.mount('c9', img.id).then(
+    () => assert.fail('the image is gone'),
+    () => undefined,
+  );
+  ts.users.clear();
+  await ts.store.remove('c9');
+  assert.deepEqual(readdirSync(`${ts.root}/overlay`).filter((n) => /^[a-f0-9]{64}$/.test(n)), []);
+  assert.deepEqual(readdirSync(`${ts.root}/images/blobs/sha256`), []);
+});
