@@ -67,6 +67,8 @@ export async function runCommand(image: string, args: string[], f: CreateFlags, 
   try {
     client = await connect(cmd);
     body = buildCreateBody(image, args, f);
+    // The TTY starts at our size (API >= 1.42), so the first lines are not laid out for 80x24.
+    if (f.tty && process.stdout.isTTY && body.HostConfig) body.HostConfig.ConsoleSize = [process.stdout.rows, process.stdout.columns];
     id = await createContainer(client, body, f);
   } catch (e) {
     fail(e, 'run');
