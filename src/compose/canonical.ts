@@ -102,6 +102,14 @@ function canonicalService(name: string, s: Dict, sources: SourceMap): void {
       }
     });
   }
+  if (Array.isArray(s.devices)) {
+    s.devices = s.devices.map((d, i) => {
+      if (typeof d !== 'string') return d;
+      const parts = d.split(':');
+      if (parts.length > 3) throw composeError(`confusing device mapping, please use long syntax: ${d}`, at('devices', i));
+      return { source: parts[0], target: parts[1] || parts[0], permissions: parts[2] ?? 'rwm' };
+    });
+  }
   if (isDict(s.healthcheck) && typeof s.healthcheck.test === 'string') {
     s.healthcheck.test = ['CMD-SHELL', s.healthcheck.test];
   }

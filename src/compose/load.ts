@@ -270,6 +270,7 @@ export function loadProject(opts: LoadOptions): LoadResult {
   checkConsistency(project, sources);
   if (opts.services && opts.services.length > 0) selectServices(project, opts.services);
   if (opts.resolveServiceEnvironment !== false) resolveServiceEnvironment(project, sources);
+  resolveLabelFiles(project, sources);
   checkContainerNameUnicity(project, sources);
   if (!opts.keepUnusedResources) dropUnusedResources(project);
   return { project, warnings };
@@ -384,6 +385,26 @@ function resolveServiceEnvironment(p: Project, sources: SourceMap): void {
     }
     s.environment = { ...fromFiles, ...serviceEnv };
     delete s.env_file;
+  }
+}
+
+/** label_file entries are read (KEY=VALUE, like .env) under the service's labels, then dropped. */
+function resolveLabelFiles(p: Project, sources: SourceMap): void {
+  for (const [name, s] of Object.entries(p.services)) {
+    const files = s.label_file as string[] | undefined;
+    if (!files || files.length === 0) continue;
+    const fromFiles: Record<string, string> = {};
+    for (const f of files) {
+      if (!existsSync(f)) throw composeError(`label file ${f} not found`, sources.locate(['services', name, 'label_file']));
+      try {
+        parseDotenv(readFileSync(f, 'utf8'), (k) => fromFiles[k], fromFiles);
+      } catch (e) {
+        if (e instanceof DotenvSyntaxError) throw composeError(`failed to read label file: ${e.message}`, { file: f, line: e.line });
+        throw e;
+      }
+    }
+    s.labels = { ...fromFiles, ...(s.labels ?? {}) };
+    delete s.label_file;
   }
 }
 
