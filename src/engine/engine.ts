@@ -14,6 +14,7 @@ import { findConmon } from './runtime/conmon.js';
 import { Containers } from './containers/service.js';
 import { Execs } from './containers/exec.js';
 import type { LogFn } from './containers/runtime-context.js';
+import { openImageStore } from './images/index.js';
 
 export const SERVER_VERSION = '0.1.0';
 
@@ -25,7 +26,7 @@ export interface EngineOptions {
 }
 
 export type ImageStoreLike = ImageService & RootfsService;
-export type ImageStoreFactory = (opts: { dataRoot: string; events: EventBus; containersUsing: (imageId: string) => Promise<string[]> }) => Promise<ImageStoreLike>;
+export type ImageStoreFactory = (opts: { dataRoot: string; events: EventBus; containersUsing: (imageId: string) => Promise<string[]>; containerRunning?: (containerId: string) => Promise<boolean> }) => Promise<ImageStoreLike>;
 
 const INIT_CANDIDATES = ['/usr/bin/tini-static', '/usr/libexec/podman/catatonit', '/usr/bin/catatonit'];
 
@@ -57,6 +58,7 @@ export async function openEngineWith(opts: EngineOptions, makeImages: ImageStore
     dataRoot: opts.dataRoot,
     events,
     containersUsing: async (imageId) => [...(ref.containers?.lc.records.values() ?? [])].filter((r) => r.imageId === imageId).map((r) => r.id),
+    containerRunning: async (id) => { const r = ref.containers?.lc.records.get(id); return !!r && ref.containers!.lc.isRunning(r); },
   });
   const containers = new Containers({
     dataRoot: opts.dataRoot, execRoot: opts.execRoot, runtime, images, rootfs: images, events, log: opts.log,
@@ -100,8 +102,5 @@ export async function openEngineWith(opts: EngineOptions, makeImages: ImageStore
 
 /** berthd's engine over the real image store (src/engine/images). */
 export async function openEngine(opts: EngineOptions): Promise<Engine> {
-  // Loaded by path so this file compiles before the image store lands; switch to a static import then.
-  const modulePath = './images/index.js';
-  const mod = (await import(modulePath)) as { openImageStore: ImageStoreFactory };
-  return openEngineWith(opts, mod.openImageStore);
+  return openEngineWith(opts, openImageStore);
 }

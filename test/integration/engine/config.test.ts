@@ -44,7 +44,7 @@ test("Docker's default capabilities, cap-drop, cap-add and privileged", async ()
 });
 
 test('masked /proc paths, read-only rootfs, loopback-only network', async () => {
-  const r = await run('cat /proc/kcore | wc -c; grep \" /proc/sys \" /proc/mounts | grep -q \" ro,\" && echo ro-proc; ls /sys/class/net; cat /etc/hosts | grep -c localhost');
+  const r = await run(`cat /proc/kcore | wc -c; grep " /proc/sys " /proc/mounts | grep -q " ro," && echo ro-proc; ls /sys/class/net; cat /etc/hosts | grep -c localhost`);
   assert.equal(r.out, '0\nro-proc\nlo\n2\n');
   const ro = await run('touch /newfile || echo readonly; touch /tmp/ok || echo tmp-ro', {}, { readonlyRootfs: true });
   assert.match(ro.out, /^readonly\ntmp-ro\n$/);
