@@ -9,6 +9,7 @@ import * as containers from './handlers/containers.js';
 import { events } from './handlers/events.js';
 import * as exec from './handlers/exec.js';
 import * as images from './handlers/images.js';
+import * as absent from './handlers/not-yet-resources.js';
 import * as system from './handlers/system.js';
 import { Router } from './router.js';
 
@@ -42,8 +43,8 @@ export function buildRouter(): Router {
   r.head('/containers/:id/archive', archive.statArchive);
   r.get('/containers/:id/archive', archive.getArchive);
   r.put('/containers/:id/archive', archive.putArchive);
-  r.get('/containers/:id/changes', images.notYet);
-  r.get('/containers/:id/export', images.notYet);
+  r.get('/containers/:id/changes', absent.notYet);
+  r.get('/containers/:id/export', absent.notYet);
   r.delete('/containers/:id', containers.removeContainer);
 
   r.post('/exec/:id/start', exec.startExec);
@@ -55,14 +56,22 @@ export function buildRouter(): Router {
   r.post('/images/load', images.loadImages);
   r.get('/images/get', images.saveImages);
   r.post('/images/prune', images.pruneImages);
-  r.get('/images/search', images.notYet);
-  r.post('/build', images.notYet);
-  r.post('/commit', images.notYet);
+  r.get('/images/search', absent.notYet);
+  r.post('/build', absent.notYet);
+  r.post('/commit', absent.notYet);
   r.get('/images/:name*/json', images.inspectImage);
   r.get('/images/:name*/history', images.imageHistory);
   r.get('/images/:name*/get', images.saveImages);
   r.post('/images/:name*/tag', images.tagImage);
-  r.post('/images/:name*/push', images.notYet);
+  r.post('/images/:name*/push', absent.notYet);
   r.delete('/images/:name*', images.removeImage);
+
+  r.get('/networks', absent.listNetworks);
+  r.post('/networks/prune', absent.pruneNetworks);
+  r.post('/networks/create', absent.notYet);
+  r.get('/volumes', absent.listVolumes);
+  r.post('/volumes/prune', absent.pruneVolumes);
+  r.post('/volumes/create', absent.notYet);
+  r.post('/build/prune', absent.pruneBuildCache);
   return r;
 }

@@ -154,7 +154,3 @@ export async function pruneImages(ctx: Ctx): Promise<void> {
   const deleted = removalJson(r.deleted);
   sendJson(ctx.res, 200, { ImagesDeleted: deleted.length ? deleted : null, SpaceReclaimed: r.spaceReclaimed });
 }
-
-export async function notYet(ctx: Ctx): Promise<void> {
-  throw notImplemented(`${ctx.req.method} ${new URL(ctx.req.url ?? '/', 'http://x').pathname} is not implemented by berth yet`);
-}
