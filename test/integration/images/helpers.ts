@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { TestContext } from 'node:test';
-import { pack as tarPack, type HeaderArgument } from 'tar-stream';
+import { pack as tarPack, type Header } from 'tar-stream';
 import { EventBus } from '../../../src/engine/events/bus.js';
 import type { EngineEvent } from '../../../src/engine/types.js';
 import { openImageStore, type ImageStore } from '../../../src/engine/images/index.js';
@@ -67,7 +67,7 @@ export function busybox(): string {
 
 export const busyboxStream = () => createReadStream(busybox());
 
-export type TarEntry = HeaderArgument & { data?: string | Buffer };
+export type TarEntry = Partial<Header> & { name: string; data?: string | Buffer };
 
 /** A tar built in memory from entries (small test layers). */
 export async function tarBuffer(entries: TarEntry[]): Promise<Buffer> {
