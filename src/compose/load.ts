@@ -4,6 +4,7 @@
 // unused resources dropped. Every step lives in its own module; this file only sequences them.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { composeError } from './errors.js';
 import { deepClone, isDict, type Dict, type ModelPath } from './dict.js';
 import { discoverComposeFiles } from './discover.js';
@@ -12,7 +13,7 @@ import { parseComposeYaml } from './parse.js';
 import { interpolateDict } from './interpolate.js';
 import { validateSchema } from './schema.js';
 import { canonicalize } from './canonical.js';
-import { enforceUnicity, mergeModels, mergeValue } from './merge.js';
+import { enforceUnicity, mergeModels } from './merge.js';
 import { applyExtends } from './extends.js';
 import { absPath, resolveRelativePaths } from './paths.js';
 import { applyDefaults, normalize } from './normalize.js';
@@ -166,7 +167,11 @@ function applyInclude(cfg: Dict, file: string, ctx: Ctx): void {
       if (!isDict(from)) continue;
       const to: Dict = isDict(cfg[key]) ? cfg[key] : {};
       for (const [name, value] of Object.entries(from)) {
-        to[name] = name in to ? mergeValue(value, to[name], [key, name]) : value;
+        // compose-go v2.9.1 refuses a local definition that differs from an imported one.
+        if (name in to && !isDeepStrictEqual(to[name], value)) {
+          throw composeError(`${key}.${name} conflicts with imported resource`, { file: ctx.display(file), path: 'include' });
+        }
+        to[name] = value;
       }
       cfg[key] = to;
     }
