@@ -44,7 +44,7 @@ async function loadOne(store: Store, dir: string, item: LoadItem, onProgress: Pr
     for (let i = 0; i < diffIds.length; i++) {
       const chain = chainIdOf(parent, diffIds[i]);
       pinned.push(chain);
-      if (!(await store.pinLayer(chain))) {
+      if (!(await store.pinLayer(chain, diffIds[i]))) {
         onProgress({ status: 'Loading layer', id: shortId(diffIds[i]) });
         const path = await inside(dir, item.layers[i]);
         await store.layers.unpack(createReadStream(path), parent, diffIds[i]);

@@ -16,7 +16,7 @@ export function applyChanges(config: OciImageConfig, changes: string[]): OciImag
     if (!m) continue;
     const instr = m[1].toUpperCase();
     const rest = (m[2] ?? '').trim();
-    const expand = (s: string) => expandVars(s, out.Env ?? []);
+    const env = out.Env ?? [];
     switch (instr) {
       case 'CMD':
         out.Cmd = commandForm(rest, instr);
@@ -28,36 +28,36 @@ export function applyChanges(config: OciImageConfig, changes: string[]): OciImag
         out.Cmd = null;
         break;
       case 'ENV':
-        for (const [k, v] of keyValues(rest, instr, true)) setEnv(out, k, expand(v));
+        for (const [k, v] of keyValues(rest, instr, true, env)) setEnv(out, k, v);
         break;
       case 'LABEL':
         out.Labels = { ...(out.Labels ?? {}) };
-        for (const [k, v] of keyValues(rest, instr, false)) out.Labels[expand(k)] = expand(v);
+        for (const [k, v] of keyValues(rest, instr, false, env)) out.Labels[k] = v;
         break;
       case 'WORKDIR': {
         if (rest === '') throw invalidArgument('WORKDIR requires exactly one argument');
-        const dir = expand(unquote(rest));
+        const dir = oneArg(rest, env);
         out.WorkingDir = posix.isAbsolute(dir) ? posix.normalize(dir) : posix.join(out.WorkingDir || '/', dir);
         break;
       }
       case 'USER':
         if (rest === '') throw invalidArgument('USER requires exactly one argument');
-        out.User = expand(unquote(rest));
+        out.User = oneArg(rest, env);
         break;
       case 'EXPOSE':
         out.ExposedPorts = { ...(out.ExposedPorts ?? {}) };
-        for (const p of shellWords(rest)) out.ExposedPorts[normalizePort(expand(p))] = {};
+        for (const p of shellWords(rest, env)) out.ExposedPorts[normalizePort(p)] = {};
         break;
       case 'VOLUME': {
-        const vols = rest.startsWith('[') ? jsonArray(rest, instr) : shellWords(rest);
+        const vols = rest.startsWith('[') ? jsonArray(rest, instr) : shellWords(rest, env);
         if (vols.length === 0) throw invalidArgument('VOLUME requires at least one argument');
         out.Volumes = { ...(out.Volumes ?? {}) };
-        for (const v of vols) out.Volumes[expand(v)] = {};
+        for (const v of vols) out.Volumes[v] = {};
         break;
       }
       case 'STOPSIGNAL':
         if (rest === '') throw invalidArgument('STOPSIGNAL requires exactly one argument');
-        out.StopSignal = expand(unquote(rest));
+        out.StopSignal = oneArg(rest, env);
         break;
       case 'ONBUILD':
         out.OnBuild = [...(out.OnBuild ?? []), rest];
@@ -91,14 +91,14 @@ function setEnv(config: OciImageConfig, key: string, value: string): void {
 }
 
 /** `k=v k2="v 2"` pairs, or the legacy `ENV key value with spaces`. */
-function keyValues(rest: string, instr: string, legacyAllowed: boolean): [string, string][] {
+function keyValues(rest: string, instr: string, legacyAllowed: boolean, env: string[]): [string, string][] {
   if (rest === '') throw invalidArgument(`${instr} requires at least one argument`);
-  const words = shellWords(rest);
+  const words = shellWords(rest, env);
   if (!words[0].includes('=')) {
     if (!legacyAllowed) throw invalidArgument(`${instr} names can not be blank`);
     const m = /^(\S+)\s+([\s\S]*)$/.exec(rest);
     if (!m) throw invalidArgument(`${instr} must have two arguments`);
-    return [[m[1], unquote(m[2].trim())]];
+    return [[m[1], oneArg(m[2].trim(), env)]];
   }
   return words.map((w) => {
     const i = w.indexOf('=');
@@ -107,14 +107,28 @@ function keyValues(rest: string, instr: string, legacyAllowed: boolean): [string
   });
 }
 
-/** Splits on blanks, honouring '...' and "..." quotes and backslash escapes; quotes are removed. */
-export function shellWords(s: string): string[] {
+/**
+ * Splits on blanks, honouring '...' and "..." quotes and backslash escapes (quotes removed), and
+ * with `env` expands $VAR, ${VAR}, ${VAR:-word}, ${VAR:+word} outside single quotes, as the
+ * Dockerfile builder's shell lexer does.
+ */
+export function shellWords(s: string, env?: string[]): string[] {
   const out: string[] = [];
   let cur = '';
   let inWord = false;
   let quote: '"' | "'" | null = null;
   for (let i = 0; i < s.length; i++) {
     const c = s[i];
+    if (c === '$' && env && quote !== "'") {
+      const m = /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::([-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/.exec(s.slice(i));
+      if (m) {
+        const v = lookupEnv(env, m[1] ?? m[4]);
+        cur += m[2] === '-' ? (v ? v : m[3]) : m[2] === '+' ? (v ? m[3] : '') : (v ?? '');
+        inWord = true;
+        i += m[0].length - 1;
+        continue;
+      }
+    }
     if (quote) {
       if (c === quote) quote = null;
       else if (c === '\\' && quote === '"' && i + 1 < s.length) cur += s[++i];
@@ -129,31 +143,18 @@ export function shellWords(s: string): string[] {
   return out;
 }
 
-function unquote(s: string): string {
-  const w = shellWords(s);
-  return w.length === 1 ? w[0] : s;
+function lookupEnv(env: string[], key: string): string | undefined {
+  for (let i = env.length - 1; i >= 0; i--) if (env[i].startsWith(`${key}=`)) return env[i].slice(key.length + 1);
+  return undefined;
+}
+
+/** One argument: the words of `s`, expanded and unquoted, joined back. */
+function oneArg(s: string, env: string[]): string {
+  return shellWords(s, env).join(' ');
 }
 
 function normalizePort(p: string): string {
   const [port, proto = 'tcp'] = p.split('/');
   if (!/^\d+(-\d+)?$/.test(port)) throw invalidArgument(`invalid containerPort: ${port}`);
   return `${port}/${proto.toLowerCase()}`;
-}
-
-/** $VAR and ${VAR} (with :- and :+ forms) from the env so far, as the Dockerfile builder does. */
-function expandVars(s: string, env: string[]): string {
-  const lookup = (k: string): string | undefined => {
-    for (let i = env.length - 1; i >= 0; i--) {
-      const e = env[i];
-      if (e.startsWith(`${k}=`)) return e.slice(k.length + 1);
-    }
-    return undefined;
-  };
-  return s.replace(/\\\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::([-+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (all, braced?: string, op?: string, word?: string, bare?: string) => {
-    if (all === '\\$') return '$';
-    const v = lookup((braced ?? bare) as string);
-    if (op === '-') return v ? v : (word ?? '');
-    if (op === '+') return v ? (word ?? '') : '';
-    return v ?? '';
-  });
 }

@@ -63,7 +63,7 @@ export class LayerStore {
     parent: string | null,
     expectedDiffId?: string,
     /** Called (synchronously) just before the layer becomes visible: the caller pins it against GC. */
-    beforeCommit?: (chainId: string) => void,
+    beforeCommit?: (chainId: string, diffId: string) => void,
   ): Promise<LayerMeta> {
     const work = join(this.layout.overlayTmp, randomName());
     const diff = join(work, 'diff');
@@ -94,7 +94,7 @@ export class LayerStore {
           throw invalidArgument(`invalid diffID for layer: expected ${expectedDiffId}, got ${diffId}`);
         }
         const meta: LayerMeta = { chainId: chainIdOf(parent, diffId), diffId, parent, size, tarSize };
-        beforeCommit?.(meta.chainId);
+        beforeCommit?.(meta.chainId, meta.diffId);
         await this.commit(meta, work, blobTmp);
         return (await this.get(meta.chainId)) ?? meta;
       } catch (e) {

@@ -37,7 +37,8 @@ export class Store {
   /** Serialises metadata changes and garbage collection. */
   readonly lock = new Mutex();
   private readonly images = new Map<string, StoredImage>();
-  private readonly pins = new Map<string, number>();
+  /** In-flight imports/loads: chain ID → {count, diffID}; GC keeps these layers and their tar blobs. */
+  private readonly pins = new Map<string, { count: number; diffId: string }>();
 
   constructor(readonly deps: StoreDeps) {
     this.layout = new Layout(deps.dataRoot);
@@ -153,21 +154,22 @@ export class Store {
   // ---------- writes ----------
 
   /** Pins a layer against garbage collection and says whether it is already unpacked. */
-  async pinLayer(chain: string): Promise<boolean> {
+  async pinLayer(chain: string, diffId: string): Promise<boolean> {
     return this.lock.run(async () => {
-      this.pins.set(chain, (this.pins.get(chain) ?? 0) + 1);
+      this.pinSync(chain, diffId);
       return this.layers.has(chain);
     });
   }
 
   /** Pins without the lock: for LayerStore.unpack's beforeCommit hook, which runs synchronously. */
-  pinSync(chain: string): void {
-    this.pins.set(chain, (this.pins.get(chain) ?? 0) + 1);
+  pinSync(chain: string, diffId: string): void {
+    const p = this.pins.get(chain);
+    if (p) p.count++; else this.pins.set(chain, { count: 1, diffId });
   }
 
   unpin(chain: string): void {
-    const n = (this.pins.get(chain) ?? 1) - 1;
-    if (n <= 0) this.pins.delete(chain); else this.pins.set(chain, n);
+    const p = this.pins.get(chain);
+    if (p && --p.count <= 0) this.pins.delete(chain);
   }
 
   /** Stores a config (whose layers are unpacked) as an image; idempotent. Call under the lock. */
@@ -229,6 +231,8 @@ export class Store {
       removed.push(layer);
     }
     const keep = new Set<string>(remaining);
+    // A pinned layer's blob lands in blobs/ just before its directory is committed.
+    for (const p of this.pins.values()) keep.add(hexOf(p.diffId));
     for (const img of this.images.values()) { keep.add(hexOf(img.meta.id)); keep.add(hexOf(img.meta.manifestDigest)); }
     for (const n of await listDir(this.layout.blobs)) {
       if (!keep.has(n) && !n.startsWith('.tmp-')) await rm(join(this.layout.blobs, n), { force: true });

@@ -89,8 +89,9 @@ class TarApplier {
       }
       case 'symlink':
         await this.clear(path);
+        // No cache invalidation needed: clear() already dropped it if something was replaced,
+        // and cached resolutions never pass through a path that did not exist.
         await symlink(h.linkname ?? '', path);
-        this.resolved.clear();
         await lchown(path, h.uid ?? 0, h.gid ?? 0);
         await lutimes(path, h.mtime ?? new Date(0), h.mtime ?? new Date(0));
         return;
