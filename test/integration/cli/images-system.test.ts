@@ -79,7 +79,7 @@ describe('berth image and system verbs', { skip }, () => {
   test('version shows client and server; negotiation picks at most 1.44', async () => {
     const r = await e.berth(['version']);
     assert.match(r.stdout, /^Client:\n Version: +0\.1\.0\n API version: +1\.\d+/);
-    assert.match(r.stdout, /\nServer:.*\n Engine:\n  Version: /);
+    assert.match(r.stdout, /\nServer:.*\n Engine:\n {2}Version: /);
     const f = await e.berth(['version', '-f', '{{.Client.ApiVersion}}']);
     const v = Number(f.stdout.trim().split('.')[1]);
     assert.ok(v >= 24 && v <= 44, f.stdout);
@@ -89,7 +89,7 @@ describe('berth image and system verbs', { skip }, () => {
     const r = await e.berth(['info', '-f', '{{.Images}}']);
     assert.match(r.stdout, /^\d+\n$/);
     const full = await e.berth(['info']);
-    assert.match(full.stdout, /\nServer:\n Containers: \d+\n  Running: \d+\n  Paused: \d+\n  Stopped: \d+\n Images: \d+\n/);
+    assert.match(full.stdout, /\nServer:\n Containers: \d+\n {2}Running: \d+\n {2}Paused: \d+\n {2}Stopped: \d+\n Images: \d+\n/);
   });
 
   test('events streams container events between --since and --until', async () => {
