@@ -3,11 +3,13 @@
 // A cycle is an error.
 import { dirname, resolve as resolvePath } from 'node:path';
 import { composeError } from './errors.js';
-import { deepClone, isDict, type Dict } from './dict.js';
+import { deepClone, isDict, type Dict, type ModelPath } from './dict.js';
 import { enforceUnicity, mergeValue } from './merge.js';
 import { resolveServicePaths } from './paths.js';
 
 export interface ExtendsContext {
+  /** Paths tagged `!reset`/`!override` in the extending file: they also cut the inherited base. */
+  resets?: ModelPath[];
   /** Loads another file's services (parsed, interpolated, validated, canonical, paths not yet resolved). */
   loadServices: (absFile: string, from: { file: string; service: string }) => Dict;
   displayName: (absFile: string) => string;
@@ -51,9 +53,24 @@ function resolve(name: string, services: Dict, file: string, baseDir: string, ct
   if (!isDict(base)) return s;
   const own = { ...s };
   delete own.extends;
-  const merged = mergeValue(deepClone(base), own, ['services', name]) as Dict;
+  const inherited = deepClone(base);
+  for (const p of ctx.resets ?? []) {
+    if (p[0] === 'services' && p[1] === name && p.length > 2) deleteIn(inherited, p.slice(2));
+  }
+  const merged = mergeValue(inherited, own, ['services', name]) as Dict;
   delete merged.extends;
   enforceUnicity({ services: { [name]: merged } });
   services[name] = merged;
   return merged;
+}
+
+function deleteIn(root: Dict, path: ModelPath): void {
+  let cur: unknown = root;
+  for (const seg of path.slice(0, -1)) {
+    if (cur === null || typeof cur !== 'object') return;
+    cur = (cur as Record<string | number, unknown>)[seg];
+  }
+  const last = path[path.length - 1];
+  if (Array.isArray(cur) && typeof last === 'number') cur.splice(last, 1);
+  else if (isDict(cur)) delete cur[String(last)];
 }

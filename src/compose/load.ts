@@ -129,6 +129,7 @@ function loadFiles(files: string[], ctx: Ctx): Dict {
         },
         displayName: ctx.display,
         home: ctx.home,
+        resets: [...doc.resets, ...doc.overrides],
       });
       dict = mergeModels(dict, cfg);
     }

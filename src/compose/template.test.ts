@@ -25,10 +25,10 @@ test('alternatives apply only when set', () => {
   assert.equal(sub('${UNSET+alt}'), '');
 });
 
-test('nested defaults are interpolated lazily', () => {
+test('nested defaults are interpolated, eagerly as in compose-go v2.9.1', () => {
   assert.equal(sub('${UNSET:-${SET}}'), 'value');
   assert.equal(sub('${UNSET:-${UNSET2:-${SET:-x}}}'), 'value');
-  assert.equal(sub('${SET:-${MISSING:?never evaluated}}'), 'value');
+  assert.throws(() => sub('${SET:-${MISSING:?evaluated even though SET is set}}'), MissingRequiredVariable);
 });
 
 test('required variables throw with the variable and the reason', () => {

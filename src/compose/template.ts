@@ -89,7 +89,10 @@ function braced(inner: string, whole: string, lookup: Lookup, opts: SubstituteOp
   if (rest === '') return plain(name, lookup, opts);
   const op = OPERATORS.find((o) => rest.startsWith(o));
   if (!op) throw new InvalidTemplate(whole);
-  const word = () => substitute(rest.slice(op.length), lookup, opts);
+  // compose-go v2.9.1 (docker compose v2.40) substitutes the word before looking at the variable,
+  // so an error or warning inside it surfaces even when the word is not used.
+  const evaluated = substitute(rest.slice(op.length), lookup, opts);
+  const word = () => evaluated;
   const value = lookup(name);
   switch (op) {
     case ':-':
