@@ -55,7 +55,7 @@ function runConfig(services: string[], flags: ConfigFlags, global: ComposeGlobal
   );
   for (const w of warnings) io.stderr(`WARN: ${w}\n`);
   const out = (lines: string[]): void => io.stdout(lines.map((l) => `${l}\n`).join(''));
-  if (flags.services) return out(Object.keys(project.services).sort());
+  if (flags.services) return out(dependencyOrder(project));
   if (flags.volumes) return out(Object.keys(project.volumes));
   if (flags.networks) return out(Object.keys(project.networks));
   if (flags.profiles) return out(allProfiles(project));
@@ -64,6 +64,20 @@ function runConfig(services: string[], flags: ConfigFlags, global: ComposeGlobal
   if (flags.quiet) return;
   if (flags.interpolate === false) io.stdout(flags.format === 'json' ? renderModelJson(project) : renderModelYaml(project));
   else io.stdout(flags.format === 'json' ? renderJson(project) : renderYaml(project));
+}
+
+/** Service names, each after the services it depends on (as Compose walks them), else by name. */
+function dependencyOrder(p: Project): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const visit = (name: string) => {
+    if (seen.has(name) || !p.services[name]) return;
+    seen.add(name);
+    for (const dep of Object.keys(p.services[name].depends_on ?? {}).sort()) visit(dep);
+    out.push(name);
+  };
+  Object.keys(p.services).sort().forEach(visit);
+  return out;
 }
 
 function allProfiles(p: Project): string[] {
