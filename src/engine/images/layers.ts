@@ -10,6 +10,7 @@ import { decompressed } from './decompress.js';
 import { applyTarEntries } from './tar-apply.js';
 import { digestOf, exists, listDir, randomName, readJsonIfExists, writeFileAtomic, hexOf } from './fsutil.js';
 import type { Layout } from './layout.js';
+import { Mutex } from './mutex.js';
 
 export interface LayerMeta {
   chainId: string;
@@ -38,6 +39,8 @@ export function chainIds(diffIds: string[]): string[] {
 
 export class LayerStore {
   private readonly cache = new Map<string, LayerMeta>();
+  /** Parallel unpacks of the same content race to commit: one at a time decides. */
+  private readonly commits = new Mutex();
 
   constructor(private readonly layout: Layout) {}
 
@@ -111,7 +114,11 @@ export class LayerStore {
   }
 
   /** Moves an unpacked layer into place; if another unpack got there first, keeps that one. */
-  private async commit(meta: LayerMeta, work: string, blobTmp: string): Promise<void> {
+  private commit(meta: LayerMeta, work: string, blobTmp: string): Promise<void> {
+    return this.commits.run(() => this.commitLocked(meta, work, blobTmp));
+  }
+
+  private async commitLocked(meta: LayerMeta, work: string, blobTmp: string): Promise<void> {
     const blobPath = this.layout.blob(meta.diffId);
     if (!(await exists(blobPath))) await rename(blobTmp, blobPath);
     if (await this.has(meta.chainId)) return;
@@ -141,8 +148,19 @@ export class LayerStore {
     return out;
   }
 
-  /** Deletes a layer's directory and link (its tar blob is swept separately: another chain may share the diffID). */
-  async remove(chainId: string): Promise<void> {
+  /**
+   * Deletes a layer's directory and link if `unused()` still holds once no commit is under way
+   * (its tar blob is swept separately: another chain may share the diffID). Returns whether it did.
+   */
+  remove(chainId: string, unused: () => boolean = () => true): Promise<boolean> {
+    return this.commits.run(async () => {
+      if (!unused()) return false;
+      await this.removeLocked(chainId);
+      return true;
+    });
+  }
+
+  private async removeLocked(chainId: string): Promise<void> {
     this.cache.delete(chainId);
     const linkPath = join(this.layout.overlay, this.layout.linkName(chainId));
     await rm(linkPath, { force: true });

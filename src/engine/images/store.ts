@@ -226,9 +226,9 @@ export class Store {
     const removed: LayerMeta[] = [];
     const remaining = new Set<string>();
     for (const layer of await this.layers.list()) {
-      if (live.has(layer.chainId) || this.pins.has(layer.chainId)) { remaining.add(hexOf(layer.diffId)); continue; }
-      await this.layers.remove(layer.chainId);
-      removed.push(layer);
+      const unused = () => !live.has(layer.chainId) && !this.pins.has(layer.chainId);
+      if (unused() && (await this.layers.remove(layer.chainId, unused))) removed.push(layer);
+      else remaining.add(hexOf(layer.diffId));
     }
     const keep = new Set<string>(remaining);
     // A pinned layer's blob lands in blobs/ just before its directory is committed.
