@@ -37,8 +37,13 @@ export async function* containerLogs(lc: Lifecycle, idOrName: string, opts: LogO
     if (!opts.follow) return;
   }
   const isOver = () => { const r = lc.records.get(rec.id); return !r || !lc.isRunning(r); };
-  for await (const l of readLog(rec.logPath, { follow: opts.follow, offset, isOver, signal })) {
-    if (opts.until !== undefined && opts.until > 0 && timeSeconds(l.time) > opts.until) return;
-    if (want(l)) yield out(l);
+  const exit = lc.nextExit(rec.id);
+  try {
+    for await (const l of readLog(rec.logPath, { follow: opts.follow, offset, isOver, wakeOn: exit.promise, signal })) {
+      if (opts.until !== undefined && opts.until > 0 && timeSeconds(l.time) > opts.until) return;
+      if (want(l)) yield out(l);
+    }
+  } finally {
+    exit.cancel();
   }
 }

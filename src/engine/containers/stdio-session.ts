@@ -54,7 +54,7 @@ export async function openSession(src: SessionSource, stdinSocket?: { path: stri
   const done = (async () => {
     try {
       if (src.stream) await Promise.race([src.started, new Promise<void>((r) => abort.signal.addEventListener('abort', () => r()))]);
-      for await (const chunk of readLog(src.logPath, { offset, follow: src.stream, raw: true, isOver: () => over, signal: abort.signal })) {
+      for await (const chunk of readLog(src.logPath, { offset, follow: src.stream, raw: true, isOver: () => over, wakeOn: src.over, signal: abort.signal })) {
         if (chunk.stream === 'stdout' && src.wantStdout) await writeWithBackpressure(stdout, chunk.data);
         if (chunk.stream === 'stderr' && src.wantStderr) await writeWithBackpressure(stderr, chunk.data);
       }

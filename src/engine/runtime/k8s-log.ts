@@ -59,6 +59,8 @@ export interface FollowOptions {
   follow: boolean;
   isOver?: () => boolean | Promise<boolean>;
   signal?: AbortSignal;
+  /** Re-check `isOver` at once when this settles (instead of at the next idle poll). */
+  wakeOn?: Promise<unknown>;
   /** Emit records raw (each P chunk at once: attach wants bytes as they come, logs want lines). */
   raw?: boolean;
 }
@@ -75,6 +77,8 @@ export async function* readLog(path: string, opts: FollowOptions): AsyncGenerato
   let wake: (() => void) | undefined;
   const poke = () => { const w = wake; wake = undefined; w?.(); };
   opts.signal?.addEventListener('abort', poke);
+  let settled = false;
+  void opts.wakeOn?.then(() => { settled = true; poke(); });
   try {
     for (;;) {
       let fh;
@@ -122,7 +126,8 @@ export async function* readLog(path: string, opts: FollowOptions): AsyncGenerato
       if (!watcher) {
         try { watcher = watch(path, poke); } catch { watcher = undefined; }
       }
-      if (!grew) await new Promise<void>((r) => { wake = r; setTimeout(poke, watcher ? 250 : 50); });
+      if (!grew && !settled) await new Promise<void>((r) => { wake = r; setTimeout(poke, watcher ? 250 : 50); });
+      settled = false;
     }
     if (!opts.raw) for (const l of assembler.flush()) yield { ...l, offset };
   } finally {

@@ -103,7 +103,7 @@ export async function cleanupEngine(root: string): Promise<void> {
   const mounts = readFileSync('/proc/self/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1]).filter((m) => m?.startsWith(root)).reverse();
   for (const m of mounts) { try { execFileSync('umount', ['-l', m], { stdio: 'ignore' }); } catch { /* gone */ } }
   removeCgroupParent(join(root, 'data'));
-  await rm(root, { recursive: true, force: true });
+  await rm(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
 }
 
 export async function collectLogs(it: AsyncIterable<LogLine>): Promise<LogLine[]> {
