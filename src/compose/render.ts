@@ -1,20 +1,26 @@
 // `compose config` output: the Project laid out in compose-go's struct field order (yaml tags of
 // types.go at compose-go v2.9.1, the version docker compose v2.40 ships), zero values left out as
 // `omitempty` does, maps sorted as yaml.v3 sorts them, sizes printed as quoted byte counts.
-import { Ordered, emitJson, emitYaml } from './yaml-emit.js';
+import { createHash } from 'node:crypto';
+import { Ordered, emitJson, emitJsonCompact, emitYaml } from './yaml-emit.js';
 import { isDict } from './dict.js';
-import type { Project } from './types.js';
+import type { Project, ServiceConfig } from './types.js';
 
 interface Layout {
   order: string[];
   /** Fields printed even when zero (Go pointers, or tags without omitempty). */
   keep?: Set<string>;
+  /** Go struct values (not pointers): encoding/json never omits them, so JSON prints `{}`. */
+  jsonStructs?: Set<string>;
   /** Layout of child fields. */
   children?: Record<string, Rule>;
 }
 type Rule = { kind: 'struct'; layout: Layout } | { kind: 'list'; of: Rule } | { kind: 'map'; of: Rule } | { kind: 'bytes' } | { kind: 'mode' } | { kind: 'hosts' } | { kind: 'ulimit' };
 
-const struct = (order: string[], children: Record<string, Rule> = {}, keep: string[] = []): Rule => ({ kind: 'struct', layout: { order, children, keep: new Set(keep) } });
+const struct = (order: string[], children: Record<string, Rule> = {}, keep: string[] = [], jsonStructs: string[] = []): Rule => ({
+  kind: 'struct',
+  layout: { order, children, keep: new Set(keep), jsonStructs: new Set(jsonStructs) },
+});
 const list = (of: Rule): Rule => ({ kind: 'list', of });
 const map = (of: Rule): Rule => ({ kind: 'map', of });
 const BYTES: Rule = { kind: 'bytes' };
@@ -47,7 +53,7 @@ const SERVICE = struct(
       resources: struct(['limits', 'reservations'], { limits: resource, reservations: resource }),
       restart_policy: struct(['condition', 'delay', 'max_attempts', 'window'], {}, ['max_attempts']),
       placement: struct(['constraints', 'preferences', 'max_replicas_per_node']),
-    }, ['replicas']),
+    }, ['replicas'], ['resources', 'placement']),
     devices: list(struct(['source', 'target', 'permissions'])),
     extra_hosts: { kind: 'hosts' },
     healthcheck: struct(['test', 'timeout', 'interval', 'retries', 'start_period', 'start_interval', 'disable'], {}, ['retries']),
@@ -63,13 +69,14 @@ const SERVICE = struct(
       image: struct(['subpath']),
     })),
     extends: struct(['file', 'service']),
+    env_file: list(struct(['path', 'required', 'format'], {}, ['required'])),
   },
   ['attach', 'init', 'scale', 'command', 'entrypoint'],
 );
 
 const NETWORK = struct(['name', 'driver', 'driver_opts', 'ipam', 'external', 'internal', 'attachable', 'labels', 'enable_ipv4', 'enable_ipv6'], {
   ipam: struct(['driver', 'config'], { config: list(struct(['subnet', 'gateway', 'ip_range', 'aux_addresses'])) }),
-}, ['enable_ipv4', 'enable_ipv6']);
+}, ['enable_ipv4', 'enable_ipv6'], ['ipam']);
 const VOLUME = struct(['name', 'driver', 'driver_opts', 'external', 'labels']);
 const FILE_OBJECT = struct(['name', 'file', 'environment', 'content', 'external', 'labels', 'driver', 'driver_opts', 'template_driver']);
 
@@ -165,14 +172,19 @@ function layoutStruct(v: Record<string, unknown>, layout: Layout, flavour: Flavo
       entries.push([k, val === undefined ? null : applyRule(val, layout.children?.[k], flavour)]);
       continue;
     }
-    if (val === undefined || (!keep && isZero(val) && !(isDict(val) && k === 'volume'))) {
-      // `volume: {}` is printed: compose-go keeps an empty, non-nil options struct for named volumes.
+    if (flavour === 'json' && layout.jsonStructs?.has(k) && (val === undefined || isZero(val))) {
+      entries.push([k, new Ordered([])]);
       continue;
     }
+    // A struct behind a Go pointer (build, deploy, healthcheck, volume options...) is printed
+    // even when empty (`volume: {}`); struct values (deploy.resources, ipam) are omitted when empty.
+    const pointerStruct = layout.children?.[k]?.kind === 'struct' && !layout.jsonStructs?.has(k) && isDict(val);
+    if (val === undefined || (!keep && !pointerStruct && isZero(val))) continue;
     if (keep && val === null) continue;
     entries.push([k, applyRule(val, layout.children?.[k], flavour)]);
   }
-  for (const k of sortKeys(Object.keys(v).filter((k) => k.startsWith('x-')), flavour)) entries.push([k, plain(v[k], flavour)]);
+  // Extensions are inlined in YAML; their Go field is tagged json:"-" so JSON leaves them out.
+  if (flavour === 'yaml') for (const k of sortKeys(Object.keys(v).filter((k) => k.startsWith('x-')), flavour)) entries.push([k, plain(v[k], flavour)]);
   return new Ordered(entries);
 }
 
@@ -230,4 +242,20 @@ export function renderModelJson(p: Project): string {
   for (const k of ['networks', 'volumes', 'secrets', 'configs'] as const) if (Object.keys(p[k]).length > 0) model[k] = p[k];
   Object.assign(model, p.extensions);
   return emitJson(plain(model, 'json'));
+}
+
+/**
+ * Docker Compose's service config hash (`com.docker.compose.config-hash`): sha256 of the
+ * service's compact JSON without the fields that do not require recreating the container
+ * (build, pull_policy, scale, deploy.replicas, depends_on, profiles). Load the project with
+ * `resolveServiceEnvironment: false`, as `docker compose` does for hashing.
+ */
+export function serviceConfigHash(service: ServiceConfig): string {
+  const { name: _n, build: _b, pull_policy: _pp, scale: _s, depends_on: _d, profiles: _p, ...rest } = service;
+  if (isDict(rest.deploy)) {
+    const { replicas: _r, ...deploy } = rest.deploy;
+    rest.deploy = deploy;
+  }
+  const tree = layoutStruct(rest, (SERVICE as { layout: Layout }).layout, 'json');
+  return createHash('sha256').update(emitJsonCompact(tree)).digest('hex');
 }

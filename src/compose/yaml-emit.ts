@@ -156,6 +156,19 @@ export function emitYaml(doc: unknown): string {
   return `${out.join('\n')}\n`;
 }
 
+/** Go's json.Marshal(v): compact, HTML-safe escapes. */
+export function emitJsonCompact(doc: unknown): string {
+  const write = (v: unknown): string => {
+    if (v instanceof Ordered) return `{${v.entries.map(([k, e]) => `${jsonString(k)}:${write(e)}`).join(',')}}`;
+    if (Array.isArray(v)) return `[${v.map(write).join(',')}]`;
+    if (v === null || v === undefined) return 'null';
+    if (typeof v === 'number') return formatNumber(v);
+    if (typeof v === 'boolean') return String(v);
+    return jsonString(String(v));
+  };
+  return write(doc);
+}
+
 /** Go's json.MarshalIndent(v, "", "  "), including its HTML-safe escapes. */
 export function emitJson(doc: unknown): string {
   const toPlain = (v: unknown): unknown => {

@@ -1,12 +1,10 @@
 // `berth compose config`: parse, resolve and print the Compose model in canonical form, exactly
 // as `docker compose config` does (YAML or JSON), or one facet of it (--services, --volumes...).
-import { createHash } from 'node:crypto';
 import type { Command } from 'commander';
 import { loadProject, renderJson, renderYaml, type Project } from '../../compose/index.js';
 import { invalidArgument, notImplemented } from '../../common/errors.js';
 import { loadOptionsFrom, type ComposeGlobalOptions, type ComposeIO } from './options.js';
-import { projectTree, renderModelJson, renderModelYaml } from '../../compose/render.js';
-import { emitJson } from '../../compose/yaml-emit.js';
+import { renderModelJson, renderModelYaml, serviceConfigHash } from '../../compose/render.js';
 
 interface ConfigFlags {
   format?: string;
@@ -50,8 +48,9 @@ function runConfig(services: string[], flags: ConfigFlags, global: ComposeGlobal
   if (flags.resolveImageDigests) throw notImplemented('--resolve-image-digests is not implemented yet');
   if (flags.format !== 'yaml' && flags.format !== 'json') throw invalidArgument(`unsupported format "${flags.format}"`);
   const listing = flags.services || flags.volumes || flags.networks || flags.profiles || flags.images || flags.hash !== undefined;
+  // Listings and hashes read the project without folding env_file into environment, as Compose does.
   const { project, warnings } = loadProject(
-    loadOptionsFrom(global, io, { services: listing ? [] : services, interpolate: flags.interpolate !== false }),
+    loadOptionsFrom(global, io, { services: listing ? [] : services, interpolate: flags.interpolate !== false, resolveServiceEnvironment: !listing }),
   );
   for (const w of warnings) io.stderr(`WARN: ${w}\n`);
   const out = (lines: string[]): void => io.stdout(lines.map((l) => `${l}\n`).join(''));
@@ -91,23 +90,10 @@ function imageName(p: Project, name: string): string {
   return p.services[name].image ?? `${p.name}-${name}`;
 }
 
-/**
- * A stable digest of one service's normalised configuration (its JSON rendering without the
- * fields that do not change the container), used later to decide whether to recreate it.
- */
-export function serviceHash(p: Project, name: string): string {
-  const tree = projectTree({ ...p, services: { [name]: p.services[name] } }, 'json');
-  const service = (tree.entries.find(([k]) => k === 'services')?.[1] as { entries: Array<[string, unknown]> }).entries[0][1] as {
-    entries: Array<[string, unknown]>;
-  };
-  const stable = { entries: service.entries.filter(([k]) => !['deploy', 'scale', 'build', 'pull_policy'].includes(k)) };
-  return createHash('sha256').update(emitJson(Object.assign(Object.create(Object.getPrototypeOf(service)), stable))).digest('hex');
-}
-
 function hashes(p: Project, which: string): string[] {
   const names = which === '*' ? Object.keys(p.services).sort() : which.split(',').map((s) => s.trim());
   return names.map((n) => {
     if (!p.services[n]) throw invalidArgument(`no such service: ${n}`);
-    return `${n} ${serviceHash(p, n)}`;
+    return `${n} ${serviceConfigHash(p.services[n])}`;
   });
 }
