@@ -8,6 +8,7 @@ import type { ImageHistoryEntry, ImageLoadProgress, ImageRecord, ImageRemoval } 
 import { loadArchive } from './archive-load.js';
 import { saveArchive } from './archive-save.js';
 import { importImage } from './import.js';
+import { isBerthError } from '../../common/errors.js';
 import { KeyedMutex } from './mutex.js';
 import { pruneImages, removeImage } from './remove.js';
 import { Store } from './store.js';
@@ -100,10 +101,24 @@ class LocalImageStore implements ImageStore {
 
   mount(containerId: string, imageId: string): Promise<string> {
     return this.mounts.run(containerId, async () => {
-      const { id } = this.store.resolve(imageId);
+      const id = await this.imageForMount(containerId, imageId);
       // Under the store lock only long enough to record the chain, so GC cannot take its layers.
       return this.store.lock.run(() => this.store.rootfs.mount(containerId, id));
     });
+  }
+
+  /**
+   * The image a container's rootfs rests on. A container keeps its layers after a forced `rmi`
+   * of its image (as Docker's do), so it can still start: its recorded chain is used then.
+   */
+  private async imageForMount(containerId: string, imageRef: string): Promise<string> {
+    try {
+      return this.store.resolve(imageRef).id;
+    } catch (e) {
+      const rec = await this.store.rootfs.record(containerId).catch(() => undefined);
+      if (isBerthError(e, 'not_found') && rec && (rec.imageId === imageRef || rec.imageId === `sha256:${imageRef}`)) return rec.imageId;
+      throw e;
+    }
   }
 
   unmount(containerId: string): Promise<void> {

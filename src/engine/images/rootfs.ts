@@ -33,7 +33,7 @@ export class RootfsManager {
     const merged = join(dir, 'merged');
     if (await isMountPoint(merged)) return merged;
     const recordPath = join(dir, 'rootfs.json');
-    let record = await readJsonIfExists<ContainerRootfsRecord>(recordPath);
+    let record = await this.record(containerId);
     if (!record || record.imageId !== imageId) {
       record = { containerId, imageId, chain: await this.chainOf(imageId) };
       await ensureDir(dir);
@@ -50,6 +50,11 @@ export class RootfsManager {
     if (options.length >= PAGE_LIMIT) throw failedPrecondition(`image ${imageId} has too many layers for an overlay mount (${record.chain.length})`);
     await run('mount', ['-t', 'overlay', 'overlay', '-o', options, merged], { cwd: this.layout.overlay });
     return merged;
+  }
+
+  async record(containerId: string): Promise<ContainerRootfsRecord | undefined> {
+    checkId(containerId);
+    return readJsonIfExists<ContainerRootfsRecord>(join(this.layout.containerDir(containerId), 'rootfs.json'));
   }
 
   async unmount(containerId: string): Promise<void> {
