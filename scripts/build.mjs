@@ -15,6 +15,7 @@ const common = {
 };
 
 await Promise.all([
-  build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/berth.js' }),
+  // The CLI is split: verbs and the Compose library load as chunks only when a command needs them.
+  build({ ...common, entryPoints: { berth: 'src/cli/main.ts' }, outdir: 'dist', splitting: true, chunkNames: 'chunks/[name]-[hash]' }),
   build({ ...common, entryPoints: ['src/daemon/main.ts'], outfile: 'dist/berthd.js' }),
 ]);

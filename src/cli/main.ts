@@ -1,13 +1,28 @@
 // The `berth` command: docker-like verbs and `berth compose`. Commands only parse flags and
 // call the API client or the orchestrator; errors become one line and docker's exit code.
 import { Command, CommanderError } from 'commander';
-import { registerComposeCommands } from './compose/index.js';
 import { registerContainerCommands } from './commands/container-commands.js';
 import { registerImageCommands } from './commands/image-commands.js';
 import { registerSystemCommands } from './commands/system-commands.js';
 import { isBerthError } from '../common/errors.js';
 import { CliExit, printError } from './exit.js';
 import { closeClient } from './context.js';
+
+const KNOWN_VERBS = new Set([
+  'run', 'create', 'ps', 'start', 'stop', 'restart', 'kill', 'rm', 'pause', 'unpause', 'wait', 'rename', 'logs', 'exec', 'attach', 'top',
+  'stats', 'cp', 'inspect', 'export', 'container', 'images', 'tag', 'rmi', 'history', 'import', 'load', 'save', 'pull', 'image',
+  'version', 'info', 'events', 'system',
+]);
+
+/** The first operand after the global options (-H and -l take a value). */
+function verbOf(argv: string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '-H' || a === '--host' || a === '-l' || a === '--log-level') i++;
+    else if (!a.startsWith('-')) return a;
+  }
+  return undefined;
+}
 
 async function main(argv: string[]): Promise<number> {
   const program = new Command('berth');
@@ -21,11 +36,21 @@ async function main(argv: string[]): Promise<number> {
     .version('berth version 0.1.0', '-v, --version', 'Print version information and quit');
   // compose keeps its own option parsing (flags before or after its verbs); the docker-like verbs
   // stop at their first operand so `run IMAGE cmd -x` passes -x to the container.
-  registerComposeCommands(program);
+  // The Compose library (YAML, schemas) is most of the bundle: load it only for `berth compose`.
+  if (argv.includes('compose')) {
+    const { registerComposeCommands } = await import('./compose/index.js');
+    registerComposeCommands(program);
+  } else {
+    program.command('compose').description('Define and run multi-container applications').allowUnknownOption().helpOption(false);
+  }
   program.enablePositionalOptions();
-  registerContainerCommands(program);
-  registerImageCommands(program);
-  registerSystemCommands(program);
+  // Defining ~150 docker flags costs more than running a verb: define only the verb asked for
+  // (all of them for help or an unknown verb, so commander can list or suggest).
+  const verb = verbOf(argv);
+  const known = verb !== undefined && KNOWN_VERBS.has(verb);
+  registerContainerCommands(program, known ? verb : undefined);
+  registerImageCommands(program, known ? verb : undefined);
+  registerSystemCommands(program, known ? verb : undefined);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return process.exitCode === undefined ? 0 : Number(process.exitCode);

@@ -144,13 +144,15 @@ export const exportCmd: Def = (p, name) =>
     .action(async (c, opts, cmd) => (await import('../container/cp.js')).exportCommand(c, opts, cmd));
 
 /** Top-level verbs and the `container` group, as docker has both. */
-export function registerContainerCommands(program: Command): void {
+export function registerContainerCommands(program: Command, only?: string): void {
+  const wanted = (name: string) => only === undefined || only === name;
   const topLevel: [Def, string][] = [
     [run, 'run'], [create, 'create'], [ps, 'ps'], [start, 'start'], [stop, 'stop'], [restart, 'restart'], [kill, 'kill'],
     [rm, 'rm'], [pause, 'pause'], [unpause, 'unpause'], [wait, 'wait'], [rename, 'rename'], [logs, 'logs'], [exec, 'exec'],
     [attach, 'attach'], [top, 'top'], [stats, 'stats'], [cp, 'cp'], [inspect, 'inspect'], [exportCmd, 'export'],
   ];
-  for (const [def, name] of topLevel) def(program, name);
+  for (const [def, name] of topLevel) if (wanted(name)) def(program, name);
+  if (!wanted('container')) return;
   const group = program.command('container').description('Manage containers');
   const inGroup: [Def, string][] = [
     [run, 'run'], [create, 'create'], [start, 'start'], [stop, 'stop'], [restart, 'restart'], [kill, 'kill'], [rm, 'rm'],

@@ -63,9 +63,11 @@ export const pull: Def = (p, name) =>
     .option('-q, --quiet', 'Suppress verbose output')
     .action(async (image, opts, cmd) => (await import('../image/transfer.js')).pullCommand(image, opts, cmd));
 
-export function registerImageCommands(program: Command): void {
+export function registerImageCommands(program: Command, only?: string): void {
+  const wanted = (name: string) => only === undefined || only === name;
   const topLevel: [Def, string][] = [[images, 'images'], [tag, 'tag'], [rmi, 'rmi'], [history, 'history'], [importCmd, 'import'], [load, 'load'], [save, 'save'], [pull, 'pull']];
-  for (const [def, name] of topLevel) def(program, name);
+  for (const [def, name] of topLevel) if (wanted(name)) def(program, name);
+  if (!wanted('image')) return;
   const group = program.command('image').description('Manage images');
   const inGroup: [Def, string][] = [[tag, 'tag'], [history, 'history'], [imagePrune, 'prune'], [importCmd, 'import'], [load, 'load'], [save, 'save'], [pull, 'pull'], [imageInspect, 'inspect']];
   for (const [def, name] of inGroup) def(group, name);

@@ -28,10 +28,12 @@ export const df: Def = (p, name) =>
     .option('--format <format>', 'Format output using a custom template')
     .action(async (opts, cmd) => (await import('../system/events-df.js')).dfCommand(opts, cmd));
 
-export function registerSystemCommands(program: Command): void {
-  version(program, 'version');
-  info(program, 'info');
-  events(program, 'events');
+export function registerSystemCommands(program: Command, only?: string): void {
+  const wanted = (name: string) => only === undefined || only === name;
+  if (wanted('version')) version(program, 'version');
+  if (wanted('info')) info(program, 'info');
+  if (wanted('events')) events(program, 'events');
+  if (!wanted('system')) return;
   const group = program.command('system').description('Manage berth');
   df(group, 'df');
   info(group, 'info');
