@@ -103,12 +103,31 @@ const healthcheck: Conv = (v) => {
   return h;
 };
 
+/** Device requests (GPUs): `count: all` (or no count and no ids) is -1, as compose-go stores it. */
+const deviceRequests: Conv = (v) => {
+  const list = typeof v === 'string' ? [{ count: 'all' }] : Array.isArray(v) ? v : [];
+  return list.map((d) => {
+    if (!isDict(d)) return d;
+    const o: Dict = { ...d };
+    if (o.count === undefined && o.device_ids === undefined) o.count = 'all';
+    if (o.count !== undefined) {
+      const c = goString(o.count);
+      if (c.toLowerCase() === 'all') o.count = -1;
+      else if (/^-?\d+$/.test(c)) o.count = Number(c);
+      else throw new ModelError(`invalid value "${c}", the only value allowed is 'all' or a number`);
+    }
+    if (o.options !== undefined) o.options = mapping(o.options, []);
+    return o;
+  });
+};
+
 const resource = (r: unknown) => {
   if (!isDict(r)) return r;
   const o: Dict = { ...r };
   if (o.cpus !== undefined) o.cpus = num(o.cpus, []);
   if (o.memory !== undefined) o.memory = bytes(o.memory, []);
   if (o.pids !== undefined) o.pids = num(o.pids, []);
+  if (o.devices !== undefined) o.devices = deviceRequests(o.devices, []);
   return o;
 };
 const updateConfig = (u: unknown) => {
@@ -168,7 +187,7 @@ const SERVICE_CONVERTERS: Record<string, Conv> = {
   stop_grace_period: duration, mem_limit: bytes, mem_reservation: bytes, memswap_limit: bytes, mem_swappiness: bytes,
   shm_size: bytes, cpus: num, cpu_count: num, cpu_percent: num, cpu_period: num, cpu_quota: num, cpu_rt_period: num,
   cpu_rt_runtime: num, cpu_shares: num, pids_limit: num, oom_score_adj: num, scale: num,
-  log_opt: mapping,
+  log_opt: mapping, gpus: deviceRequests,
 };
 
 export function toServiceConfig(name: string, dict: Dict, sources: SourceMap): ServiceConfig {

@@ -27,7 +27,8 @@ const BYTES: Rule = { kind: 'bytes' };
 
 const fileRef = struct(['source', 'target', 'uid', 'gid', 'mode'], { mode: { kind: 'mode' } });
 const ulimitsRule = map({ kind: 'ulimit' });
-const resource = struct(['cpus', 'memory', 'pids', 'devices', 'generic_resources'], { memory: BYTES });
+const deviceRequest = struct(['capabilities', 'driver', 'count', 'device_ids', 'options']);
+const resource = struct(['cpus', 'memory', 'pids', 'devices', 'generic_resources'], { memory: BYTES, devices: list(deviceRequest) });
 const updateConfig = struct(['parallelism', 'delay', 'failure_action', 'monitor', 'max_failure_ratio', 'order'], {}, ['parallelism']);
 
 const SERVICE = struct(
@@ -70,6 +71,7 @@ const SERVICE = struct(
     })),
     extends: struct(['file', 'service']),
     env_file: list(struct(['path', 'required', 'format'], {}, ['required'])),
+    gpus: list(deviceRequest),
   },
   ['attach', 'init', 'scale', 'command', 'entrypoint'],
 );
