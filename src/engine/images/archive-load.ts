@@ -9,7 +9,7 @@ import { extract as tarExtract } from 'tar-stream';
 import { invalidArgument, notImplemented } from '../../common/errors.js';
 import type { ImageLoadProgress } from '../types.js';
 import { decompressed } from './decompress.js';
-import { digestOf, exists, randomName, readJsonIfExists, shortId } from './fsutil.js';
+import { archiveError, digestOf, exists, randomName, readJsonIfExists, shortId } from './fsutil.js';
 import { checkConfig, hostPlatform, MEDIA, type Descriptor, type OciIndex, type OciManifest } from './image-config.js';
 import { chainIdOf } from './layers.js';
 import { parseNormalizedNamed, referenceString } from './reference.js';
@@ -196,10 +196,10 @@ async function spool(tar: Readable, dir: string): Promise<void> {
   } catch (e) {
     extract.destroy(new Error('aborted'));
     await guarded;
-    throw e;
+    throw archiveError(e, 'invalid archive');
   }
   await guarded;
-  if (failed) throw failed;
+  if (failed) throw archiveError(failed, 'invalid archive');
 }
 
 /** Creates parent directories, refusing to write through a symlink. */

@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { open, rename, rm, mkdir, readFile, lstat, readdir } from 'node:fs/promises';
 import { join, dirname, basename } from 'node:path';
-import { internal } from '../../common/errors.js';
+import { BerthError, internal, invalidArgument } from '../../common/errors.js';
 
 export const sha256Hex = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');
 export const digestOf = (data: Buffer | string): string => `sha256:${sha256Hex(data)}`;
@@ -98,4 +98,15 @@ export async function treeSize(root: string): Promise<number> {
   };
   await walk(root);
   return total;
+}
+
+/**
+ * Errors from parsing a tar or gzip stream are the input's fault (invalid_argument); system
+ * errors (an errno other than zlib's) stay as they are.
+ */
+export function archiveError(e: unknown, what: string): unknown {
+  if (e instanceof BerthError) return e;
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code === 'string' && !code.startsWith('Z_') && code !== 'ERR_STREAM_PREMATURE_CLOSE') return e;
+  return invalidArgument(`${what}: ${e instanceof Error ? e.message : String(e)}`);
 }

@@ -8,7 +8,7 @@ import { extract as tarExtract } from 'tar-stream';
 import { invalidArgument } from '../../common/errors.js';
 import { decompressed } from './decompress.js';
 import { applyTarEntries } from './tar-apply.js';
-import { digestOf, exists, listDir, randomName, readJsonIfExists, writeFileAtomic, hexOf } from './fsutil.js';
+import { archiveError, digestOf, exists, listDir, randomName, readJsonIfExists, writeFileAtomic, hexOf } from './fsutil.js';
 import type { Layout } from './layout.js';
 import { Mutex } from './mutex.js';
 
@@ -103,7 +103,7 @@ export class LayerStore {
       } catch (e) {
         extract.destroy(new Error('aborted'));
         await applying;
-        throw e;
+        throw archiveError(e, 'invalid layer tar');
       } finally {
         await blob.close();
       }

@@ -100,3 +100,19 @@ test('an OCI image-layout archive with a gzip layer loads under its annotated na
   assert.equal((await store.list()).length, 1);
   await assert.rejects(store.load(streamOf(await tarBuffer([{ name: 'x', data: 'y' }]))), (e) => isBerthError(e, 'invalid_argument') && /neither manifest.json/.test(e.message));
 });
+
+test('garbage and truncated input are refused as invalid, leaving nothing behind', async (t) => {
+  const { store, root } = await newStore(t);
+  const { readFileSync, readdirSync } = await import('node:fs');
+  const { busybox } = await import('./helpers.js');
+  const tar = readFileSync(busybox());
+  const invalid = (e: unknown) => isBerthError(e, 'invalid_argument');
+  await assert.rejects(store.load(streamOf(Buffer.from('this is not a tar archive at all'.repeat(40)))), invalid);
+  await assert.rejects(store.import(streamOf(tar.subarray(0, 100_000)), { ref: 'cut' }), invalid);
+  await assert.rejects(store.import(streamOf(gzipSync(tar).subarray(0, 50_000)), { ref: 'cutgz' }), invalid);
+  await assert.rejects(store.load(streamOf(gzipSync(tar).subarray(0, 50_000))), invalid);
+  assert.deepEqual(await store.list(), []);
+  assert.deepEqual(readdirSync(`${root}/images/tmp`), []);
+  assert.deepEqual(readdirSync(`${root}/overlay/tmp`), []);
+  assert.deepEqual(readdirSync(`${root}/overlay`).filter((n) => /^[a-f0-9]{64}$/.test(n)), []);
+});

@@ -122,3 +122,16 @@ test('a force-removed image keeps its layers while a container uses them', async
   assert.deepEqual(readdirSync(`${ts.root}/overlay`).filter((n) => /^[a-f0-9]{64}$/.test(n)), []);
   assert.deepEqual(readdirSync(`${ts.root}/images/blobs/sha256`), []);
 });
+
+test('an image of 120 layers mounts: lowerdir= stays under the page-size limit', async (t) => {
+  const ts = await newStore(t);
+  const layers: Buffer[] = [];
+  for (let i = 0; i < 120; i++) layers.push(await tarBuffer([{ name: `f${i}`, data: `${i}` }, { name: 'top', data: `${i}` }]));
+  const { archive, id } = await dockerArchive(layers, 'tall:1');
+  await ts.store.load(streamOf(archive));
+  const merged = await ts.store.mount('tall', id);
+  t.after(() => ts.store.remove('tall'));
+  assert.equal(readdirSync(merged).length, 121);
+  assert.equal(readFileSync(`${merged}/top`, 'utf8'), '119');
+  assert.equal(readFileSync(`${merged}/f0`, 'utf8'), '0');
+});
