@@ -10,12 +10,12 @@ import { mkdtempSync, mkdirSync, copyFileSync, chmodSync, symlinkSync, existsSyn
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { request } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const REPO = resolve(import.meta.dirname, '..');
 const BERTH = join(REPO, 'bin/berth');
 const RUNS = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 20;
 const IMAGE = 'bench-busybox:latest';
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const cleanups = [];
 
 function ping(socket) {

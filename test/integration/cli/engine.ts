@@ -90,7 +90,7 @@ export async function startEngine(): Promise<CliEngine | string> {
   for (const kind of attempts) {
     let started: { host: string; stop(): Promise<void> };
     try {
-      started = kind === 'berth' ? await startTestDaemon() : await startDockerd();
+      started = kind === 'berth' ? await startTestDaemon().then((d) => ({ host: d.dockerHost, stop: d.stop })) : await startDockerd();
     } catch (e) {
       reasons.push(`${kind}: ${(e as Error).message.split('\n')[0]}`);
       continue;
