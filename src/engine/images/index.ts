@@ -131,9 +131,12 @@ class LocalImageStore implements ImageStore {
 
   private removeRootfs(containerId: string): Promise<void> {
     return this.mounts.run(containerId, async () => {
+      const rec = await this.store.rootfs.record(containerId).catch(() => undefined);
       await this.store.rootfs.remove(containerId);
-      // Layers a force-removed image left behind for this container can go now.
-      await this.store.lock.run(() => this.store.gc());
+      // Layers a force-removed image left behind for this container can go now (only then: GC walks everything).
+      if (rec && rec.chain.some((c) => !this.store.all().some((img) => img.chain.includes(c)))) {
+        await this.store.lock.run(() => this.store.gc());
+      }
     });
   }
 }
