@@ -93,6 +93,7 @@ class TarApplier {
         // and cached resolutions never pass through a path that did not exist.
         await symlink(h.linkname ?? '', path);
         await lchown(path, h.uid ?? 0, h.gid ?? 0);
+        await applyXattrs(path, h);
         await lutimes(path, h.mtime ?? new Date(0), h.mtime ?? new Date(0));
         return;
       case 'link': {
@@ -122,9 +123,10 @@ class TarApplier {
   }
 
   private async setMeta(path: string, h: Header, isDir: boolean): Promise<void> {
-    // chown before chmod: chown clears setuid/setgid bits.
+    // chown before chmod: chown clears setuid/setgid bits; xattrs after chown (it drops security.capability).
     await lchown(path, h.uid ?? 0, h.gid ?? 0);
     await chmod(path, (h.mode ?? (isDir ? 0o755 : 0o644)) & 0o7777);
+    await applyXattrs(path, h);
     const mtime = h.mtime ?? new Date(0);
     if (isDir) this.dirTimes.push({ path, mtime });
     else await lutimes(path, mtime, mtime);
@@ -174,6 +176,24 @@ class TarApplier {
     const out = posix.join(this.root, ...done);
     this.resolved.set(rel, out);
     return out;
+  }
+}
+
+const XATTR_PREFIX = 'SCHILY.xattr.';
+
+/**
+ * Extended attributes from PAX headers (file capabilities, user.* ...). tar-stream hands values
+ * over decoded as UTF-8; a value that did not survive that (U+FFFD) cannot be restored and is
+ * skipped. overlayfs' own trusted.overlay.* names are never taken from a layer.
+ */
+async function applyXattrs(path: string, h: Header): Promise<void> {
+  const pax = h.pax as Record<string, string> | null | undefined;
+  if (!pax) return;
+  for (const [k, v] of Object.entries(pax)) {
+    if (!k.startsWith(XATTR_PREFIX)) continue;
+    const name = k.slice(XATTR_PREFIX.length);
+    if (name.startsWith('trusted.overlay.') || v.includes('\uFFFD')) continue;
+    await run('setfattr', ['-h', '-n', name, '-v', `0x${Buffer.from(v, 'utf8').toString('hex')}`, path]);
   }
 }
 

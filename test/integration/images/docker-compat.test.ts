@@ -4,6 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { cleanupDir, busybox, busyboxStream, newStore, readAll, streamOf } from './helpers.js';
 import { dockerdAvailable, startDockerd, type Dockerd } from './dockerd.js';
 
@@ -37,6 +38,8 @@ test('an image saved by the real Docker engine loads into berth with the same id
   const merged = await store.mount('from-docker', img.id);
   t.after(() => store.remove('from-docker'));
   assert.ok(readdirSync(join(merged, 'bin')).includes('busybox'));
+  // It runs: the image's own shell from the overlay rootfs (the container service does the rest).
+  assert.equal(execFileSync('chroot', [merged, '/bin/sh', '-c', 'echo hi from $(basename $(readlink /bin/sh))'], { encoding: 'utf8' }), 'hi from busybox\n');
 });
 
 test('an image saved by berth loads into the real Docker engine with the same id', { skip: missing ?? false }, async (t) => {

@@ -135,3 +135,23 @@ test('an image of 120 layers mounts: lowerdir= stays under the page-size limit',
   assert.equal(readFileSync(`${merged}/top`, 'utf8'), '119');
   assert.equal(readFileSync(`${merged}/f0`, 'utf8'), '0');
 });
+
+test('extended attributes in PAX headers are restored (file capabilities too); overlay ones are not', async (t) => {
+  const ts = await newStore(t);
+  // cap_net_raw=ep as Debian's ping carries it: VFS_CAP_REVISION_2, effective, permitted bit 13.
+  const cap = Buffer.from([0x01, 0x00, 0x00, 0x02, 0x00, 0x20, 0x00, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+  const layer = await tarBuffer([
+    { name: 'bin/', type: 'directory' },
+    { name: 'bin/ping', data: 'x', mode: 0o755, pax: { 'SCHILY.xattr.security.capability': cap.toString('latin1'), 'SCHILY.xattr.user.note': 'hello' } },
+    { name: 'bin/sneaky', data: 'y', pax: { 'SCHILY.xattr.trusted.overlay.opaque': 'y' } },
+  ]);
+  const { archive, id } = await dockerArchive([layer], 'caps:1');
+  await ts.store.load(streamOf(archive));
+  const merged = await ts.store.mount('caps', id);
+  t.after(() => ts.store.remove('caps'));
+  const { execFileSync } = await import('node:child_process');
+  const dump = (p: string) => execFileSync('getfattr', ['-d', '-m', '-', '-e', 'hex', p], { encoding: 'utf8' });
+  assert.match(dump(`${merged}/bin/ping`), new RegExp(`security.capability=0x${cap.toString('hex')}`));
+  assert.match(dump(`${merged}/bin/ping`), /user.note=0x68656c6c6f/);
+  assert.doesNotMatch(dump(`${ts.root}/overlay/${sha256(layer).slice(7)}/diff/bin/sneaky`), /overlay/);
+});
