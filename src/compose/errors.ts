@@ -17,7 +17,22 @@ export function formatLocated(message: string, loc: SourceLocation = {}): string
 }
 
 export function composeError(message: string, loc: SourceLocation = {}): BerthError {
-  return new BerthError('invalid_argument', formatLocated(message, loc), { ...loc });
+  return new BerthError('invalid_argument', formatLocated(message, loc), { ...loc, reason: message });
+}
+
+/** The inverse of formatPath: `services.web.ports[1]` → ['services', 'web', 'ports', 1]. */
+export function parsePath(path: string): Array<string | number> {
+  const out: Array<string | number> = [];
+  for (const part of path.split('.')) {
+    const m = /^([^[]*)((?:\[\d+\])*)$/.exec(part);
+    if (!m) {
+      out.push(part);
+      continue;
+    }
+    if (m[1] !== '') out.push(m[1]);
+    for (const idx of m[2].matchAll(/\[(\d+)\]/g)) out.push(Number(idx[1]));
+  }
+  return out;
 }
 
 /** Renders a model path (`['services','web','ports',1]`) as Compose prints it: `services.web.ports[1]`. */

@@ -44,7 +44,7 @@ function resolve(name: string, services: Dict, file: string, baseDir: string, ct
     baseFile = resolvePath(baseDir, s.extends.file);
     nextBaseDir = dirname(baseFile);
     baseServices = ctx.loadServices(baseFile, { file: ctx.displayName(file), service: name });
-    for (const b of Object.values(baseServices)) if (isDict(b)) resolveServicePaths(b, dirname(baseFile), ctx.home);
+    for (const [n, b] of Object.entries(baseServices)) if (isDict(b)) resolveServicePaths(b, dirname(baseFile), ctx.home, n);
   }
   if (!(ref in baseServices)) {
     throw composeError(`cannot extend service "${name}": service "${ref}" not found in ${ctx.displayName(baseFile)}`, { file: ctx.displayName(file), path: `services.${name}.extends` });

@@ -5,7 +5,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { composeError } from './errors.js';
+import { composeError, parsePath } from './errors.js';
+import { isBerthError } from '../common/errors.js';
 import { deepClone, isDict, type Dict, type ModelPath } from './dict.js';
 import { discoverComposeFiles } from './discover.js';
 import { DotenvSyntaxError, parseDotenv } from './dotenv.js';
@@ -200,6 +201,20 @@ function readEnvFiles(files: string[], shell: Record<string, string>, warnings: 
 
 /** Loads a Compose project exactly as `docker compose` would. Throws BerthError on bad input. */
 export function loadProject(opts: LoadOptions): LoadResult {
+  const sources = new SourceMap();
+  try {
+    return load(opts, sources);
+  } catch (e) {
+    // Steps that only know the model path (paths, normalisation) get their file and line here.
+    if (isBerthError(e) && typeof e.details.path === 'string' && e.details.file === undefined && typeof e.details.reason === 'string') {
+      const loc = sources.locate(parsePath(e.details.path));
+      if (loc.file) throw composeError(e.details.reason, loc);
+    }
+    throw e;
+  }
+}
+
+function load(opts: LoadOptions, sources: SourceMap): LoadResult {
   const warnings: string[] = [];
   // stdin can be read once; the name lookup and the loader both need it.
   let stdinText: string | undefined;
@@ -255,7 +270,6 @@ export function loadProject(opts: LoadOptions): LoadResult {
   if (name === '') throw composeError('project name must not be empty');
   env.COMPOSE_PROJECT_NAME = name;
 
-  const sources = new SourceMap();
   const ctx: Ctx = {
     env, workingDir, home: env.HOME, warnings, interpolate: opts.interpolate !== false, included: [], sources, display, stdin: opts.stdin,
   };

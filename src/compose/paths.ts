@@ -2,6 +2,7 @@
 // directory, an extended file's directory, or an included project's directory); `~` is the home.
 import { isAbsolute, join } from 'node:path';
 import { isDict, type Dict } from './dict.js';
+import { composeError } from './errors.js';
 
 const REMOTE_PREFIXES = ['https://', 'http://', 'git://', 'ssh://', 'github.com/', 'git@'];
 
@@ -25,8 +26,8 @@ function absContext(p: string, base: string, home?: string): string {
 export function resolveRelativePaths(dict: Dict, base: string, home?: string): Dict {
   const services = dict.services;
   if (isDict(services)) {
-    for (const s of Object.values(services)) {
-      if (isDict(s)) resolveServicePaths(s, base, home);
+    for (const [name, s] of Object.entries(services)) {
+      if (isDict(s)) resolveServicePaths(s, base, home, name);
     }
   }
   for (const kind of ['configs', 'secrets']) {
@@ -44,7 +45,7 @@ export function resolveRelativePaths(dict: Dict, base: string, home?: string): D
   return dict;
 }
 
-export function resolveServicePaths(s: Dict, base: string, home?: string): void {
+export function resolveServicePaths(s: Dict, base: string, home?: string, name = '?'): void {
   if (isDict(s.build)) {
     if (typeof s.build.context === 'string') s.build.context = absContext(s.build.context, base, home);
     if (isDict(s.build.additional_contexts)) {
@@ -60,7 +61,11 @@ export function resolveServicePaths(s: Dict, base: string, home?: string): void 
   if (isDict(s.extends) && typeof s.extends.file === 'string') s.extends.file = absPath(s.extends.file, base, home);
   if (Array.isArray(s.volumes)) {
     for (const v of s.volumes) {
-      if (isDict(v) && v.type === 'bind' && typeof v.source === 'string') v.source = absPath(v.source, base, home);
+      if (!isDict(v) || v.type !== 'bind') continue;
+      if (typeof v.source !== 'string' || v.source === '') {
+        throw composeError('invalid mount config for type "bind": field Source must not be empty', { path: `services.${name}.volumes` });
+      }
+      v.source = absPath(v.source, base, home);
     }
   }
 }
