@@ -51,7 +51,8 @@ export async function openEngineWith(opts: EngineOptions, makeImages: ImageStore
   findConmon();
   const events = new EventBus();
   const chosen = await chooseRuntime(opts.runtime, join(opts.execRoot, 'probe'));
-  opts.log('info', 'OCI runtime chosen', { runtime: chosen.name, binary: chosen.binary });
+  opts.log('info', 'OCI runtime chosen', { runtime: chosen.name, binary: chosen.binary, ...(chosen.note ? { note: chosen.note } : {}) });
+  if (chosen.note) chosen.warnings.push(chosen.note);
   const runtime = new OciRuntime(chosen.name, chosen.binary, join(opts.execRoot, 'runtime'));
   const ref: { containers?: Containers } = {};
   const images = await makeImages({

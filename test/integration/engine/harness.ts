@@ -64,6 +64,12 @@ export function spec(cmd: string[], over: Partial<ContainerSpec> = {}, host: Par
   };
 }
 
+/** BERTH_TEST_RUNTIME=runc|crun runs the suite on one runtime; default auto. */
+export function testRuntime(): 'auto' | 'runc' | 'crun' {
+  const r = process.env.BERTH_TEST_RUNTIME;
+  return r === 'runc' || r === 'crun' ? r : 'auto';
+}
+
 export interface TestEngine {
   engine: Awaited<ReturnType<typeof openEngineWith>>;
   dataRoot: string;
@@ -76,7 +82,7 @@ export async function openTestEngine(root?: string): Promise<TestEngine> {
   const dataRoot = join(base, 'data');
   const execRoot = join(base, 'run');
   try {
-    const engine = await openEngineWith({ dataRoot, execRoot, runtime: 'auto', log: () => undefined }, async () => busyboxStore(base));
+    const engine = await openEngineWith({ dataRoot, execRoot, runtime: testRuntime(), log: () => undefined }, async () => busyboxStore(base));
     return { engine, dataRoot, execRoot, root: base };
   } catch (e) {
     await cleanupEngine(base);
@@ -96,9 +102,11 @@ export async function cleanupEngine(root: string): Promise<void> {
     if (cmd.startsWith('conmon') && cmd.includes(runtimeRoot)) { try { process.kill(Number(pid), 'SIGKILL'); } catch { /* gone */ } }
   }
   if (existsSync(runtimeRoot)) {
-    let list: { id: string }[] = [];
-    try { list = JSON.parse(execFileSync('runc', ['--root', runtimeRoot, 'list', '--format', 'json'], { encoding: 'utf8' }) || 'null') ?? []; } catch { /* none */ }
-    for (const c of list) { try { execFileSync('runc', ['--root', runtimeRoot, 'delete', '--force', c.id], { stdio: 'ignore' }); } catch { /* gone */ } }
+    for (const rt of ['runc', 'crun']) {
+      let list: { id: string }[] = [];
+      try { list = JSON.parse(execFileSync(rt, ['--root', runtimeRoot, 'list', '--format', 'json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }) || 'null') ?? []; } catch { /* none */ }
+      for (const c of list) { try { execFileSync(rt, ['--root', runtimeRoot, 'delete', '--force', c.id], { stdio: 'ignore' }); } catch { /* gone */ } }
+    }
   }
   const mounts = readFileSync('/proc/self/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1]).filter((m) => m?.startsWith(root)).reverse();
   for (const m of mounts) { try { execFileSync('umount', ['-l', m], { stdio: 'ignore' }); } catch { /* gone */ } }
