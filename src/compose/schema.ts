@@ -40,132 +40,143 @@ function byType(branches: Partial<Record<Kind, ZodTypeAny>>) {
   });
 }
 
-const str = z.string();
-const num = z.number();
-const bool = z.boolean();
-const nul = z.null();
-const scalar = byType({ string: str, number: num, boolean: bool, null: nul });
-const strOrNum = byType({ string: str, number: num });
-const boolish = byType({ boolean: bool, string: str });
-const listOfStrings = z.array(z.string());
-const stringOrList = byType({ string: str, array: listOfStrings });
-const listOrDict = byType({ array: z.array(scalar), object: z.record(scalar) });
-const command = byType({ null: nul, string: str, array: listOfStrings });
-const duration = strOrNum;
 const nameKey = /^[a-zA-Z0-9._-]+$/;
-const extraHosts = byType({ array: z.array(z.string()), object: z.record(byType({ string: str, array: listOfStrings })) });
-const ulimits = z.record(byType({ number: num, string: str, object: obj({ soft: strOrNum, hard: strOrNum }) }));
 
-const fileMount = z.array(byType({ string: str, object: obj({ source: str, target: str.optional(), uid: str.optional(), gid: str.optional(), mode: strOrNum.optional() }) }));
+/** The Compose file schema, built on first use: commands that never load a project skip the cost. */
+function buildSchema() {
+  const str = z.string();
+  const num = z.number();
+  const bool = z.boolean();
+  const nul = z.null();
+  const scalar = byType({ string: str, number: num, boolean: bool, null: nul });
+  const strOrNum = byType({ string: str, number: num });
+  const boolish = byType({ boolean: bool, string: str });
+  const listOfStrings = z.array(z.string());
+  const stringOrList = byType({ string: str, array: listOfStrings });
+  const listOrDict = byType({ array: z.array(scalar), object: z.record(scalar) });
+  const command = byType({ null: nul, string: str, array: listOfStrings });
+  const duration = strOrNum;
+  const extraHosts = byType({ array: z.array(z.string()), object: z.record(byType({ string: str, array: listOfStrings })) });
+  const ulimits = z.record(byType({ number: num, string: str, object: obj({ soft: strOrNum, hard: strOrNum }) }));
 
-const healthcheck = obj({
-  disable: boolish.optional(), interval: duration.optional(), retries: strOrNum.optional(), test: byType({ string: str, array: listOfStrings }).optional(),
-  timeout: duration.optional(), start_period: duration.optional(), start_interval: duration.optional(),
-});
+  const fileMount = z.array(byType({ string: str, object: obj({ source: str, target: str.optional(), uid: str.optional(), gid: str.optional(), mode: strOrNum.optional() }) }));
 
-const resource = obj({ cpus: strOrNum.optional(), memory: strOrNum.optional(), pids: strOrNum.optional(), devices: z.array(z.unknown()).optional(), generic_resources: z.array(z.unknown()).optional() });
-const updateConfig = obj({ parallelism: strOrNum.optional(), delay: duration.optional(), failure_action: str.optional(), monitor: duration.optional(), max_failure_ratio: strOrNum.optional(), order: z.enum(['start-first', 'stop-first']).optional() });
-const deploy = obj({
-  mode: str.optional(), endpoint_mode: str.optional(), replicas: strOrNum.optional(), labels: listOrDict.optional(),
-  rollback_config: updateConfig.optional(), update_config: updateConfig.optional(),
-  resources: obj({ limits: resource.optional(), reservations: resource.optional() }).optional(),
-  restart_policy: obj({ condition: str.optional(), delay: duration.optional(), max_attempts: strOrNum.optional(), window: duration.optional() }).optional(),
-  placement: obj({ constraints: listOfStrings.optional(), preferences: z.array(obj({ spread: str.optional() })).optional(), max_replicas_per_node: strOrNum.optional() }).optional(),
-});
+  const healthcheck = obj({
+    disable: boolish.optional(), interval: duration.optional(), retries: strOrNum.optional(), test: byType({ string: str, array: listOfStrings }).optional(),
+    timeout: duration.optional(), start_period: duration.optional(), start_interval: duration.optional(),
+  });
 
-const build = byType({ string: str, object: obj({
-  context: str.optional(), dockerfile: str.optional(), dockerfile_inline: str.optional(), entitlements: listOfStrings.optional(),
-  args: listOrDict.optional(), ssh: listOrDict.optional(), labels: listOrDict.optional(), cache_from: listOfStrings.optional(),
-  cache_to: listOfStrings.optional(), no_cache: boolish.optional(), no_cache_filter: stringOrList.optional(), additional_contexts: listOrDict.optional(),
-  network: str.optional(), provenance: byType({ string: str, boolean: bool }).optional(), sbom: byType({ string: str, boolean: bool }).optional(),
-  pull: boolish.optional(), target: str.optional(), shm_size: strOrNum.optional(), extra_hosts: extraHosts.optional(),
-  isolation: str.optional(), privileged: boolish.optional(), secrets: fileMount.optional(), tags: listOfStrings.optional(),
-  ulimits: ulimits.optional(), platforms: listOfStrings.optional(),
-}) });
+  const resource = obj({ cpus: strOrNum.optional(), memory: strOrNum.optional(), pids: strOrNum.optional(), devices: z.array(z.unknown()).optional(), generic_resources: z.array(z.unknown()).optional() });
+  const updateConfig = obj({ parallelism: strOrNum.optional(), delay: duration.optional(), failure_action: str.optional(), monitor: duration.optional(), max_failure_ratio: strOrNum.optional(), order: z.enum(['start-first', 'stop-first']).optional() });
+  const deploy = obj({
+    mode: str.optional(), endpoint_mode: str.optional(), replicas: strOrNum.optional(), labels: listOrDict.optional(),
+    rollback_config: updateConfig.optional(), update_config: updateConfig.optional(),
+    resources: obj({ limits: resource.optional(), reservations: resource.optional() }).optional(),
+    restart_policy: obj({ condition: str.optional(), delay: duration.optional(), max_attempts: strOrNum.optional(), window: duration.optional() }).optional(),
+    placement: obj({ constraints: listOfStrings.optional(), preferences: z.array(obj({ spread: str.optional() })).optional(), max_replicas_per_node: strOrNum.optional() }).optional(),
+  });
 
-const portObject = obj({
-  name: str.optional(), mode: str.optional(), host_ip: str.optional(), target: strOrNum.optional(), published: strOrNum.optional(),
-  protocol: str.optional(), app_protocol: str.optional(),
-});
+  const build = byType({ string: str, object: obj({
+    context: str.optional(), dockerfile: str.optional(), dockerfile_inline: str.optional(), entitlements: listOfStrings.optional(),
+    args: listOrDict.optional(), ssh: listOrDict.optional(), labels: listOrDict.optional(), cache_from: listOfStrings.optional(),
+    cache_to: listOfStrings.optional(), no_cache: boolish.optional(), no_cache_filter: stringOrList.optional(), additional_contexts: listOrDict.optional(),
+    network: str.optional(), provenance: byType({ string: str, boolean: bool }).optional(), sbom: byType({ string: str, boolean: bool }).optional(),
+    pull: boolish.optional(), target: str.optional(), shm_size: strOrNum.optional(), extra_hosts: extraHosts.optional(),
+    isolation: str.optional(), privileged: boolish.optional(), secrets: fileMount.optional(), tags: listOfStrings.optional(),
+    ulimits: ulimits.optional(), platforms: listOfStrings.optional(),
+  }) });
 
-const volumeObject = obj({
-  type: z.enum(['bind', 'volume', 'tmpfs', 'cluster', 'npipe', 'image']), source: str.optional(), target: str.optional(), read_only: boolish.optional(),
-  consistency: str.optional(),
-  bind: obj({ propagation: str.optional(), create_host_path: boolish.optional(), recursive: z.enum(['enabled', 'disabled', 'writable', 'readonly']).optional(), selinux: z.enum(['z', 'Z']).optional() }).optional(),
-  volume: obj({ labels: listOrDict.optional(), nocopy: boolish.optional(), subpath: str.optional() }).optional(),
-  tmpfs: obj({ size: strOrNum.optional(), mode: strOrNum.optional() }).optional(),
-  image: obj({ subpath: str.optional() }).optional(),
-});
+  const portObject = obj({
+    name: str.optional(), mode: str.optional(), host_ip: str.optional(), target: strOrNum.optional(), published: strOrNum.optional(),
+    protocol: str.optional(), app_protocol: str.optional(),
+  });
 
-const dependsOn = byType({
-  array: listOfStrings,
-  object: z.record(obj({ condition: z.enum(['service_started', 'service_healthy', 'service_completed_successfully']), restart: boolish.optional(), required: boolish.optional() })),
-});
+  const volumeObject = obj({
+    type: z.enum(['bind', 'volume', 'tmpfs', 'cluster', 'npipe', 'image']), source: str.optional(), target: str.optional(), read_only: boolish.optional(),
+    consistency: str.optional(),
+    bind: obj({ propagation: str.optional(), create_host_path: boolish.optional(), recursive: z.enum(['enabled', 'disabled', 'writable', 'readonly']).optional(), selinux: z.enum(['z', 'Z']).optional() }).optional(),
+    volume: obj({ labels: listOrDict.optional(), nocopy: boolish.optional(), subpath: str.optional() }).optional(),
+    tmpfs: obj({ size: strOrNum.optional(), mode: strOrNum.optional() }).optional(),
+    image: obj({ subpath: str.optional() }).optional(),
+  });
 
-const serviceNetworks = byType({
-  array: listOfStrings,
-  object: z.record(byType({ null: nul, object: obj({
-    aliases: listOfStrings.optional(), driver_opts: z.record(strOrNum).optional(), gw_priority: num.optional(), interface_name: str.optional(),
-    ipv4_address: str.optional(), ipv6_address: str.optional(), link_local_ips: listOfStrings.optional(), mac_address: str.optional(), priority: num.optional(),
-  }) })),
-});
+  const dependsOn = byType({
+    array: listOfStrings,
+    object: z.record(obj({ condition: z.enum(['service_started', 'service_healthy', 'service_completed_successfully']), restart: boolish.optional(), required: boolish.optional() })),
+  });
 
-const service = obj({
-  develop: z.unknown().optional(), deploy: deploy.optional(), annotations: listOrDict.optional(), attach: boolish.optional(), build: build.optional(),
-  blkio_config: z.unknown().optional(), cap_add: listOfStrings.optional(), cap_drop: listOfStrings.optional(), cgroup: z.enum(['host', 'private']).optional(),
-  cgroup_parent: str.optional(), command: command.optional(), configs: fileMount.optional(), container_name: str.optional(),
-  cpu_count: strOrNum.optional(), cpu_percent: strOrNum.optional(), cpu_shares: strOrNum.optional(), cpu_quota: strOrNum.optional(),
-  cpu_period: strOrNum.optional(), cpu_rt_period: strOrNum.optional(), cpu_rt_runtime: strOrNum.optional(), cpus: strOrNum.optional(),
-  cpuset: str.optional(), credential_spec: z.unknown().optional(), depends_on: dependsOn.optional(), device_cgroup_rules: listOfStrings.optional(),
-  devices: z.array(byType({ string: str, object: obj({ source: str, target: str.optional(), permissions: str.optional() }) })).optional(),
-  dns: stringOrList.optional(), dns_opt: listOfStrings.optional(), dns_search: stringOrList.optional(), domainname: str.optional(),
-  entrypoint: command.optional(),
-  env_file: byType({ string: str, array: z.array(byType({ string: str, object: obj({ path: str, format: str.optional(), required: boolish.optional() }) })) }).optional(),
-  label_file: stringOrList.optional(), environment: listOrDict.optional(), expose: z.array(strOrNum).optional(),
-  extends: byType({ string: str, object: obj({ service: str, file: str.optional() }) }).optional(), provider: z.unknown().optional(),
-  external_links: listOfStrings.optional(), extra_hosts: extraHosts.optional(), gpus: z.unknown().optional(), group_add: z.array(strOrNum).optional(),
-  healthcheck: healthcheck.optional(), hostname: str.optional(), image: str.optional(), init: boolish.optional(), ipc: str.optional(),
-  isolation: str.optional(), labels: listOrDict.optional(), links: listOfStrings.optional(),
-  logging: obj({ driver: str.optional(), options: z.record(byType({ string: str, number: num, null: nul })).optional() }).optional(),
-  mac_address: str.optional(), mem_limit: strOrNum.optional(), mem_reservation: strOrNum.optional(), mem_swappiness: strOrNum.optional(),
-  memswap_limit: strOrNum.optional(), network_mode: str.optional(), models: z.unknown().optional(), networks: serviceNetworks.optional(),
-  oom_kill_disable: boolish.optional(), oom_score_adj: strOrNum.optional(), pid: byType({ string: str, null: nul }).optional(), pids_limit: strOrNum.optional(),
-  platform: str.optional(), ports: z.array(byType({ number: num, string: str, object: portObject })).optional(), post_start: z.array(z.unknown()).optional(),
-  pre_stop: z.array(z.unknown()).optional(), privileged: boolish.optional(), profiles: listOfStrings.optional(),
-  pull_policy: z.string().regex(/^(always|never|build|if_not_present|missing|refresh|daily|weekly|every_([0-9]+[wdhms])+)$/, 'must be one of always, never, build, if_not_present, missing, refresh').optional(),
-  read_only: boolish.optional(), restart: str.optional(), runtime: str.optional(), scale: strOrNum.optional(), security_opt: listOfStrings.optional(),
-  shm_size: strOrNum.optional(), secrets: fileMount.optional(), sysctls: listOrDict.optional(), stdin_open: boolish.optional(),
-  stop_grace_period: duration.optional(), stop_signal: str.optional(), storage_opt: z.record(z.unknown()).optional(), tmpfs: stringOrList.optional(),
-  tty: boolish.optional(), ulimits: ulimits.optional(), use_api_socket: z.boolean().optional(), user: str.optional(), uts: str.optional(),
-  userns_mode: str.optional(), volumes: z.array(byType({ string: str, object: volumeObject })).optional(), volumes_from: listOfStrings.optional(),
-  working_dir: str.optional(), volume_driver: str.optional(), log_driver: str.optional(), log_opt: z.record(z.unknown()).optional(), net: str.optional(),
-});
+  const serviceNetworks = byType({
+    array: listOfStrings,
+    object: z.record(byType({ null: nul, object: obj({
+      aliases: listOfStrings.optional(), driver_opts: z.record(strOrNum).optional(), gw_priority: num.optional(), interface_name: str.optional(),
+      ipv4_address: str.optional(), ipv6_address: str.optional(), link_local_ips: listOfStrings.optional(), mac_address: str.optional(), priority: num.optional(),
+    }) })),
+  });
 
-const external = byType({ boolean: bool, string: str, object: obj({ name: str.optional() }) }).optional();
-const network = byType({ null: nul, object: obj({
-  name: str.optional(), driver: str.optional(), driver_opts: z.record(strOrNum).optional(),
-  ipam: obj({ driver: str.optional(), config: z.array(obj({ subnet: str.optional(), ip_range: str.optional(), gateway: str.optional(), aux_addresses: z.record(str).optional() })).optional(), options: z.record(str).optional() }).optional(),
-  external, internal: boolish.optional(), enable_ipv4: boolish.optional(), enable_ipv6: boolish.optional(), attachable: boolish.optional(), labels: listOrDict.optional(),
-}) });
-const volume = byType({ null: nul, object: obj({ name: str.optional(), driver: str.optional(), driver_opts: z.record(strOrNum).optional(), external, labels: listOrDict.optional() }) });
-const fileObject = byType({ null: nul, object: obj({
-  name: str.optional(), content: str.optional(), environment: str.optional(), file: str.optional(), external, labels: listOrDict.optional(),
-  driver: str.optional(), driver_opts: z.record(strOrNum).optional(), template_driver: str.optional(),
-}) });
+  const service = obj({
+    develop: z.unknown().optional(), deploy: deploy.optional(), annotations: listOrDict.optional(), attach: boolish.optional(), build: build.optional(),
+    blkio_config: z.unknown().optional(), cap_add: listOfStrings.optional(), cap_drop: listOfStrings.optional(), cgroup: z.enum(['host', 'private']).optional(),
+    cgroup_parent: str.optional(), command: command.optional(), configs: fileMount.optional(), container_name: str.optional(),
+    cpu_count: strOrNum.optional(), cpu_percent: strOrNum.optional(), cpu_shares: strOrNum.optional(), cpu_quota: strOrNum.optional(),
+    cpu_period: strOrNum.optional(), cpu_rt_period: strOrNum.optional(), cpu_rt_runtime: strOrNum.optional(), cpus: strOrNum.optional(),
+    cpuset: str.optional(), credential_spec: z.unknown().optional(), depends_on: dependsOn.optional(), device_cgroup_rules: listOfStrings.optional(),
+    devices: z.array(byType({ string: str, object: obj({ source: str, target: str.optional(), permissions: str.optional() }) })).optional(),
+    dns: stringOrList.optional(), dns_opt: listOfStrings.optional(), dns_search: stringOrList.optional(), domainname: str.optional(),
+    entrypoint: command.optional(),
+    env_file: byType({ string: str, array: z.array(byType({ string: str, object: obj({ path: str, format: str.optional(), required: boolish.optional() }) })) }).optional(),
+    label_file: stringOrList.optional(), environment: listOrDict.optional(), expose: z.array(strOrNum).optional(),
+    extends: byType({ string: str, object: obj({ service: str, file: str.optional() }) }).optional(), provider: z.unknown().optional(),
+    external_links: listOfStrings.optional(), extra_hosts: extraHosts.optional(), gpus: z.unknown().optional(), group_add: z.array(strOrNum).optional(),
+    healthcheck: healthcheck.optional(), hostname: str.optional(), image: str.optional(), init: boolish.optional(), ipc: str.optional(),
+    isolation: str.optional(), labels: listOrDict.optional(), links: listOfStrings.optional(),
+    logging: obj({ driver: str.optional(), options: z.record(byType({ string: str, number: num, null: nul })).optional() }).optional(),
+    mac_address: str.optional(), mem_limit: strOrNum.optional(), mem_reservation: strOrNum.optional(), mem_swappiness: strOrNum.optional(),
+    memswap_limit: strOrNum.optional(), network_mode: str.optional(), models: z.unknown().optional(), networks: serviceNetworks.optional(),
+    oom_kill_disable: boolish.optional(), oom_score_adj: strOrNum.optional(), pid: byType({ string: str, null: nul }).optional(), pids_limit: strOrNum.optional(),
+    platform: str.optional(), ports: z.array(byType({ number: num, string: str, object: portObject })).optional(), post_start: z.array(z.unknown()).optional(),
+    pre_stop: z.array(z.unknown()).optional(), privileged: boolish.optional(), profiles: listOfStrings.optional(),
+    pull_policy: z.string().regex(/^(always|never|build|if_not_present|missing|refresh|daily|weekly|every_([0-9]+[wdhms])+)$/, 'must be one of always, never, build, if_not_present, missing, refresh').optional(),
+    read_only: boolish.optional(), restart: str.optional(), runtime: str.optional(), scale: strOrNum.optional(), security_opt: listOfStrings.optional(),
+    shm_size: strOrNum.optional(), secrets: fileMount.optional(), sysctls: listOrDict.optional(), stdin_open: boolish.optional(),
+    stop_grace_period: duration.optional(), stop_signal: str.optional(), storage_opt: z.record(z.unknown()).optional(), tmpfs: stringOrList.optional(),
+    tty: boolish.optional(), ulimits: ulimits.optional(), use_api_socket: z.boolean().optional(), user: str.optional(), uts: str.optional(),
+    userns_mode: str.optional(), volumes: z.array(byType({ string: str, object: volumeObject })).optional(), volumes_from: listOfStrings.optional(),
+    working_dir: str.optional(), volume_driver: str.optional(), log_driver: str.optional(), log_opt: z.record(z.unknown()).optional(), net: str.optional(),
+  });
 
-const resources = (item: ZodTypeAny) => byType({ null: nul, object: z.record(item) });
+  const external = byType({ boolean: bool, string: str, object: obj({ name: str.optional() }) }).optional();
+  const network = byType({ null: nul, object: obj({
+    name: str.optional(), driver: str.optional(), driver_opts: z.record(strOrNum).optional(),
+    ipam: obj({ driver: str.optional(), config: z.array(obj({ subnet: str.optional(), ip_range: str.optional(), gateway: str.optional(), aux_addresses: z.record(str).optional() })).optional(), options: z.record(str).optional() }).optional(),
+    external, internal: boolish.optional(), enable_ipv4: boolish.optional(), enable_ipv6: boolish.optional(), attachable: boolish.optional(), labels: listOrDict.optional(),
+  }) });
+  const volume = byType({ null: nul, object: obj({ name: str.optional(), driver: str.optional(), driver_opts: z.record(strOrNum).optional(), external, labels: listOrDict.optional() }) });
+  const fileObject = byType({ null: nul, object: obj({
+    name: str.optional(), content: str.optional(), environment: str.optional(), file: str.optional(), external, labels: listOrDict.optional(),
+    driver: str.optional(), driver_opts: z.record(strOrNum).optional(), template_driver: str.optional(),
+  }) });
 
-export const composeFileSchema = obj({
-  version: str.optional(), name: str.optional(),
-  include: z.array(byType({ string: str, object: obj({ path: stringOrList, env_file: stringOrList.optional(), project_directory: str.optional() }) })).optional(),
-  services: resources(byType({ null: nul, object: service })).optional(),
-  networks: resources(network).optional(), volumes: resources(volume).optional(),
-  secrets: resources(fileObject).optional(), configs: resources(fileObject).optional(), models: z.unknown().optional(),
-});
+  const resources = (item: ZodTypeAny) => byType({ null: nul, object: z.record(item) });
+
+  return obj({
+    version: str.optional(), name: str.optional(),
+    include: z.array(byType({ string: str, object: obj({ path: stringOrList, env_file: stringOrList.optional(), project_directory: str.optional() }) })).optional(),
+    services: resources(byType({ null: nul, object: service })).optional(),
+    networks: resources(network).optional(), volumes: resources(volume).optional(),
+    secrets: resources(fileObject).optional(), configs: resources(fileObject).optional(), models: z.unknown().optional(),
+  });
+}
+
+let schema: ZodTypeAny | undefined;
+
+/** The schema of one Compose file's model. */
+export function composeFileSchema(): ZodTypeAny {
+  return (schema ??= buildSchema());
+}
 
 /** Validates one file's model; throws a one-line error naming file, line and path. */
 export function validateSchema(dict: Dict, sources: SourceMap): void {
-  const r = composeFileSchema.safeParse(dict);
+  const r = composeFileSchema().safeParse(dict);
   if (r.success) {
     checkNames(dict, sources);
     return;
