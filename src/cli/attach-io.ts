@@ -3,27 +3,47 @@
 // and keeps the remote TTY's size in step with ours (SIGWINCH).
 import type { Writable } from 'node:stream';
 import { demux, type Hijacked } from '../api/client/index.js';
+import { DetachWatcher, parseDetachKeys } from './detach-keys.js';
 
 export interface AttachIO {
   tty: boolean;
   stdin: boolean;
   /** Called with (rows, columns) now and on every terminal resize, once the process runs. */
   resize?: (rows: number, cols: number) => Promise<void>;
+  /** The detach sequence watched for on a TTY's stdin (docker's --detach-keys). */
+  detachKeys?: string;
 }
+
+/** How the stream ended: the process's output closed, or the user typed the detach keys. */
+export type PumpResult = 'closed' | 'detached';
 
 async function write(out: Writable, data: Buffer): Promise<void> {
   if (!out.write(data)) await new Promise<void>((resolve) => out.once('drain', resolve));
 }
 
 /** Pumps until the daemon closes the output; resolves then (stdin is let go). */
-export async function pumpStreams(h: Hijacked, io: AttachIO): Promise<void> {
+export async function pumpStreams(h: Hijacked, io: AttachIO): Promise<PumpResult> {
   const stdin = process.stdin;
   const rawTTY = io.tty && io.stdin && stdin.isTTY === true;
   let stopStdin = () => {};
+  let detached = false;
   if (io.stdin) {
     if (rawTTY) stdin.setRawMode(true);
-    const onData = (d: Buffer) => {
-      if (!h.socket.write(d)) {
+    const watcher = io.tty ? new DetachWatcher(parseDetachKeys(io.detachKeys)) : undefined;
+    const onData = (chunk: Buffer) => {
+      let d = chunk;
+      if (watcher) {
+        const r = watcher.feed(chunk);
+        d = r.forward;
+        if (r.detach) {
+          // Like docker: leave the process running and stop streaming.
+          detached = true;
+          if (d.length) h.socket.write(d);
+          h.socket.destroy();
+          return;
+        }
+      }
+      if (d.length && !h.socket.write(d)) {
         stdin.pause();
         h.socket.once('drain', () => stdin.resume());
       }
@@ -56,10 +76,11 @@ export async function pumpStreams(h: Hijacked, io: AttachIO): Promise<void> {
     }
   } catch (e) {
     // The daemon closing the connection abruptly once the process is gone ends the stream too.
-    if ((e as NodeJS.ErrnoException).code !== 'ECONNRESET') throw e;
+    if (!detached && (e as NodeJS.ErrnoException).code !== 'ECONNRESET') throw e;
   } finally {
     stopStdin();
     stopResize();
     h.socket.destroy();
   }
+  return detached ? 'detached' : 'closed';
 }

@@ -30,7 +30,8 @@ export async function execCommand(container: string, command: string[], f: ExecF
     return;
   }
   const stream = await client.exec.start(id, { tty, consoleSize });
-  await pumpStreams(stream, { tty, stdin: !!f.interactive, resize: (r, c) => client.exec.resize(id, r, c) });
+  const how = await pumpStreams(stream, { tty, stdin: !!f.interactive, resize: (r, c) => client.exec.resize(id, r, c), detachKeys: f.detachKeys });
+  if (how === 'detached') return;
   const result = await client.exec.inspect(id);
   if (result.ExitCode) throw new CliExit(result.ExitCode);
 }
@@ -44,7 +45,8 @@ export async function attachCommand(container: string, f: { stdin?: boolean; det
   const waiting = await client.containers.waitHandle(container);
   const stream = await client.containers.attach(container, { stream: true, stdin, stdout: true, stderr: true, detachKeys: f.detachKeys });
   const tty = !!info.Config.Tty;
-  await pumpStreams(stream, { tty, stdin, resize: (r, c) => client.containers.resize(container, r, c) });
+  const how = await pumpStreams(stream, { tty, stdin, resize: (r, c) => client.containers.resize(container, r, c), detachKeys: f.detachKeys });
+  if (how === 'detached') return;
   const status = await waiting.result;
   if (status.StatusCode) throw new CliExit(status.StatusCode);
 }

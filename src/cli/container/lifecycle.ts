@@ -72,7 +72,8 @@ export async function startCommand(names: string[], f: { attach?: boolean; inter
     attached.socket.destroy();
     throw e;
   }
-  await pumpStreams(attached, { tty, stdin, resize: (r, c) => client.containers.resize(id, r, c) });
+  const how = await pumpStreams(attached, { tty, stdin, resize: (r, c) => client.containers.resize(id, r, c), detachKeys: f.detachKeys });
+  if (how === 'detached') return;
   const status = await waiting.result;
   throw new CliExit(status.StatusCode);
 }

@@ -42,6 +42,16 @@ function startFailureCode(message: string): number {
   return 125;
 }
 
+/** docker's --sig-proxy: signals this CLI receives go to the container's process while attached (no TTY). */
+export function proxySignals(client: EngineClient, id: string): () => void {
+  const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'] as const).map((sig) => {
+    const h = () => void client.containers.kill(id, { signal: sig }).catch(() => undefined);
+    process.on(sig, h);
+    return () => process.off(sig, h);
+  });
+  return () => handlers.forEach((off) => off());
+}
+
 /** Any failure of run/create is printed as docker prints it and ends with `code`. */
 function fail(e: unknown, verb: string, code = 125): never {
   if (e instanceof CliExit) throw e;
@@ -93,11 +103,14 @@ export async function runCommand(image: string, args: string[], f: CreateFlags, 
     fail(e, 'run', startFailureCode(errorLine(e)));
   }
   if (attached) {
-    await pumpStreams(attached, {
+    const stopProxy = f.tty ? () => {} : proxySignals(client, id);
+    const how = await pumpStreams(attached, {
       tty: !!f.tty,
       stdin: !!body.AttachStdin,
       resize: (rows, cols) => client.containers.resize(id, rows, cols),
-    });
+      detachKeys: f.detachKeys,
+    }).finally(stopProxy);
+    if (how === 'detached') return;
   }
   const status = await waiting.result;
   if (status.Error?.Message) process.stderr.write(`berth: ${status.Error.Message}\n`);

@@ -2,6 +2,8 @@
 // docker gives them (container's code, 125 for daemon/flag errors, 126/127 when the command can't run).
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
 import { startEngine, IMAGE } from './engine.js';
 
 const engine = await startEngine();
@@ -17,6 +19,21 @@ describe('berth run', { skip }, () => {
     assert.equal(r.stdout, 'out\n');
     assert.equal(r.stderr, 'err\n');
     assert.equal(r.code, 3);
+  });
+
+  test('signals to an attached run reach the container (sig-proxy)', async () => {
+    const child = spawn(process.execPath, [join(resolve(import.meta.dirname, '../../..'), 'bin/berth'), 'run', '--rm', IMAGE, 'sh', '-c',
+      'trap "echo got-term; exit 9" TERM; echo ready; sleep 30 & wait'], { env: { ...process.env, DOCKER_HOST: e.host } });
+    let out = '';
+    const code = await new Promise<number | null>((done) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('ready')) child.kill('SIGTERM');
+      });
+      child.on('close', done);
+    });
+    assert.equal(out, 'ready\ngot-term\n');
+    assert.equal(code, 9);
   });
 
   test('--rm removes the container once it exited', async () => {

@@ -12,7 +12,7 @@ const engine = hasScript ? await startEngine() : 'util-linux script is not insta
 const skip = typeof engine === 'string' ? engine : false;
 if (skip) process.stderr.write(`# skipping CLI TTY tests: ${skip}\n`);
 
-function inTerminal(host: string, shellLine: string, input: string): Promise<{ out: string; code: number | null }> {
+function inTerminal(host: string, shellLine: string, input: string, delayMs = 0): Promise<{ out: string; code: number | null }> {
   return new Promise((done) => {
     const child = spawn('script', ['-qec', shellLine, '/dev/null'], { env: { ...process.env, DOCKER_HOST: host, BERTH: BERTH } });
     let out = '';
@@ -20,7 +20,9 @@ function inTerminal(host: string, shellLine: string, input: string): Promise<{ o
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
     child.on('close', (code) => { clearTimeout(timer); done({ out, code }); });
-    child.stdin.end(input);
+    // A delayed input is typed once berth has put the terminal in raw mode (ctrl-q is XON before that).
+    if (delayMs) setTimeout(() => child.stdin.write(input), delayMs);
+    else child.stdin.end(input);
   });
 }
 
@@ -39,6 +41,15 @@ describe('berth with a terminal', { skip }, () => {
     assert.match(r.out, /\/dev\/pts\/\d+\r*\n/);
     assert.match(r.out, /33 101/);
     assert.equal(r.code, 0);
+  });
+
+  test('ctrl-p ctrl-q detaches and leaves the container running', async () => {
+    assert.equal((await e.berth(['run', '-d', '-it', '--name', 'detachable', IMAGE, 'sh'])).code, 0);
+    const typed = await inTerminal(e.host, 'node "$BERTH" attach detachable', '\x10\x11', 1500);
+    assert.equal(typed.code, 0);
+    const st = await e.berth(['inspect', '-f', '{{.State.Running}}', 'detachable']);
+    assert.equal(st.stdout, 'true\n');
+    await e.berth(['rm', '-f', 'detachable']);
   });
 
   test('exec -it runs an interactive shell in a running container', async () => {
