@@ -4,6 +4,7 @@ import type { ContainerRecord } from '../types.js';
 import { resolveCapabilities } from './capabilities.js';
 import type { ResolvedUser } from './user.js';
 import { ociResources } from './resources.js';
+import { seccompFor } from './seccomp.js';
 
 export const INIT_PATH_IN_CONTAINER = '/sbin/docker-init';
 
@@ -77,6 +78,7 @@ export function buildOciConfig(inp: BundleInputs): Record<string, unknown> {
 
   const rlimits = (res.ulimits ?? []).map((u) => ({ type: RLIMIT_NAMES[u.name] ?? `RLIMIT_${u.name.toUpperCase()}`, soft: u.soft, hard: u.hard }));
   const sysctl = { ...(host.sysctls ?? {}) };
+  const seccomp = seccompFor({ privileged: host.privileged, securityOpt: host.securityOpt, caps });
 
   return {
     ociVersion: '1.0.2',
@@ -99,6 +101,7 @@ export function buildOciConfig(inp: BundleInputs): Record<string, unknown> {
       cgroupsPath: inp.cgroupsPath,
       resources,
       sysctl,
+      ...(seccomp ? { seccomp } : {}),
       ...(host.privileged ? {} : { maskedPaths: MASKED_PATHS, readonlyPaths: READONLY_PATHS }),
     },
   };
