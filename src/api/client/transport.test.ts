@@ -1,0 +1,77 @@
+// The client's wire behaviour against a small HTTP server on a real unix socket: version
+// negotiation, error kinds, and a hijacked stream whose stdin half-close reaches the other side.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EngineClient } from './index.js';
+import { isBerthError } from '../../common/errors.js';
+
+async function withServer(apiVersion: string | undefined, fn: (client: EngineClient, seen: string[]) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-client-'));
+  const socket = join(dir, 's.sock');
+  const seen: string[] = [];
+  const server = http.createServer((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    if (req.url === '/_ping') {
+      if (apiVersion) res.setHeader('Api-Version', apiVersion);
+      res.end('OK');
+    } else if (req.url?.endsWith('/containers/nosuch/json')) {
+      res.writeHead(404, { 'Content-Type': 'application/json' }).end(JSON.stringify({ message: 'No such container: nosuch' }));
+    } else if (req.url?.includes('/containers/busy')) {
+      res.writeHead(409, { 'Content-Type': 'application/json' }).end(JSON.stringify({ message: 'conflict here' }));
+    } else res.writeHead(200, { 'Content-Type': 'application/json' }).end('[]');
+  });
+  server.on('upgrade', (req, sock) => {
+    seen.push(`UPGRADE ${req.url} ${req.headers.upgrade}`);
+    sock.write('HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n');
+    let got = '';
+    sock.on('data', (d: Buffer) => (got += d.toString()));
+    // Our half-close arrives as 'end': answer with what we read, then close.
+    sock.on('end', () => sock.end(`got:${got}`));
+  });
+  await new Promise<void>((r) => server.listen(socket, r));
+  const client = EngineClient.fromHost(`unix://${socket}`);
+  try {
+    await fn(client, seen);
+  } finally {
+    client.close();
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('negotiates min(server, 1.44) once and prefixes every path', async () => {
+  await withServer('1.41', async (client, seen) => {
+    await client.containers.list({ all: true, filters: { status: ['exited'] } });
+    await client.images.list();
+    assert.equal(await client.apiVersion(), '1.41');
+    assert.deepEqual(seen, ['GET /_ping', 'GET /v1.41/containers/json?all=1&filters=%7B%22status%22%3A%5B%22exited%22%5D%7D', 'GET /v1.41/images/json']);
+  });
+  await withServer('1.45', async (client) => assert.equal(await client.apiVersion(), '1.44'));
+  await withServer(undefined, async (client) => assert.equal(await client.apiVersion(), '1.24'));
+});
+
+test('daemon errors become BerthError kinds with the daemon message', async () => {
+  await withServer('1.44', async (client) => {
+    await assert.rejects(client.containers.inspect('nosuch'), (e) => isBerthError(e, 'not_found') && e.message === 'No such container: nosuch' && e.details.fromDaemon === true);
+    await assert.rejects(client.containers.remove('busy'), (e) => isBerthError(e, 'conflict'));
+  });
+  const nobody = EngineClient.fromHost('unix:///nonexistent/berth.sock');
+  await assert.rejects(nobody.system.ping(), (e) => isBerthError(e, 'unavailable'));
+});
+
+test('a hijacked stream is raw both ways and our half-close reaches the daemon', async () => {
+  await withServer('1.44', async (client, seen) => {
+    const h = await client.containers.attach('c1', { stdin: true, stdout: true });
+    assert.equal(h.upgraded, true);
+    h.socket.end('typed');
+    let out = '';
+    for await (const chunk of h.socket) out += (chunk as Buffer).toString();
+    assert.equal(out, 'got:typed');
+    assert.ok(seen.includes('UPGRADE /v1.44/containers/c1/attach?stream=1&stdin=1&stdout=1 tcp'), seen.join('\n'));
+  });
+});
