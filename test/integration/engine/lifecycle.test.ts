@@ -135,3 +135,16 @@ test('restart runs the container again and keeps its logs', async () => {
   const logs = await collectLogs(c.logs(id, { follow: false, stdout: true, stderr: true, timestamps: false }));
   assert.equal(text(logs), 'run\nrun\n');
 });
+
+test('the max-size log option bounds the log file and keeps the newest lines', async () => {
+  const c = t.engine.containers;
+  const { id } = await c.create(spec(['sh', '-c', 'i=0; while [ $i -lt 3000 ]; do echo "line $i"; i=$((i+1)); done'], {}, { logConfig: { type: 'k8s-file', config: { 'max-size': '16k' } } }));
+  const { result } = await c.wait(id, 'next-exit');
+  await c.start(id);
+  await result;
+  const rec = await c.get(id);
+  const { statSync } = await import('node:fs');
+  assert.ok(statSync(rec.logPath).size <= 16 * 1024, `log is ${statSync(rec.logPath).size} bytes`);
+  const logs = text(await collectLogs(c.logs(id, { follow: false, stdout: true, stderr: true, timestamps: false })));
+  assert.ok(logs.endsWith('line 2999\n'));
+});
