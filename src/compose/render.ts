@@ -84,10 +84,12 @@ const FILE_OBJECT = struct(['name', 'file', 'environment', 'content', 'external'
 
 /** yaml.v3's map key order: a natural sort where digit runs compare as numbers. */
 export function goYamlKeyLess(a: string, b: string): boolean {
-  const ar = [...a];
-  const br = [...b];
+  // Code points, so that non-BMP characters compare as Go's runes do; ASCII keys skip the copy.
+  const ascii = /^[\x00-\x7f]*$/;
+  const ar = ascii.test(a) ? a : [...a];
+  const br = ascii.test(b) ? b : [...b];
   const isDigit = (c: string) => c >= '0' && c <= '9';
-  const isLetter = (c: string) => /\p{L}/u.test(c);
+  const isLetter = (c: string) => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c > '\x7f' && /\p{L}/u.test(c));
   let digits = false;
   for (let i = 0; i < ar.length && i < br.length; i++) {
     if (ar[i] === br[i]) {
