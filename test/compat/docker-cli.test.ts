@@ -160,6 +160,62 @@ test('events: a container\'s life in order', async () => {
   assert.ok(actions.indexOf('create') < actions.indexOf('start') && actions.indexOf('start') < actions.indexOf('die'));
 });
 
+test('run options: -e, -w, -u, --hostname, -t', async () => {
+  assert.equal(await d('run', '--rm', '-e', 'A=1', '-w', '/tmp', '-u', 'nobody', '--hostname', 'hh', IMG, 'sh', '-c', 'echo $A $(pwd) $(id -u) $(hostname)'), '1 /tmp 65534 hh');
+  const tty = await docker(['run', '--rm', '-t', IMG, 'sh', '-c', 'echo tty-out; exit 2']);
+  assert.equal(tty.code, 2);
+  assert.equal(tty.stdout, 'tty-out\r\n', 'a tty turns \\n into \\r\\n and merges the streams');
+});
+
+test('run of a missing command fails with 127 and leaves no --rm container', async () => {
+  const r = await docker(['run', '--rm', '--name', 'nocmd', IMG, 'nosuchcmd']);
+  assert.equal(r.code, 127);
+  assert.match(r.stderr, /Error response from daemon: .*executable file not found/);
+  assert.equal(await d('ps', '-a', '--filter', 'name=nocmd', '-q'), '');
+});
+
+test('start -a, attach, logs -f follow a container to its end', async () => {
+  await d('create', '--name', 'starta', IMG, 'sh', '-c', 'echo via-start; exit 2');
+  const sa = await docker(['start', '-a', 'starta']);
+  assert.equal(sa.code, 2);
+  assert.equal(sa.stdout, 'via-start\n');
+  await d('run', '-d', '--name', 'follow', IMG, 'sh', '-c', 'for i in 1 2 3; do echo line$i; sleep 0.2; done; exit 4');
+  const att = docker(['attach', 'follow']);
+  const lf = await docker(['logs', '-f', 'follow']);
+  assert.equal(lf.stdout, 'line1\nline2\nline3\n');
+  const a = await att;
+  assert.equal(a.code, 4);
+  assert.match(a.stdout, /line3\n$/);
+  await d('rm', 'starta', 'follow');
+});
+
+test('pause, unpause, restart, stats --no-stream', async () => {
+  await d('run', '-d', '--name', 'pz', IMG, 'sleep', '300');
+  await d('pause', 'pz');
+  assert.match(await d('ps', '--filter', 'name=pz', '--format', '{{.Status}}'), /\(Paused\)$/);
+  await d('unpause', 'pz');
+  assert.equal(await d('inspect', '--format', '{{.State.Status}}', 'pz'), 'running');
+  const pid1 = await d('inspect', '--format', '{{.State.Pid}}', 'pz');
+  await d('restart', '-t', '1', 'pz');
+  const pid2 = await d('inspect', '--format', '{{.State.Pid}}', 'pz');
+  assert.notEqual(pid1, pid2);
+  const stats = await d('stats', '--no-stream', '--format', '{{.Name}} {{.PIDs}} {{.MemUsage}}', 'pz');
+  assert.match(stats, /^pz 1 [0-9.]+[KMG]i?B \/ [0-9.]+[KMG]i?B$/);
+  await d('rm', '-f', 'pz');
+});
+
+test('container prune and system prune remove stopped containers', async () => {
+  await d('run', '--name', 'stopped1', IMG, 'true');
+  const out = await d('container', 'prune', '-f');
+  assert.match(out, /Deleted Containers:/);
+  assert.equal(await d('ps', '-a', '--filter', 'name=stopped1', '-q'), '');
+  await d('run', '--name', 'stopped2', IMG, 'true');
+  const sys = await docker(['system', 'prune', '-f']);
+  assert.equal(sys.code, 0, sys.stderr);
+  assert.equal(await d('ps', '-a', '--filter', 'name=stopped2', '-q'), '');
+  assert.match(await d('system', 'df', '--format', '{{.Type}}'), /Images/);
+});
+
 test('errors read as Docker\'s', async () => {
   const rm = await docker(['rm', 'nosuch']);
   assert.equal(rm.code, 1);

@@ -98,8 +98,13 @@ function runtimeRoots(dir: string, depth = 0, out: string[] = []): string[] {
 
 /** Kills every process whose command line names `root` (monitors, container inits started from it). */
 function killProcessesMentioning(root: string): void {
+  const ancestors = new Set<number>();
+  for (let p = process.pid; p > 1 && !ancestors.has(p);) {
+    ancestors.add(p);
+    try { p = Number(readFileSync(`/proc/${p}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[1]); } catch { break; }
+  }
   for (const pid of readdirSync('/proc').filter((n) => /^[0-9]+$/.test(n))) {
-    if (Number(pid) === process.pid) continue;
+    if (ancestors.has(Number(pid))) continue;
     let cmd = '';
     try { cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { continue; }
     if (cmd.includes(root)) {

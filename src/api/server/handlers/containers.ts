@@ -52,7 +52,17 @@ export async function inspectContainer(ctx: Ctx): Promise<void> {
 export async function startContainer(ctx: Ctx): Promise<void> {
   const c = await ctx.engine.containers.get(ctx.params.id);
   if (c.state.status === 'running' || c.state.status === 'paused') return sendEmpty(ctx.res, 304);
-  await ctx.engine.containers.start(c.id);
+  try {
+    await ctx.engine.containers.start(c.id);
+  } catch (e) {
+    // Docker removes an --rm container whose start failed; `docker run --rm` waits for that removal.
+    if (c.spec.host.autoRemove) {
+      await ctx.engine.containers.remove(c.id, { force: true, volumes: true }).catch((err: unknown) => {
+        if (!isBerthError(err, 'not_found')) ctx.log('warn', 'could not remove a container whose start failed', { id: c.id, error: (err as Error).message });
+      });
+    }
+    throw e;
+  }
   sendEmpty(ctx.res, 204);
 }
 
