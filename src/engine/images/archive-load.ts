@@ -9,7 +9,7 @@ import { extract as tarExtract } from 'tar-stream';
 import { invalidArgument, notImplemented } from '../../common/errors.js';
 import type { ImageLoadProgress } from '../types.js';
 import { decompressed } from './decompress.js';
-import { archiveError, digestOf, exists, randomName, readJsonIfExists, shortId } from './fsutil.js';
+import { archiveError, digestOf, drained, exists, randomName, readJsonIfExists, shortId } from './fsutil.js';
 import { checkConfig, hostPlatform, MEDIA, type Descriptor, type OciIndex, type OciManifest } from './image-config.js';
 import { chainIdOf } from './layers.js';
 import { parseNormalizedNamed, referenceString } from './reference.js';
@@ -190,7 +190,7 @@ async function spool(tar: Readable, dir: string): Promise<void> {
   try {
     for await (const chunk of decompressed(tar)) {
       if (failed) break;
-      if (!extract.write(chunk)) await new Promise<void>((r) => { const f = () => { extract.off('drain', f); extract.off('close', f); r(); }; extract.on('drain', f); extract.on('close', f); });
+      if (!extract.write(chunk)) await drained(extract);
     }
     (extract as unknown as { end(): void }).end();
   } catch (e) {

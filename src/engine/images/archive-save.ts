@@ -2,10 +2,10 @@
 // image layout (oci-layout, index.json, blobs/sha256/...), as Docker 25+ writes it. Docker 20.10's
 // `docker load` reads the manifest.json half; OCI tools read the other. Streamed blob by blob.
 import { createReadStream } from 'node:fs';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pack as tarPack, type Pack } from 'tar-stream';
 import { invalidArgument, notFound } from '../../common/errors.js';
-import { hexOf } from './fsutil.js';
+import { drained, hexOf } from './fsutil.js';
 import { MEDIA, type Descriptor, type OciIndex } from './image-config.js';
 import { parseAnyReference } from './reference.js';
 import { familiarKey, repoOfKey } from './refstore.js';
@@ -33,14 +33,20 @@ export async function saveArchive(store: Store, refs: string[]): Promise<Readabl
     add(id, key && !key.includes('@') ? key : undefined);
   }
   const pack = tarPack();
-  write(store, pack, [...items.values()]).catch((e: unknown) => pack.destroy(e as Error));
-  return pack as unknown as Readable;
+  write(store, pack, [...items.values()]).catch((e: unknown) => { if (!(pack as unknown as { destroying?: boolean }).destroying) pack.destroy(e as Error); });
+  // tar-stream's pack is a streamx stream; callers get a plain Node Readable (backpressure kept by async iteration).
+  return Readable.from(pack as AsyncIterable<Buffer>, { objectMode: false });
 }
 
 async function write(store: Store, pack: Pack, items: SaveItem[]): Promise<void> {
   const mtime = new Date(0);
-  const dir = (name: string) => new Promise<void>((res, rej) => pack.entry({ name, type: 'directory', mode: 0o755, mtime }, (e) => (e ? rej(e) : res())));
-  const file = (name: string, data: Buffer | string) => new Promise<void>((res, rej) => pack.entry({ name, mode: 0o644, mtime }, data, (e) => (e ? rej(e) : res())));
+  const p = pack as unknown as { destroying?: boolean; destroyed?: boolean };
+  // Once the reader has gone away (client disconnected), stop: no more blobs are read.
+  const alive = () => {
+    if (p.destroying || p.destroyed) throw new Error('save aborted: the reader went away');
+  };
+  const dir = (name: string) => { alive(); return new Promise<void>((res, rej) => pack.entry({ name, type: 'directory', mode: 0o755, mtime }, (e) => (e ? rej(e) : res()))); };
+  const file = (name: string, data: Buffer | string) => { alive(); return new Promise<void>((res, rej) => pack.entry({ name, mode: 0o644, mtime }, data, (e) => (e ? rej(e) : res()))); };
   const written = new Set<string>();
   const blob = async (digest: string) => {
     const hex = hexOf(digest);
@@ -48,12 +54,16 @@ async function write(store: Store, pack: Pack, items: SaveItem[]): Promise<void>
     written.add(hex);
     const path = store.layout.blob(digest);
     const size = await store.blobSize(digest).catch(() => { throw notFound(`blob ${digest} is missing from the store`); });
+    alive();
     let done: (e?: Error | null) => void = () => undefined;
     const finished = new Promise<void>((res, rej) => { done = (e) => (e ? rej(e) : res()); });
+    finished.catch(() => undefined); // observed below; a failure before then must not count as unhandled
     const entry = pack.entry({ name: `blobs/sha256/${hex}`, size, mode: 0o644, mtime }, (e) => done(e));
+    entry.on('error', () => undefined); // reported through the entry's callback
     try {
       for await (const chunk of createReadStream(path)) {
         if (!entry.write(chunk)) await drained(entry);
+        alive();
       }
       (entry as unknown as { end(): void }).end();
     } catch (e) {
@@ -92,14 +102,4 @@ async function write(store: Store, pack: Pack, items: SaveItem[]): Promise<void>
   await file('oci-layout', JSON.stringify({ imageLayoutVersion: '1.0.0' }));
   if (Object.keys(repositories).length > 0) await file('repositories', JSON.stringify(repositories));
   pack.finalize();
-}
-
-
-/** Resolves when a (streamx) writable wants more, or has closed. */
-function drained(w: NodeJS.EventEmitter): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => { w.off('drain', done); w.off('close', done); resolve(); };
-    w.on('drain', done);
-    w.on('close', done);
-  });
 }

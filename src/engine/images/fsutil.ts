@@ -110,3 +110,15 @@ export function archiveError(e: unknown, what: string): unknown {
   if (typeof code === 'string' && !code.startsWith('Z_') && code !== 'ERR_STREAM_PREMATURE_CLOSE') return e;
   return invalidArgument(`${what}: ${e instanceof Error ? e.message : String(e)}`);
 }
+
+/** Resolves when a (Node or streamx) writable wants more, or is gone (the caller then checks why). */
+export function drained(w: NodeJS.EventEmitter): Promise<void> {
+  return new Promise((resolve) => {
+    if ((w as { destroyed?: boolean }).destroyed) { resolve(); return; }
+    const done = () => {
+      w.off('drain', done); w.off('close', done); w.off('error', done);
+      resolve();
+    };
+    w.on('drain', done); w.on('close', done); w.on('error', done);
+  });
+}

@@ -8,7 +8,7 @@ import { extract as tarExtract } from 'tar-stream';
 import { invalidArgument } from '../../common/errors.js';
 import { decompressed } from './decompress.js';
 import { applyTarEntries } from './tar-apply.js';
-import { archiveError, digestOf, exists, listDir, randomName, readJsonIfExists, writeFileAtomic, hexOf } from './fsutil.js';
+import { archiveError, digestOf, drained, exists, listDir, randomName, readJsonIfExists, writeFileAtomic, hexOf } from './fsutil.js';
 import type { Layout } from './layout.js';
 import { Mutex } from './mutex.js';
 
@@ -169,15 +169,4 @@ export class LayerStore {
     await rename(this.layout.layerDir(chainId), doomed).catch(() => undefined);
     await rm(doomed, { recursive: true, force: true });
   }
-}
-
-/** Resolves when a streamx/Node writable wants more, or is gone (the caller then checks why). */
-function drained(w: NodeJS.EventEmitter): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      w.off('drain', done); w.off('close', done); w.off('error', done);
-      resolve();
-    };
-    w.on('drain', done); w.on('close', done); w.on('error', done);
-  });
 }
