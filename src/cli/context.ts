@@ -21,9 +21,14 @@ export async function connect(cmd: Command): Promise<EngineClient> {
   if (client) return client;
   const g = rootOf(cmd).opts<GlobalOptions>();
   const explicit = g.host || process.env.DOCKER_HOST;
-  const c = EngineClient.fromHost(explicit || DEFAULT_HOST);
+  // DOCKER_API_VERSION pins the version (no /_ping round trip), as with the docker CLI.
+  const pinned = process.env.DOCKER_API_VERSION || undefined;
+  const c = EngineClient.fromHost(explicit || DEFAULT_HOST, { apiVersion: pinned });
   try {
-    await c.apiVersion();
+    // With a pinned version and a given host there is nothing to ask before the first real call;
+    // on the default socket, ping so an absent engine is noticed (and started) here.
+    if (pinned && !explicit) await c.system.ping();
+    else if (!pinned) await c.apiVersion();
   } catch (e) {
     if (explicit || !isBerthError(e, 'unavailable')) throw e;
     const { startEmbeddedDaemon } = await import('./embedded-daemon.js');

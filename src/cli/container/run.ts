@@ -92,10 +92,13 @@ export async function runCommand(image: string, args: string[], f: CreateFlags, 
     process.stdout.write(`${id}\n`);
     return;
   }
-  const attached = body.AttachStdout || body.AttachStderr || body.AttachStdin
-    ? await client.containers.attach(id, { stream: true, stdin: body.AttachStdin, stdout: body.AttachStdout, stderr: body.AttachStderr, detachKeys: f.detachKeys })
-    : undefined;
-  const waiting = await client.containers.waitHandle(id, f.rm ? 'removed' : 'next-exit');
+  // Attach and wait are independent of each other; both must be in place before start.
+  const [attached, waiting] = await Promise.all([
+    body.AttachStdout || body.AttachStderr || body.AttachStdin
+      ? client.containers.attach(id, { stream: true, stdin: body.AttachStdin, stdout: body.AttachStdout, stderr: body.AttachStderr, detachKeys: f.detachKeys })
+      : undefined,
+    client.containers.waitHandle(id, f.rm ? 'removed' : 'next-exit'),
+  ]);
   try {
     await client.containers.start(id);
   } catch (e) {
