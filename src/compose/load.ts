@@ -57,6 +57,12 @@ export interface LoadResult {
   warnings: string[];
 }
 
+export interface ModelResult {
+  /** The merged, normalised model before typing: what `config --no-interpolate` prints. */
+  model: Dict;
+  warnings: string[];
+}
+
 interface Ctx {
   env: Record<string, string>;
   workingDir: string;
@@ -201,9 +207,21 @@ function readEnvFiles(files: string[], shell: Record<string, string>, warnings: 
 
 /** Loads a Compose project exactly as `docker compose` would. Throws BerthError on bad input. */
 export function loadProject(opts: LoadOptions): LoadResult {
+  return withLocatedErrors((sources) => load(opts, sources, false) as LoadResult);
+}
+
+/**
+ * The raw model, as compose-go's LoadModel gives it: merged and normalised but not typed, with
+ * no profile filtering, consistency checks or env_file folding.
+ */
+export function loadModel(opts: LoadOptions): ModelResult {
+  return withLocatedErrors((sources) => load(opts, sources, true) as ModelResult);
+}
+
+function withLocatedErrors<T>(run: (sources: SourceMap) => T): T {
   const sources = new SourceMap();
   try {
-    return load(opts, sources);
+    return run(sources);
   } catch (e) {
     // Steps that only know the model path (paths, normalisation) get their file and line here.
     if (isBerthError(e) && typeof e.details.path === 'string' && e.details.file === undefined && typeof e.details.reason === 'string') {
@@ -214,7 +232,7 @@ export function loadProject(opts: LoadOptions): LoadResult {
   }
 }
 
-function load(opts: LoadOptions, sources: SourceMap): LoadResult {
+function load(opts: LoadOptions, sources: SourceMap, modelOnly: boolean): LoadResult | ModelResult {
   const warnings: string[] = [];
   // stdin can be read once; the name lookup and the loader both need it.
   let stdinText: string | undefined;
@@ -283,6 +301,7 @@ function load(opts: LoadOptions, sources: SourceMap): LoadResult {
   dict = resolveRelativePaths(dict, workingDir, env.HOME);
   dict = normalize(dict, name, env);
   dict = enforceUnicity(dict) as Dict;
+  if (modelOnly) return { model: { name, ...dict }, warnings };
 
   const project = toProject(dict, name, workingDir, files, env, sources);
   const profiles = selectProfiles(opts, env);

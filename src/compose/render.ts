@@ -228,23 +228,11 @@ export function renderJson(p: Project): string {
 }
 
 /** `--no-interpolate` prints the raw model: a plain map, every key sorted, `$` left alone. */
-export function renderModelYaml(p: Project): string {
-  const model: Record<string, unknown> = { name: p.name, services: Object.fromEntries(Object.entries(p.services).map(([n, s]) => {
-    const { name: _n, ...rest } = s;
-    return [n, rest];
-  })) };
-  for (const k of ['networks', 'volumes', 'secrets', 'configs'] as const) if (Object.keys(p[k]).length > 0) model[k] = p[k];
-  Object.assign(model, p.extensions);
+export function renderModelYaml(model: Record<string, unknown>): string {
   return emitYaml(plain(model, 'yaml'));
 }
 
-export function renderModelJson(p: Project): string {
-  const model: Record<string, unknown> = { name: p.name, services: Object.fromEntries(Object.entries(p.services).map(([n, s]) => {
-    const { name: _n, ...rest } = s;
-    return [n, rest];
-  })) };
-  for (const k of ['networks', 'volumes', 'secrets', 'configs'] as const) if (Object.keys(p[k]).length > 0) model[k] = p[k];
-  Object.assign(model, p.extensions);
+export function renderModelJson(model: Record<string, unknown>): string {
   return emitJson(plain(model, 'json'));
 }
 

@@ -1,7 +1,7 @@
 // `berth compose config`: parse, resolve and print the Compose model in canonical form, exactly
 // as `docker compose config` does (YAML or JSON), or one facet of it (--services, --volumes...).
 import type { Command } from 'commander';
-import { loadProject, renderJson, renderYaml, type Project } from '../../compose/index.js';
+import { loadModel, loadProject, renderJson, renderYaml, type Project } from '../../compose/index.js';
 import { invalidArgument, notImplemented } from '../../common/errors.js';
 import { loadOptionsFrom, type ComposeGlobalOptions, type ComposeIO } from './options.js';
 import { renderModelJson, renderModelYaml, serviceConfigHash } from '../../compose/render.js';
@@ -48,6 +48,13 @@ function runConfig(services: string[], flags: ConfigFlags, global: ComposeGlobal
   if (flags.resolveImageDigests) throw notImplemented('--resolve-image-digests is not implemented yet');
   if (flags.format !== 'yaml' && flags.format !== 'json') throw invalidArgument(`unsupported format "${flags.format}"`);
   const listing = flags.services || flags.volumes || flags.networks || flags.profiles || flags.images || flags.hash !== undefined;
+  if (flags.interpolate === false && !listing) {
+    // Compose renders the raw model here: no typing, no profiles, env_file left as written.
+    const { model, warnings } = loadModel(loadOptionsFrom(global, io, { interpolate: false }));
+    for (const w of warnings) io.stderr(`WARN: ${w}\n`);
+    if (!flags.quiet) io.stdout(flags.format === 'json' ? renderModelJson(model) : renderModelYaml(model));
+    return;
+  }
   // Listings and hashes read the project without folding env_file into environment, as Compose does.
   const { project, warnings } = loadProject(
     loadOptionsFrom(global, io, { services: listing ? [] : services, interpolate: flags.interpolate !== false, resolveServiceEnvironment: !listing }),
@@ -61,8 +68,7 @@ function runConfig(services: string[], flags: ConfigFlags, global: ComposeGlobal
   if (flags.images) return out(Object.keys(project.services).sort().map((n) => imageName(project, n)));
   if (flags.hash !== undefined) return out(hashes(project, flags.hash));
   if (flags.quiet) return;
-  if (flags.interpolate === false) io.stdout(flags.format === 'json' ? renderModelJson(project) : renderModelYaml(project));
-  else io.stdout(flags.format === 'json' ? renderJson(project) : renderYaml(project));
+  io.stdout(flags.format === 'json' ? renderJson(project) : renderYaml(project));
 }
 
 /** Service names, each after the services it depends on (as Compose walks them), else by name. */
