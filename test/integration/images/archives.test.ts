@@ -127,3 +127,50 @@ test('a reader that goes away mid-save stops the save cleanly', async (t) => {
   // The store still works and a full save still completes.
   assert.ok((await readAll(await store.save(['half']))).length > 2_000_000);
 });
+
+test('docker-save layers shared through symlinks load; links out of the archive are refused; a moved tag is reported', async (t) => {
+  const { store } = await newStore(t);
+  const layer = await tarBuffer([{ name: 'hello', data: 'hi' }]);
+  const mkConfig = (cmd: string) => Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Cmd: [cmd] }, rootfs: { type: 'layers', diff_ids: [sha256(layer)] } }));
+  const c1 = mkConfig('one');
+  const c2 = mkConfig('two');
+  const archive = await tarBuffer([
+    { name: 'a/layer.tar', data: layer },
+    { name: 'b/', type: 'directory' },
+    { name: 'b/layer.tar', type: 'symlink', linkname: '../a/layer.tar' },
+    { name: 'c1.json', data: c1 },
+    { name: 'c2.json', data: c2 },
+    { name: 'manifest.json', data: JSON.stringify([
+      { Config: 'c1.json', RepoTags: ['shared:one'], Layers: ['a/layer.tar'] },
+      { Config: 'c2.json', RepoTags: ['shared:two'], Layers: ['b/layer.tar'] },
+    ]) },
+  ]);
+  assert.deepEqual(await store.load(streamOf(archive)), ['shared:one', 'shared:two']);
+  assert.equal((await store.get('shared:two')).id, sha256(c2));
+
+  // Loading shared:one again from an archive where it names another image moves the tag, saying so.
+  const moved = await tarBuffer([
+    { name: 'a/layer.tar', data: layer },
+    { name: 'c2.json', data: c2 },
+    { name: 'manifest.json', data: JSON.stringify([{ Config: 'c2.json', RepoTags: ['shared:one'], Layers: ['a/layer.tar'] }]) },
+  ]);
+  const lines: string[] = [];
+  await store.load(streamOf(moved), (p) => { if (p.stream) lines.push(p.stream); });
+  assert.deepEqual(lines, [`The image shared:one already exists, renaming the old one with ID ${sha256(c1)} to empty string\n`, 'Loaded image: shared:one\n']);
+  assert.deepEqual((await store.get(sha256(c1))).repoTags, []);
+
+  // (A layer already in the store is not read again, so these name a layer berth does not have.)
+  const c3 = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [sha256('elsewhere')] } }));
+  const evil = await tarBuffer([
+    { name: 'x/layer.tar', type: 'symlink', linkname: '/etc/passwd' },
+    { name: 'y/layer.tar', type: 'symlink', linkname: '../../../../etc/passwd' },
+    { name: 'c1.json', data: c3 },
+    { name: 'manifest.json', data: JSON.stringify([{ Config: 'c1.json', RepoTags: ['evil:1'], Layers: ['x/layer.tar'] }]) },
+  ]);
+  await assert.rejects(store.load(streamOf(evil)), (e) => isBerthError(e, 'invalid_argument') && /x\/layer.tar is missing/.test(e.message));
+  const evil2 = await tarBuffer([
+    { name: 'c1.json', data: c1 },
+    { name: 'manifest.json', data: JSON.stringify([{ Config: '../../../../etc/hostname', RepoTags: ['evil:2'], Layers: [] }]) },
+  ]);
+  await assert.rejects(store.load(streamOf(evil2)), (e) => isBerthError(e, 'invalid_argument'));
+});
