@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { open, rename, rm, mkdir, readFile, lstat, readdir } from 'node:fs/promises';
 import { join, dirname, basename } from 'node:path';
-import { BerthError, internal, invalidArgument } from '../../common/errors.js';
+import { BerthError, failedPrecondition, internal, invalidArgument } from '../../common/errors.js';
 
 export const sha256Hex = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');
 export const digestOf = (data: Buffer | string): string => `sha256:${sha256Hex(data)}`;
@@ -64,14 +64,19 @@ export async function listDir(path: string): Promise<string[]> {
   }
 }
 
+/** The Debian package of each system tool the store runs. */
+const PACKAGE_OF: Record<string, string> = { setfattr: 'attr', mknod: 'coreutils', mount: 'mount', umount: 'mount' };
+
 /** Runs a system tool; a failure becomes an internal error carrying its stderr. */
 export function run(cmd: string, args: string[], opts: { cwd?: string } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(cmd, args, { cwd: opts.cwd, encoding: 'utf8' }, (err, stdout, stderr) => {
       if (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        const why = code === 'ENOENT' ? `${cmd} is not installed` : (stderr || err.message).trim();
-        reject(internal(`${cmd} ${args.join(' ')}: ${why}`, {}, err));
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+          reject(failedPrecondition(`${cmd} is not installed (apt-get install ${PACKAGE_OF[cmd] ?? cmd})`));
+          return;
+        }
+        reject(internal(`${cmd} ${args.join(' ')}: ${(stderr || err.message).trim()}`, {}, err));
       } else resolve(stdout);
     });
   });

@@ -58,7 +58,10 @@ class TarApplier {
     }
     if (base.startsWith(WHITEOUT_PREFIX)) {
       if (base.startsWith(`${WHITEOUT_PREFIX}${WHITEOUT_PREFIX}`)) return; // aufs bookkeeping (.wh..wh.plnk...)
-      const target = posix.join(parent, base.slice(WHITEOUT_PREFIX.length));
+      const name = base.slice(WHITEOUT_PREFIX.length);
+      // ".wh.." would name the parent (rm -rf above the layer): never a valid whiteout.
+      if (name === '' || name === '.' || name === '..') throw invalidArgument(`invalid whiteout ${h.name} in layer`);
+      const target = posix.join(parent, name);
       await this.clear(target);
       await run('mknod', ['-m', '0', target, 'c', '0', '0']);
       await lchown(target, h.uid ?? 0, h.gid ?? 0);

@@ -155,3 +155,15 @@ test('extended attributes in PAX headers are restored (file capabilities too); o
   assert.match(dump(`${merged}/bin/ping`), /user.note=0x68656c6c6f/);
   assert.doesNotMatch(dump(`${ts.root}/overlay/${sha256(layer).slice(7)}/diff/bin/sneaky`), /overlay/);
 });
+
+test('a whiteout naming ".." is refused instead of deleting above the layer', async (t) => {
+  const ts = await newStore(t);
+  const { mkdirSync, writeFileSync: w } = await import('node:fs');
+  mkdirSync(`${ts.root}/canary`);
+  w(`${ts.root}/canary/alive`, '1');
+  const layer = await tarBuffer([{ name: '.wh..', data: '' }, { name: 'x/.wh..', data: '' }]);
+  const { archive } = await dockerArchive([layer], 'bad:1');
+  await assert.rejects(ts.store.load(streamOf(archive)), /invalid whiteout/);
+  assert.ok(existsSync(`${ts.root}/canary/alive`));
+  assert.ok(existsSync(`${ts.root}/overlay`));
+});
