@@ -3,7 +3,7 @@
 // order of magnitude faster; the `yaml` package, which keeps source positions, is only used when an
 // error needs a line number (see source-map.ts) or to word a syntax error.
 import jsyaml from 'js-yaml';
-import { LineCounter, parseAllDocuments } from 'yaml';
+import { yamlPackage } from './yaml-package.js';
 import { composeError } from './errors.js';
 import { SourceMap } from './source-map.js';
 import type { Dict, ModelPath } from './dict.js';
@@ -117,6 +117,7 @@ function untag(v: unknown, path: ModelPath, resets: ModelPath[], overrides: Mode
 
 /** Words a syntax error with the `yaml` package's message and line when it sees one too. */
 function syntaxError(text: string, file: string, e: unknown) {
+  const { LineCounter, parseAllDocuments } = yamlPackage();
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { prettyErrors: false, lineCounter, uniqueKeys: true, merge: true });
   for (const doc of Array.isArray(docs) ? docs : []) {

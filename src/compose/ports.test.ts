@@ -24,3 +24,9 @@ test('bad specs are rejected with the reason', () => {
   assert.throws(() => parsePortSpec('999.1.1.1:80:80'), PortSyntaxError);
   assert.throws(() => parsePortSpec(''), /no port specified/);
 });
+
+test('IP addresses are checked like Go net.ParseIP', async () => {
+  const { isIPAddress } = await import('./ports.js');
+  for (const ok of ['127.0.0.1', '0.0.0.0', '::1', '::', 'fe80::1', '2001:db8::8a2e:370:7334', '::ffff:10.0.0.1', '1:2:3:4:5:6:7:8']) assert.ok(isIPAddress(ok), ok);
+  for (const bad of ['1.2.3', '256.1.1.1', 'localhost', '1::2::3', '1:2:3:4:5:6:7:8:9', '12345::1', '']) assert.ok(!isIPAddress(bad), bad);
+});

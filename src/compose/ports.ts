@@ -1,6 +1,5 @@
 // Short port syntax → long form, as Docker's nat.ParsePortSpecs reads it:
 // [HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL], with ranges on either side.
-import { isIP } from 'node:net';
 
 export interface PortConfig {
   name?: string;
@@ -41,7 +40,7 @@ export function parsePortSpec(raw: string): PortConfig[] {
     if (slash[1] !== '') proto = slash[1];
   }
   if (ip.startsWith('[') && ip.endsWith(']')) ip = ip.slice(1, -1);
-  if (ip !== '' && isIP(ip) === 0) throw new PortSyntaxError(`invalid IP address: ${ip}`);
+  if (ip !== '' && !isIPAddress(ip)) throw new PortSyntaxError(`invalid IP address: ${ip}`);
   if (containerPart === '') throw new PortSyntaxError(`no port specified: ${raw}<empty>`);
   const cr = parseRange(containerPart);
   if (!cr) throw new PortSyntaxError(`invalid containerPort: ${containerPart}`);
@@ -78,4 +77,30 @@ export function orderPort(p: PortConfig): PortConfig {
     if (p[k] !== undefined) (o as unknown as Record<string, unknown>)[k] = p[k];
   }
   return o;
+}
+
+/**
+ * Go's net.ParseIP accepts dotted IPv4 and IPv6 (with `::` and an embedded IPv4 tail). Checked
+ * here rather than with node:net, which would load the socket stack just to start `config`.
+ */
+export function isIPAddress(s: string): boolean {
+  const v4 = (x: string) => /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(x) && x.split('.').every((o) => Number(o) <= 255);
+  if (v4(s)) return true;
+  if (!s.includes(':')) return false;
+  let groups = s.split(':');
+  const last = groups[groups.length - 1];
+  let need = 8;
+  if (last.includes('.')) {
+    if (!v4(last)) return false;
+    groups = groups.slice(0, -1);
+    need = 6;
+  }
+  const text = groups.join(':');
+  const halves = text.split('::');
+  if (halves.length > 2) return false;
+  const parts = (h: string) => (h === '' ? [] : h.split(':'));
+  const head = parts(halves[0]);
+  const tail = halves.length === 2 ? parts(halves[1]) : [];
+  if (![...head, ...tail].every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return false;
+  return halves.length === 2 ? head.length + tail.length < need : head.length === need;
 }

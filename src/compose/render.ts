@@ -1,7 +1,7 @@
 // `compose config` output: the Project laid out in compose-go's struct field order (yaml tags of
 // types.go at compose-go v2.9.1, the version docker compose v2.40 ships), zero values left out as
 // `omitempty` does, maps sorted as yaml.v3 sorts them, sizes printed as quoted byte counts.
-import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { Ordered, emitJson, emitJsonCompact, emitYaml } from './yaml-emit.js';
 import { isDict } from './dict.js';
 import type { Project, ServiceConfig } from './types.js';
@@ -249,5 +249,12 @@ export function serviceConfigHash(service: ServiceConfig): string {
     rest.deploy = deploy;
   }
   const tree = layoutStruct(rest, (SERVICE as { layout: Layout }).layout, 'json');
-  return createHash('sha256').update(emitJsonCompact(tree)).digest('hex');
+  return sha256Hex(emitJsonCompact(tree));
+}
+
+// node:crypto is only needed for hashes; load it then, not at every `compose config`.
+const requireAtRuntime = createRequire(import.meta.url);
+function sha256Hex(text: string): string {
+  const { createHash } = requireAtRuntime('node:crypto') as typeof import('node:crypto');
+  return createHash('sha256').update(text).digest('hex');
 }

@@ -1,7 +1,8 @@
 // Finds on which line of which file a model path was written, so that errors found after merging
 // (schema, semantics) still point at the user's text. The text is re-parsed with the `yaml`
 // package, which keeps positions, only when an error asks for a line.
-import { LineCounter, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Node } from 'yaml';
+import type { LineCounter, Node } from 'yaml';
+import { yamlPackage } from './yaml-package.js';
 import { formatPath, type SourceLocation } from './errors.js';
 
 interface Source {
@@ -40,7 +41,8 @@ export class SourceMap {
 
 function parsed(s: Source): { root: Node | null; lines: LineCounter } {
   if (!s.parsed) {
-    const lines = new LineCounter();
+    const { LineCounter: Lines, parseAllDocuments } = yamlPackage();
+    const lines = new Lines();
     const docs = parseAllDocuments(s.text, { lineCounter: lines, uniqueKeys: false });
     const list = Array.isArray(docs) ? docs : [];
     s.parsed = { root: (list[s.index]?.contents as Node | null) ?? null, lines };
@@ -50,6 +52,7 @@ function parsed(s: Source): { root: Node | null; lines: LineCounter } {
 
 /** Walks `path` down the YAML node tree; returns the deepest node found and the offset of its key. */
 function find(root: Node, path: ReadonlyArray<string | number>): { offset: number; depth: number } | undefined {
+  const { isMap, isPair, isScalar, isSeq } = yamlPackage();
   let node: Node | null | undefined = root;
   let found: { offset: number; depth: number } | undefined;
   for (let depth = 0; depth < path.length; depth++) {
