@@ -1,7 +1,7 @@
 // `load`: a docker-save archive (manifest.json + config + layer tars, any Docker version) or an OCI
 // image-layout archive (index.json + blobs/). The archive is first spooled to a temp directory
 // (its index usually comes last), then each image's layers are unpacked unless already present.
-import { createReadStream } from 'node:fs';
+import { constants, createReadStream } from 'node:fs';
 import { open, mkdir, readFile, realpath, symlink, link, lstat, rm } from 'node:fs/promises';
 import { posix, join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -171,11 +171,13 @@ async function spool(tar: Readable, dir: string): Promise<void> {
         await mkdirNoLinks(dir, posix.dirname(rel));
         if (h.type === 'directory') await mkdir(path, { recursive: true });
         else if (h.type === 'file' || h.type === 'contiguous-file' || !h.type) {
-          const fh = await open(path, 'w', 0o600);
+          // O_NOFOLLOW: an earlier symlink entry of the same name must not redirect the write.
+          const fh = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o600);
           try { for await (const chunk of entry) await fh.write(chunk as Buffer); } finally { await fh.close(); }
         } else if (h.type === 'symlink') {
-          const target = posix.normalize(posix.join(posix.dirname(`/${rel}`), h.linkname ?? ''));
-          if (!(h.linkname ?? '').startsWith('/') && !target.startsWith('/..')) await symlink(h.linkname ?? '', path);
+          // Only relative links that stay inside the archive (docker save links shared layer.tar files).
+          const target = posix.normalize(posix.join(posix.dirname(rel), h.linkname ?? ''));
+          if (!(h.linkname ?? '').startsWith('/') && target !== '..' && !target.startsWith('../')) await symlink(h.linkname ?? '', path);
         } else if (h.type === 'link') {
           const target = posix.normalize(`/${h.linkname ?? ''}`);
           await link(join(dir, target), path);
@@ -199,7 +201,8 @@ async function spool(tar: Readable, dir: string): Promise<void> {
     throw archiveError(e, 'invalid archive');
   }
   await guarded;
-  if (failed) throw archiveError(failed, 'invalid archive');
+  // Entries that clash (a file over a symlink or a directory...) are the archive's fault.
+  if (failed) throw archiveError(failed, 'invalid archive', ['ELOOP', 'EISDIR', 'ENOTDIR', 'EEXIST', 'EPERM', 'ENOENT']);
 }
 
 /** Creates parent directories, refusing to write through a symlink. */

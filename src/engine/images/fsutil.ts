@@ -109,10 +109,10 @@ export async function treeSize(root: string): Promise<number> {
  * Errors from parsing a tar or gzip stream are the input's fault (invalid_argument); system
  * errors (an errno other than zlib's) stay as they are.
  */
-export function archiveError(e: unknown, what: string): unknown {
+export function archiveError(e: unknown, what: string, inputCodes: string[] = []): unknown {
   if (e instanceof BerthError) return e;
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  if (typeof code === 'string' && !code.startsWith('Z_') && code !== 'ERR_STREAM_PREMATURE_CLOSE') return e;
+  if (typeof code === 'string' && !code.startsWith('Z_') && code !== 'ERR_STREAM_PREMATURE_CLOSE' && !inputCodes.includes(code)) return e;
   return invalidArgument(`${what}: ${e instanceof Error ? e.message : String(e)}`);
 }
 

@@ -174,3 +174,21 @@ test('docker-save layers shared through symlinks load; links out of the archive 
   ]);
   await assert.rejects(store.load(streamOf(evil2)), (e) => isBerthError(e, 'invalid_argument'));
 });
+
+test('an archive cannot write outside its spool through a symlink entry', async (t) => {
+  const { store, root } = await newStore(t);
+  const { existsSync, mkdirSync } = await import('node:fs');
+  mkdirSync(`${root}/outside`);
+  const evil = await tarBuffer([
+    { name: 'up', type: 'symlink', linkname: '../../../outside/pwned' },
+    { name: 'up', data: 'gotcha' },
+    { name: 'd', type: 'symlink', linkname: '../../../outside' },
+    { name: 'd/pwned2', data: 'gotcha' },
+  ]);
+  await assert.rejects(store.load(streamOf(evil)), (e) => isBerthError(e, 'invalid_argument'));
+  // A link allowed inside the spool still cannot redirect a later file of the same name.
+  const clash = await tarBuffer([{ name: 'a', data: 'x' }, { name: 'b', type: 'symlink', linkname: 'a' }, { name: 'b', data: 'over' }]);
+  await assert.rejects(store.load(streamOf(clash)), (e) => isBerthError(e, 'invalid_argument') && /invalid archive/.test(e.message));
+  assert.ok(!existsSync(`${root}/outside/pwned`));
+  assert.ok(!existsSync(`${root}/outside/pwned2`));
+});
