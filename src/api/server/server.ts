@@ -10,6 +10,7 @@ import { Query, readBody, readJson, sendError, sendJson } from './http.js';
 import { buildRouter } from './routes.js';
 import { BERTH_VERSION } from './handlers/system.js';
 import { API_VERSION, splitVersion } from './wire/api-version.js';
+import { decodeChunked } from './wire/chunked.js';
 import { statusForKind } from './wire/status.js';
 
 export interface ApiServer {
@@ -27,26 +28,44 @@ function setCommonHeaders(res: ServerResponse): void {
   res.setHeader('Server', `berth/${BERTH_VERSION} (linux)`);
 }
 
-/** Reads an upgraded request's body (its Content-Length) from `head` and the socket; the rest is stdin. */
+/** The next chunk the socket gives, or null when it ends first. */
+function nextChunk(socket: Socket): Promise<Buffer | null> {
+  return new Promise((resolve) => {
+    const onData = (d: Buffer) => { cleanup(); socket.pause(); resolve(d); };
+    const onEnd = () => { cleanup(); resolve(null); };
+    const cleanup = () => { socket.off('data', onData); socket.off('end', onEnd); socket.off('close', onEnd); };
+    socket.on('data', onData);
+    socket.once('end', onEnd);
+    socket.once('close', onEnd);
+    socket.resume();
+  });
+}
+
+/**
+ * Reads an upgraded request's body (Content-Length or chunked) from `head` and the socket; what
+ * follows it is the client's stdin and goes back into the socket.
+ */
+const isChunked = (req: IncomingMessage) => /chunked/i.test(String(req.headers['transfer-encoding'] ?? ''));
+
 async function upgradedBody(req: IncomingMessage, socket: Socket, head: Buffer): Promise<Buffer> {
+  const chunked = isChunked(req);
   const len = Number(req.headers['content-length'] ?? 0) || 0;
   let buf = head;
-  while (buf.length < len) {
-    const chunk = await new Promise<Buffer | null>((resolve) => {
-      const onData = (d: Buffer) => { cleanup(); socket.pause(); resolve(d); };
-      const onEnd = () => { cleanup(); resolve(null); };
-      const cleanup = () => { socket.off('data', onData); socket.off('end', onEnd); socket.off('close', onEnd); };
-      socket.on('data', onData);
-      socket.once('end', onEnd);
-      socket.once('close', onEnd);
-      socket.resume();
-    });
-    if (!chunk) break;
+  for (;;) {
+    if (chunked) {
+      const r = decodeChunked(buf);
+      if (r) {
+        if (buf.length > r.consumed) socket.unshift(buf.subarray(r.consumed));
+        return r.body;
+      }
+    } else if (buf.length >= len) {
+      if (buf.length > len) socket.unshift(buf.subarray(len));
+      return buf.subarray(0, len);
+    }
+    const chunk = await nextChunk(socket);
+    if (!chunk) return chunked ? Buffer.alloc(0) : buf;
     buf = Buffer.concat([buf, chunk]);
   }
-  const rest = buf.subarray(len);
-  if (rest.length) socket.unshift(rest);
-  return buf.subarray(0, len);
 }
 
 export function createApiServer(engine: Engine, log: LogFn): ApiServer {
@@ -82,12 +101,21 @@ export function createApiServer(engine: Engine, log: LogFn): ApiServer {
         signal: abort.signal,
         body: async () => (bodyBuf ??= upgrade ? await upgradedBody(req, upgrade.socket, upgrade.head) : await readBody(req)),
         json: async <T>() => readJson<T>(await ctx.body()),
-        bodyStream: () => (upgrade ? Readable.from([upgrade.head]) : req),
+        bodyStream: () => (upgrade ? Readable.from([bodyBuf ?? Buffer.alloc(0)]) : req),
         hijack: (contentType) => {
+          if (upgrade && bodyBuf === undefined) {
+            // The handler never read a body: whatever came after the headers is the client's stdin
+            // (minus a complete chunked body, if the client sent one).
+            const r = isChunked(req) ? decodeChunked(upgrade.head) : null;
+            const rest = r ? upgrade.head.subarray(r.consumed) : upgrade.head;
+            if (rest.length) upgrade.socket.unshift(rest);
+          }
           hijacked = upgrade ? hijackUpgraded(upgrade.socket, contentType, abort.signal) : hijackPlain(req, res, contentType, abort.signal);
           return hijacked;
         },
       };
+      // A sized body on an upgraded request is read first, so stdin starts right after it.
+      if (upgrade && !isChunked(req) && Number(req.headers['content-length'] ?? 0) > 0) await ctx.body();
       await match.handler(ctx);
     } catch (e) {
       const err = asBerthError(e);

@@ -2,7 +2,7 @@
 // SIGTERM that leaves containers running.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -55,6 +55,39 @@ test('a second berthd refuses a socket another daemon answers on', async (t) => 
   assert.equal(r.status, 1);
   assert.equal(r.stderr.trim().split('\n').pop(), `berthd: another daemon is already listening on ${d.socket}`);
   assert.ok(await ping(d.socket), 'the first daemon still answers');
+});
+
+test('-H tcp://127.0.0.1:0 serves the API on a loopback port', async (t) => {
+  ensureBuilt();
+  const root = mkdtempSync(join(tmpdir(), 'berth-tcp-'));
+  const child = spawn(process.execPath, [BERTHD, '--data-root', join(root, 'data'), '--exec-root', join(root, 'run'), '-H', 'tcp://127.0.0.1:0', '--runtime', 'runc'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  t.after(async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+    cleanupRoot(root);
+    rmSync(root, { recursive: true, force: true });
+  });
+  const host = await new Promise<string>((res, rej) => {
+    let buf = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      buf += d;
+      const m = /"host":"(tcp:\/\/127\.0\.0\.1:[0-9]+)"/.exec(buf);
+      if (m) res(m[1]);
+    });
+    child.once('exit', () => rej(new Error(`berthd exited: ${buf}`)));
+  });
+  const port = Number(host.split(':').pop());
+  assert.ok(port > 0);
+  const body = await new Promise<string>((res, rej) => {
+    request({ host: '127.0.0.1', port, path: '/_ping' }, (r) => {
+      let text = '';
+      r.on('data', (d: Buffer) => { text += d.toString(); });
+      r.on('end', () => res(text));
+    }).on('error', rej).end();
+  });
+  assert.equal(body, 'OK');
 });
 
 test('bad flags are one line on stderr, exit 1', () => {
