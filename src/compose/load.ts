@@ -4,24 +4,26 @@
 // unused resources dropped. Every step lives in its own module; this file only sequences them.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { isDeepStrictEqual } from 'node:util';
 import { composeError, parsePath } from './errors.js';
 import { isBerthError } from '../common/errors.js';
-import { deepClone, isDict, type Dict, type ModelPath } from './dict.js';
+import { isDict, type Dict, type ModelPath } from './dict.js';
 import { discoverComposeFiles } from './discover.js';
-import { DotenvSyntaxError, parseDotenv } from './dotenv.js';
 import { parseComposeYaml } from './parse.js';
 import { interpolateDict } from './interpolate.js';
 import { validateSchema } from './schema.js';
 import { canonicalize } from './canonical.js';
 import { enforceUnicity, mergeModels } from './merge.js';
 import { applyExtends } from './extends.js';
-import { absPath, resolveRelativePaths } from './paths.js';
+import { resolveRelativePaths } from './paths.js';
 import { applyDefaults, normalize } from './normalize.js';
 import { toResource, toServiceConfig } from './model.js';
 import { checkConsistency, checkContainerNameUnicity } from './consistency.js';
 import { checkExplicitName, normalizeProjectName } from './project-name.js';
 import { SourceMap } from './source-map.js';
+import { applyInclude } from './include.js';
+import { readEnvFiles } from './env-files.js';
+import { applyProfiles, dropUnusedResources, selectProfiles, selectServices } from './selection.js';
+import { resolveLabelFiles, resolveServiceEnvironment } from './service-files.js';
 import { substitute, InvalidTemplate, MissingRequiredVariable } from './template.js';
 import type { FileObjectConfig, NetworkConfig, Project, ServiceConfig, VolumeConfig } from './types.js';
 
@@ -125,7 +127,10 @@ function loadFiles(files: string[], ctx: Ctx): Dict {
     ctx.sources.absorb(sources);
     for (const doc of docs) {
       const cfg = doc.value;
-      applyInclude(cfg, file, ctx);
+      applyInclude(cfg, file, {
+        ...ctx,
+        loadFiles: (paths, sub) => loadFiles(paths, { ...ctx, ...sub }),
+      });
       for (const p of [...doc.resets, ...doc.overrides]) deletePath(dict, p);
       applyExtends(cfg, file === '-' ? join(ctx.workingDir, 'stdin') : file, ctx.workingDir, {
         loadServices: (abs, from) => {
@@ -142,67 +147,6 @@ function loadFiles(files: string[], ctx: Ctx): Dict {
     }
   }
   return dict;
-}
-
-function applyInclude(cfg: Dict, file: string, ctx: Ctx): void {
-  const includes = cfg.include;
-  delete cfg.include;
-  if (!Array.isArray(includes)) return;
-  for (const inc of includes) {
-    if (!isDict(inc)) continue;
-    const paths = (Array.isArray(inc.path) ? inc.path : [inc.path]).map((p) => absPath(String(p), ctx.workingDir, ctx.home));
-    const chain = [...ctx.included, file];
-    if (chain.includes(paths[0])) {
-      throw composeError(`include cycle detected: ${[...chain, paths[0]].map(ctx.display).join(' -> ')}`, { file: ctx.display(file) });
-    }
-    for (const p of paths) {
-      if (!existsSync(p)) throw composeError(`included file ${ctx.display(p)} not found`, { file: ctx.display(file), path: 'include' });
-    }
-    const projectDir = typeof inc.project_directory === 'string' ? absPath(inc.project_directory, ctx.workingDir, ctx.home) : dirname(paths[0]);
-    let envFiles: string[];
-    if (inc.env_file !== undefined) {
-      envFiles = (Array.isArray(inc.env_file) ? inc.env_file : [inc.env_file]).map((f) => absPath(String(f), ctx.workingDir, ctx.home)).filter((f) => f !== '/dev/null');
-    } else {
-      const dotenv = join(projectDir, '.env');
-      envFiles = existsSync(dotenv) && statSync(dotenv).isFile() ? [dotenv] : [];
-    }
-    const fromFiles = readEnvFiles(envFiles, ctx.env, ctx.warnings, ctx.display);
-    const env = { ...fromFiles, ...ctx.env };
-    const sub: Ctx = { ...ctx, env, workingDir: projectDir, included: chain };
-    const imported = resolveRelativePaths(loadFiles(paths, sub), projectDir, ctx.home);
-    for (const key of ['services', 'volumes', 'networks', 'secrets', 'configs']) {
-      const from = imported[key];
-      if (!isDict(from)) continue;
-      const to: Dict = isDict(cfg[key]) ? cfg[key] : {};
-      for (const [name, value] of Object.entries(from)) {
-        // compose-go v2.9.1 refuses a local definition that differs from an imported one.
-        if (name in to && !isDeepStrictEqual(to[name], value)) {
-          throw composeError(`${key}.${name} conflicts with imported resource`, { file: ctx.display(file), path: 'include' });
-        }
-        to[name] = value;
-      }
-      cfg[key] = to;
-    }
-  }
-}
-
-/** Reads env files in order; a later file sees the variables of earlier ones. */
-function readEnvFiles(files: string[], shell: Record<string, string>, warnings: string[], display: (f: string) => string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const f of files) {
-    if (!existsSync(f)) throw composeError(`couldn't find env file: ${f}`);
-    if (statSync(f).isDirectory()) throw composeError(`${f} is a directory`);
-    try {
-      parseDotenv(readFileSync(f, 'utf8'), (k) => (Object.prototype.hasOwnProperty.call(shell, k) ? shell[k] : undefined), out, {
-        onUnset: (name) => warnings.push(`The "${name}" variable is not set. Defaulting to a blank string.`),
-      });
-    } catch (e) {
-      if (e instanceof DotenvSyntaxError) throw composeError(`failed to read env file: ${e.message}`, { file: display(f), line: e.line });
-      if (e instanceof MissingRequiredVariable || e instanceof InvalidTemplate) throw composeError(e.message, { file: display(f) });
-      throw e;
-    }
-  }
-  return out;
 }
 
 /** Loads a Compose project exactly as `docker compose` would. Throws BerthError on bad input. */
@@ -304,7 +248,7 @@ function load(opts: LoadOptions, sources: SourceMap, modelOnly: boolean): LoadRe
   if (modelOnly) return { model: { name, ...dict }, warnings };
 
   const project = toProject(dict, name, workingDir, files, env, sources);
-  const profiles = selectProfiles(opts, env);
+  const profiles = selectProfiles(opts.profiles, env);
   applyProfiles(project, profiles, opts.services ?? []);
   checkConsistency(project, sources);
   if (opts.services && opts.services.length > 0) selectServices(project, opts.services);
@@ -358,109 +302,3 @@ function toProject(dict: Dict, name: string, workingDir: string, files: string[]
   };
 }
 
-function selectProfiles(opts: LoadOptions, env: Record<string, string>): string[] {
-  if (opts.profiles && opts.profiles.length > 0) return opts.profiles;
-  return (env.COMPOSE_PROFILES ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
-}
-
-const hasProfile = (s: ServiceConfig, profiles: string[]) =>
-  !s.profiles || s.profiles.length === 0 || profiles.includes('*') || s.profiles.some((p) => profiles.includes(p));
-
-function applyProfiles(p: Project, profiles: string[], named: string[]): void {
-  const active = [...profiles];
-  for (const n of named) {
-    const s = p.services[n];
-    if (!s) throw composeError(`no such service: ${n}`);
-    if (!hasProfile(s, profiles)) active.push(...(s.profiles ?? []));
-  }
-  for (const [n, s] of Object.entries(p.services)) {
-    if (!hasProfile(s, active)) {
-      p.disabledServices[n] = s;
-      delete p.services[n];
-    }
-  }
-  p.profiles = active;
-}
-
-/** Keeps the named services and what they depend on (transitively). */
-function selectServices(p: Project, names: string[]): void {
-  const keep = new Set<string>();
-  const visit = (n: string) => {
-    if (keep.has(n) || !p.services[n]) return;
-    keep.add(n);
-    for (const d of Object.keys(p.services[n].depends_on ?? {})) visit(d);
-  };
-  names.forEach(visit);
-  for (const n of Object.keys(p.services)) {
-    if (!keep.has(n)) {
-      p.disabledServices[n] = p.services[n];
-      delete p.services[n];
-    }
-  }
-}
-
-/** env_file entries are read and folded into environment (environment wins); env_file is dropped. */
-function resolveServiceEnvironment(p: Project, sources: SourceMap): void {
-  for (const [name, s] of Object.entries(p.services)) {
-    const serviceEnv = s.environment ?? {};
-    const envFiles = (s.env_file as Array<{ path: string; required: boolean; format?: string }> | undefined) ?? [];
-    if (envFiles.length === 0) continue;
-    const fromFiles: Record<string, string> = {};
-    for (const f of envFiles) {
-      if (!existsSync(f.path)) {
-        if (f.required === false) continue;
-        throw composeError(`env file ${f.path} not found`, sources.locate(['services', name, 'env_file']));
-      }
-      try {
-        parseDotenv(readFileSync(f.path, 'utf8'), (k) => {
-          if (Object.prototype.hasOwnProperty.call(p.environment, k)) return p.environment[k];
-          const v = serviceEnv[k];
-          return typeof v === 'string' ? v : undefined;
-        }, fromFiles);
-      } catch (e) {
-        if (e instanceof DotenvSyntaxError) throw composeError(`failed to read env file: ${e.message}`, { file: f.path, line: e.line });
-        throw e;
-      }
-    }
-    s.environment = { ...fromFiles, ...serviceEnv };
-    delete s.env_file;
-  }
-}
-
-/** label_file entries are read (KEY=VALUE, like .env) under the service's labels, then dropped. */
-function resolveLabelFiles(p: Project, sources: SourceMap): void {
-  for (const [name, s] of Object.entries(p.services)) {
-    const files = s.label_file as string[] | undefined;
-    if (!files || files.length === 0) continue;
-    const fromFiles: Record<string, string> = {};
-    for (const f of files) {
-      if (!existsSync(f)) throw composeError(`label file ${f} not found`, sources.locate(['services', name, 'label_file']));
-      try {
-        parseDotenv(readFileSync(f, 'utf8'), (k) => fromFiles[k], fromFiles);
-      } catch (e) {
-        if (e instanceof DotenvSyntaxError) throw composeError(`failed to read label file: ${e.message}`, { file: f, line: e.line });
-        throw e;
-      }
-    }
-    s.labels = { ...fromFiles, ...(s.labels ?? {}) };
-    delete s.label_file;
-  }
-}
-
-function dropUnusedResources(p: Project): void {
-  const used = { networks: new Set<string>(), volumes: new Set<string>(), secrets: new Set<string>(), configs: new Set<string>() };
-  for (const s of Object.values(p.services)) {
-    for (const n of Object.keys(s.networks ?? {})) used.networks.add(n);
-    for (const v of s.volumes ?? []) if (v.type === 'volume' && v.source) used.volumes.add(v.source);
-    for (const m of s.secrets ?? []) used.secrets.add(m.source);
-    for (const m of (s.build?.secrets as Array<{ source: string }> | undefined) ?? []) used.secrets.add(m.source);
-    for (const m of s.configs ?? []) used.configs.add(m.source);
-  }
-  const keep = <T>(m: Record<string, T>, names: Set<string>) => Object.fromEntries(Object.entries(m).filter(([k]) => names.has(k)));
-  p.networks = keep(p.networks, used.networks);
-  p.volumes = keep(p.volumes, used.volumes);
-  p.secrets = keep(p.secrets, used.secrets);
-  p.configs = keep(p.configs, used.configs);
-}
-
-export { deepClone };
