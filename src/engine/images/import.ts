@@ -17,7 +17,7 @@ export async function importImage(
   const config = applyChanges({}, opts.changes ?? []);
   const message = opts.message || 'Imported from -';
 
-  const layer = await store.layers.unpack(tar, null, undefined, (chain, diffId) => store.pinSync(chain, diffId));
+  const layer = await store.layers.unpack(tar, null, undefined, store.pinHooks);
   try {
     const created = new Date().toISOString();
     const image: OciImage = {

@@ -65,8 +65,8 @@ export class LayerStore {
     source: AsyncIterable<Buffer | string>,
     parent: string | null,
     expectedDiffId?: string,
-    /** Called (synchronously) just before the layer becomes visible: the caller pins it against GC. */
-    beforeCommit?: (chainId: string, diffId: string) => void,
+    /** Pins the layer against GC just before it becomes visible (synchronously); undone here if the commit fails. */
+    pins?: { pin(chainId: string, diffId: string): void; unpin(chainId: string): void },
   ): Promise<LayerMeta> {
     const work = join(this.layout.overlayTmp, randomName());
     const diff = join(work, 'diff');
@@ -97,8 +97,13 @@ export class LayerStore {
           throw invalidArgument(`invalid diffID for layer: expected ${expectedDiffId}, got ${diffId}`);
         }
         const meta: LayerMeta = { chainId: chainIdOf(parent, diffId), diffId, parent, size, tarSize };
-        beforeCommit?.(meta.chainId, meta.diffId);
-        await this.commit(meta, work, blobTmp);
+        pins?.pin(meta.chainId, meta.diffId);
+        try {
+          await this.commit(meta, work, blobTmp);
+        } catch (e) {
+          pins?.unpin(meta.chainId);
+          throw e;
+        }
         return (await this.get(meta.chainId)) ?? meta;
       } catch (e) {
         extract.destroy(new Error('aborted'));

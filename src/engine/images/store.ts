@@ -161,11 +161,14 @@ export class Store {
     });
   }
 
-  /** Pins without the lock: for LayerStore.unpack's beforeCommit hook, which runs synchronously. */
+  /** Pins without the lock: for LayerStore.unpack, which pins synchronously just before committing. */
   pinSync(chain: string, diffId: string): void {
     const p = this.pins.get(chain);
     if (p) p.count++; else this.pins.set(chain, { count: 1, diffId });
   }
+
+  /** The pin hooks LayerStore.unpack takes. */
+  readonly pinHooks = { pin: (chain: string, diffId: string) => this.pinSync(chain, diffId), unpin: (chain: string) => this.unpin(chain) };
 
   unpin(chain: string): void {
     const p = this.pins.get(chain);
