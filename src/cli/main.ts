@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { registerContainerCommands } from './commands/container-commands.js';
 import { registerImageCommands } from './commands/image-commands.js';
 import { registerSystemCommands } from './commands/system-commands.js';
+import { registerResourceCommands } from './commands/resource-commands.js';
 import { isBerthError } from '../common/errors.js';
 import { CliExit, printError } from './exit.js';
 import { closeClient } from './context.js';
@@ -11,7 +12,7 @@ import { closeClient } from './context.js';
 const KNOWN_VERBS = new Set([
   'run', 'create', 'ps', 'start', 'stop', 'restart', 'kill', 'rm', 'pause', 'unpause', 'wait', 'rename', 'logs', 'exec', 'attach', 'top',
   'stats', 'cp', 'inspect', 'export', 'container', 'images', 'tag', 'rmi', 'history', 'import', 'load', 'save', 'pull', 'image',
-  'version', 'info', 'events', 'system',
+  'version', 'info', 'events', 'system', 'network', 'volume', 'port',
 ]);
 
 /** The first operand after the global options (-H and -l take a value). */
@@ -51,6 +52,7 @@ async function main(argv: string[]): Promise<number> {
   registerContainerCommands(program, known ? verb : undefined);
   registerImageCommands(program, known ? verb : undefined);
   registerSystemCommands(program, known ? verb : undefined);
+  registerResourceCommands(program, known ? verb : undefined);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return process.exitCode === undefined ? 0 : Number(process.exitCode);

@@ -6,6 +6,8 @@ import { Containers } from './containers.js';
 import { Images } from './images.js';
 import { Execs } from './exec.js';
 import { System } from './system.js';
+import { Networks } from './networks.js';
+import { Volumes } from './volumes.js';
 
 export class EngineClient {
   readonly transport: Transport;
@@ -13,6 +15,8 @@ export class EngineClient {
   readonly images: Images;
   readonly exec: Execs;
   readonly system: System;
+  readonly networks: Networks;
+  readonly volumes: Volumes;
 
   constructor(address: EngineAddress, opts: { apiVersion?: string } = {}) {
     this.transport = new Transport(address, opts.apiVersion);
@@ -20,6 +24,8 @@ export class EngineClient {
     this.images = new Images(this.transport);
     this.exec = new Execs(this.transport);
     this.system = new System(this.transport);
+    this.networks = new Networks(this.transport);
+    this.volumes = new Volumes(this.transport);
   }
 
   /** `host` as -H/DOCKER_HOST give it (unix:///path, tcp://host:port); defaults to berthd's socket. */

@@ -7,12 +7,14 @@ import { connect } from '../context.js';
 import { CliExit, printError } from '../exit.js';
 import { renderOne } from '../output/format.js';
 
-type Kind = 'container' | 'image';
+type Kind = 'container' | 'image' | 'network' | 'volume';
 
 async function find(client: EngineClient, name: string, type: Kind | undefined, size: boolean): Promise<unknown> {
   if (type === 'container') return client.containers.inspect(name, { size });
   if (type === 'image') return client.images.inspect(name);
-  for (const k of ['container', 'image'] as const) {
+  if (type === 'network') return client.networks.inspect(name);
+  if (type === 'volume') return client.volumes.inspect(name);
+  for (const k of ['container', 'image', 'network', 'volume'] as const) {
     try {
       return await find(client, name, k, size);
     } catch (e) {
@@ -23,7 +25,7 @@ async function find(client: EngineClient, name: string, type: Kind | undefined, 
 }
 
 export async function inspectCommand(names: string[], f: { format?: string; size?: boolean; type?: string }, cmd: Command): Promise<void> {
-  if (f.type !== undefined && f.type !== 'container' && f.type !== 'image') {
+  if (f.type !== undefined && !['container', 'image', 'network', 'volume'].includes(f.type)) {
     throw new Error(`"${f.type}" is not a valid value for --type`);
   }
   const client = await connect(cmd);

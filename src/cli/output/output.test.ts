@@ -13,6 +13,8 @@ test('templates read fields, index maps, print Go values and run json/join', () 
   assert.equal(new Template('{{if .N}}yes{{else if .ID}}id{{else}}no{{end}}').execute(data), 'id');
   assert.equal(new Template('{{.ID | upper}} {{printf "%s-%d" .ID 3}}').execute(data), 'ABC abc-3');
   assert.throws(() => new Template('{{.Nope}}').execute(data), /can't evaluate field Nope/);
+  assert.equal(new Template('{{range $k, $v := .Config.Labels}}{{$k}}={{$v}};{{end}}').execute(data), 'k=v;');
+  assert.equal(new Template('{{range $i, $n := .Names}}{{$i}}:{{$n}} {{end}}').execute(data), '0:x 1:y ');
 });
 
 test('sizes and durations read like the docker CLI', () => {

@@ -9,9 +9,10 @@ type Node =
   | { t: 'pipe'; p: Pipeline }
   | { t: 'if'; p: Pipeline; then: Node[]; else: Node[] }
   | { t: 'with'; p: Pipeline; then: Node[]; else: Node[] }
-  | { t: 'range'; p: Pipeline; body: Node[]; else: Node[] };
+  | { t: 'range'; p: Pipeline; body: Node[]; else: Node[]; keyVar?: string; valueVar?: string };
 type Operand =
   | { k: 'field'; path: string[]; base: 'dot' | 'root' }
+  | { k: 'var'; name: string; path: string[] }
   | { k: 'lit'; v: Value }
   | { k: 'fn'; name: string }
   | { k: 'sub'; p: Pipeline };
@@ -135,6 +136,7 @@ function parseOperand(tok: string): Operand {
   if (tok === '$') return { k: 'field', path: [], base: 'root' };
   if (tok.startsWith('.')) return { k: 'field', path: tok.slice(1).split('.'), base: 'dot' };
   if (tok.startsWith('$.')) return { k: 'field', path: tok.slice(2).split('.'), base: 'root' };
+  if (/^\$\w+/.test(tok)) { const [name, ...path] = tok.split('.'); return { k: 'var', name, path }; }
   if (tok.startsWith('"')) return { k: 'lit', v: JSON.parse(tok) as string };
   if (tok.startsWith('`')) return { k: 'lit', v: tok.slice(1, -1) };
   if (/^-?\d+(\.\d+)?$/.test(tok)) return { k: 'lit', v: Number(tok) };
@@ -167,6 +169,9 @@ function parse(src: string): Node[] {
   };
   // {{if}}, {{with}} and {{range}} up to their {{end}}; {{else if X}} nests an if that shares the end.
   function conditional(word: string, pipeText: string): Node {
+    // {{range $v := X}} / {{range $k, $v := X}}
+    const decl = /^\s*(\$\w+)\s*(?:,\s*(\$\w+))?\s*:=\s*([\s\S]*)$/.exec(pipeText);
+    if (decl) pipeText = decl[3];
     const p = parsePipeline(tokenize(pipeText), { i: 0 });
     const body = block(['else', 'end']);
     let elseNodes: Node[] = [];
@@ -177,7 +182,10 @@ function parse(src: string): Node[] {
         elseNodes = [conditional(w, rest.slice(w.length))];
       } else elseNodes = block(['end']).nodes;
     }
-    if (word === 'range') return { t: 'range', p, body: body.nodes, else: elseNodes };
+    if (word === 'range') {
+      const [keyVar, valueVar] = decl ? (decl[2] ? [decl[1], decl[2]] : [undefined, decl[1]]) : [undefined, undefined];
+      return { t: 'range', p, body: body.nodes, else: elseNodes, keyVar, valueVar };
+    }
     return word === 'with' ? { t: 'with', p, then: body.nodes, else: elseNodes } : { t: 'if', p, then: body.nodes, else: elseNodes };
   }
   return block([]).nodes;
@@ -202,50 +210,64 @@ export class Template {
   }
 
   execute(data: Value): string {
-    return this.run(this.nodes, data, data);
+    return this.run(this.nodes, data, data, {});
   }
 
-  private run(nodes: Node[], dot: Value, root: Value): string {
+  private run(nodes: Node[], dot: Value, root: Value, vars: Record<string, Value>): string {
     let out = '';
     for (const n of nodes) {
       if (n.t === 'text') out += n.s;
-      else if (n.t === 'pipe') out += goString(this.pipe(n.p, dot, root));
-      else if (n.t === 'if') out += truthy(this.pipe(n.p, dot, root)) ? this.run(n.then, dot, root) : this.run(n.else, dot, root);
+      else if (n.t === 'pipe') out += goString(this.pipe(n.p, dot, root, vars));
+      else if (n.t === 'if') out += truthy(this.pipe(n.p, dot, root, vars)) ? this.run(n.then, dot, root, vars) : this.run(n.else, dot, root, vars);
       else if (n.t === 'with') {
-        const v = this.pipe(n.p, dot, root);
-        out += truthy(v) ? this.run(n.then, v, root) : this.run(n.else, dot, root);
+        const v = this.pipe(n.p, dot, root, vars);
+        out += truthy(v) ? this.run(n.then, v, root, vars) : this.run(n.else, dot, root, vars);
       } else {
-        const v = this.pipe(n.p, dot, root);
-        const items = Array.isArray(v) ? v : v && typeof v === 'object' ? Object.keys(v).sort().map((k) => (v as Record<string, Value>)[k]) : [];
-        out += items.length ? items.map((item) => this.run(n.body, item, root)).join('') : this.run(n.else, dot, root);
+        const v = this.pipe(n.p, dot, root, vars);
+        const entries: [Value, Value][] = Array.isArray(v) ? v.map((item, i) => [i, item])
+          : v && typeof v === 'object' ? Object.keys(v).sort().map((k) => [k, (v as Record<string, Value>)[k]]) : [];
+        out += entries.length
+          ? entries.map(([key, item]) => {
+            const scope = { ...vars };
+            if (n.keyVar) scope[n.keyVar] = key;
+            if (n.valueVar) scope[n.valueVar] = item;
+            return this.run(n.body, item, root, scope);
+          }).join('')
+          : this.run(n.else, dot, root, vars);
       }
     }
     return out;
   }
 
-  private pipe(p: Pipeline, dot: Value, root: Value): Value {
+  private pipe(p: Pipeline, dot: Value, root: Value, vars: Record<string, Value>): Value {
     let prev: Value = undefined;
     p.forEach((cmd, i) => {
       const extra = i === 0 ? [] : [prev];
-      prev = this.command(cmd, dot, root, extra);
+      prev = this.command(cmd, dot, root, vars, extra);
     });
     return prev;
   }
 
-  private command(cmd: Command, dot: Value, root: Value, piped: Value[]): Value {
+  private command(cmd: Command, dot: Value, root: Value, vars: Record<string, Value>, piped: Value[]): Value {
     const [head, ...rest] = cmd;
-    const args = () => [...rest.map((o) => this.operand(o, dot, root, [])), ...piped];
+    const args = () => [...rest.map((o) => this.operand(o, dot, root, vars, [])), ...piped];
     if (head.k === 'fn') {
       const f = this.funcs[head.name];
       if (!f) throw invalidArgument(`template: function "${head.name}" not defined`);
       return f(...args());
     }
-    return this.operand(head, dot, root, args());
+    return this.operand(head, dot, root, vars, args());
   }
 
-  private operand(o: Operand, dot: Value, root: Value, args: Value[]): Value {
+  private operand(o: Operand, dot: Value, root: Value, vars: Record<string, Value>, args: Value[]): Value {
     if (o.k === 'lit') return o.v;
-    if (o.k === 'sub') return this.pipe(o.p, dot, root);
+    if (o.k === 'sub') return this.pipe(o.p, dot, root, vars);
+    if (o.k === 'var') {
+      if (!(o.name in vars)) throw invalidArgument(`template: undefined variable "${o.name}"`);
+      let v = vars[o.name];
+      o.path.forEach((name, i) => { v = field(v, name, i === o.path.length - 1 ? args : []); });
+      return v;
+    }
     if (o.k === 'fn') {
       const f = this.funcs[o.name];
       if (!f) throw invalidArgument(`template: function "${o.name}" not defined`);
