@@ -88,3 +88,16 @@ test('warnings go to stderr, the model to stdout', () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('config -o writes the model to a file instead of stdout', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-output-'));
+  try {
+    writeFileSync(join(dir, 'compose.yaml'), 'services:\n  s:\n    image: busybox\n');
+    const r = run(['compose', 'config', '-o', 'out.yaml'], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.match(readFileSync(join(dir, 'out.yaml'), 'utf8'), /^name: berth-output-\w+\nservices:\n {2}s:\n {4}image: busybox\n/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,5 +1,7 @@
 // `berth compose config`: parse, resolve and print the Compose model in canonical form, exactly
 // as `docker compose config` does (YAML or JSON), or one facet of it (--services, --volumes...).
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadModel, loadProject, renderJson, renderYaml, type Project } from '../../compose/index.js';
 import { invalidArgument, notImplemented } from '../../common/errors.js';
@@ -18,6 +20,7 @@ interface ConfigFlags {
   interpolate?: boolean;
   normalize?: boolean;
   resolveImageDigests?: boolean;
+  environment?: boolean;
   output?: string;
 }
 
@@ -37,6 +40,8 @@ export function registerConfigCommand(compose: Command, io: ComposeIO): void {
     .option('--no-interpolate', "Don't interpolate environment variables")
     .option('--no-normalize', "Don't normalize compose model")
     .option('--resolve-image-digests', 'Pin image tags to digests')
+    .option('--environment', 'Print environment used for interpolation.')
+    .option('-o, --output <file>', 'Save to file (default to stdout)')
     .action((services: string[], flags: ConfigFlags, cmd: Command) => {
       const global = cmd.parent?.opts() as ComposeGlobalOptions;
       runConfig(services, flags, global, io);
@@ -47,12 +52,12 @@ function runConfig(services: string[], flags: ConfigFlags, global: ComposeGlobal
   if (flags.normalize === false) throw notImplemented('--no-normalize is not implemented yet');
   if (flags.resolveImageDigests) throw notImplemented('--resolve-image-digests is not implemented yet');
   if (flags.format !== 'yaml' && flags.format !== 'json') throw invalidArgument(`unsupported format "${flags.format}"`);
-  const listing = flags.services || flags.volumes || flags.networks || flags.profiles || flags.images || flags.hash !== undefined;
+  const listing = flags.services || flags.volumes || flags.networks || flags.profiles || flags.images || flags.environment || flags.hash !== undefined;
   if (flags.interpolate === false && !listing) {
     // Compose renders the raw model here: no typing, no profiles, env_file left as written.
     const { model, warnings } = loadModel(loadOptionsFrom(global, io, { interpolate: false }));
     for (const w of warnings) io.stderr(`WARN: ${w}\n`);
-    if (!flags.quiet) io.stdout(flags.format === 'json' ? renderModelJson(model) : renderModelYaml(model));
+    if (!flags.quiet) emit(flags.format === 'json' ? renderModelJson(model) : renderModelYaml(model), flags, io);
     return;
   }
   // Listings and hashes read the project without folding env_file into environment, as Compose does.
@@ -67,8 +72,15 @@ function runConfig(services: string[], flags: ConfigFlags, global: ComposeGlobal
   if (flags.profiles) return out(allProfiles(project));
   if (flags.images) return out(Object.keys(project.services).sort().map((n) => imageName(project, n)));
   if (flags.hash !== undefined) return out(hashes(project, flags.hash));
+  if (flags.environment) return out(Object.entries(project.environment).map(([k, v]) => `${k}=${v}`).sort());
   if (flags.quiet) return;
-  io.stdout(flags.format === 'json' ? renderJson(project) : renderYaml(project));
+  emit(flags.format === 'json' ? renderJson(project) : renderYaml(project), flags, io);
+}
+
+/** The rendered model goes to stdout, or to the file named by -o. */
+function emit(content: string, flags: ConfigFlags, io: ComposeIO): void {
+  if (flags.output) writeFileSync(resolve(io.cwd(), flags.output), content);
+  else io.stdout(content);
 }
 
 /** Service names, each after the services it depends on (as Compose walks them), else by name. */
