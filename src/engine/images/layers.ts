@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { open, rename, rm, mkdir, symlink, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { extract as tarExtract } from 'tar-stream';
-import { invalidArgument } from '../../common/errors.js';
+import { internal, invalidArgument } from '../../common/errors.js';
 import { decompressed } from './decompress.js';
 import { applyTarEntries } from './tar-apply.js';
 import { archiveError, digestOf, drained, exists, listDir, randomName, readJsonIfExists, writeFileAtomic, hexOf } from './fsutil.js';
@@ -133,13 +133,17 @@ export class LayerStore {
     this.cache.set(meta.chainId, meta);
   }
 
-  /** The short symlink overlay/l/<16 hex> → ../<chain>/diff used in lowerdir=. */
+  /** The short symlink overlay/l/<24 hex> → ../<chain>/diff used in lowerdir=. */
   async ensureLink(chainId: string): Promise<void> {
     const linkPath = join(this.layout.overlay, this.layout.linkName(chainId));
     const target = `../${hexOf(chainId)}/diff`;
     const current = await readlink(linkPath).catch(() => null);
     if (current === target) return;
-    if (current !== null) await rm(linkPath, { force: true });
+    if (current !== null) {
+      // Another live layer with the same short name would be silently swapped: refuse instead.
+      if (await exists(join(this.layout.links, current))) throw internal(`layer link ${linkPath} already names another layer (${current})`);
+      await rm(linkPath, { force: true });
+    }
     await symlink(target, linkPath);
   }
 

@@ -32,7 +32,11 @@ export class Layout {
   layerDir(chainId: string): string { return join(this.overlay, hexOf(chainId)); }
   diffDir(chainId: string): string { return join(this.layerDir(chainId), 'diff'); }
   layerMeta(chainId: string): string { return join(this.layerDir(chainId), 'layer.json'); }
-  /** Short name under overlay/ used in lowerdir= (relative: the mount runs with cwd = overlay/), keeps many layers under the page-size limit. */
-  linkName(chainId: string): string { return `l/${hexOf(chainId).slice(0, 16)}`; }
+  /**
+   * Short name under overlay/ used in lowerdir= (relative: the mount runs with cwd = overlay/), so
+   * ~150 layers fit the page-size limit. 96 bits of the chain ID: no one can craft a second layer
+   * whose link would take another's place.
+   */
+  linkName(chainId: string): string { return `l/${hexOf(chainId).slice(0, 24)}`; }
   containerDir(containerId: string): string { return join(this.containers, containerId); }
 }

@@ -1,6 +1,6 @@
 // Containers' root filesystems: an overlayfs per container with the image's layers as lower dirs
 // and an upper/work dir of its own under overlay/containers/<id>/. The mount runs with its cwd in
-// overlay/ so lowerdir= can name layers by short relative links (l/<16 hex>): a page holds ~200.
+// overlay/ so lowerdir= can name layers by short relative links (l/<24 hex>): a page holds ~150.
 import { readFile, rm, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { failedPrecondition, notFound } from '../../common/errors.js';

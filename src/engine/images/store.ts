@@ -68,7 +68,12 @@ export class Store {
     await this.refs.load();
     await this.refs.retain((id) => this.images.has(id));
     await this.gc();
-    for (const layer of await this.layers.list()) await this.layers.ensureLink(layer.chainId);
+    const linkNames = new Set<string>();
+    for (const layer of await this.layers.list()) {
+      await this.layers.ensureLink(layer.chainId);
+      linkNames.add(this.layout.linkName(layer.chainId).slice(2));
+    }
+    for (const n of await listDir(l.links)) if (!linkNames.has(n)) await rm(join(l.links, n), { force: true });
   }
 
   private async readImage(meta: ImageMeta): Promise<StoredImage | undefined> {
