@@ -58,6 +58,8 @@ export class Execs implements ExecService {
     const rec = this.lc.find(containerId);
     if (rec.state.status === 'paused') throw conflict(`Container ${rec.id} is paused, unpause the container before exec`);
     if (!this.lc.isRunning(rec)) throw conflict(`Container ${rec.id} is not running`);
+    // Exec records live as long as their container (as Docker's do).
+    for (const [k, e] of this.execs) if (!this.lc.records.has(e.containerId)) this.execs.delete(k);
     const id = newId();
     this.execs.set(id, { id, containerId: rec.id, spec, running: false, exitCode: null, pid: 0 });
     this.lc.ctx.events.publish('container', `exec_create: ${spec.cmd.join(' ')}`, rec.id, { name: rec.name, image: rec.imageRef, execID: id });

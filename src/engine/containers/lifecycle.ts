@@ -381,7 +381,7 @@ export class Lifecycle {
   }
 
   private async removeNow(rec: ContainerRecord): Promise<void> {
-    await this.ctx.runtime.delete(rec.id).catch(() => undefined);
+    if (existsSync(join(this.ctx.runtime.root, rec.id))) await this.ctx.runtime.delete(rec.id).catch(() => undefined);
     await this.ctx.rootfs.remove(rec.id).catch((e: unknown) => { if (!isBerthError(e, 'not_found')) throw e; });
     await rm(join(this.paths.exitDir, rec.id), { force: true });
     await rm(this.paths.bundleDir(rec.id), { recursive: true, force: true });

@@ -119,9 +119,18 @@ export class Containers implements ContainerService {
   async getArchive(id: string, path: string): Promise<{ stat: ArchiveStat; tar: Readable }> {
     const rec = this.lc.find(id);
     const rootfs = await this.ctx.rootfs.mount(rec.id, rec.imageId);
-    // The tar streams after we return: the rootfs stays mounted (unmounted at next exit or remove).
-    return getArchive(rootfs, path);
+    const release = () => { if (!this.lc.isRunning(rec) && this.lc.records.has(rec.id)) void this.ctx.rootfs.unmount(rec.id).catch(() => undefined); };
+    try {
+      const out = await getArchive(rootfs, path);
+      // The tar streams after we return: a stopped container's rootfs is unmounted when it is done.
+      out.tar.once('close', release);
+      return out;
+    } catch (e) {
+      release();
+      throw e;
+    }
   }
+
 
   statPath(id: string, path: string): Promise<ArchiveStat> { return this.withRootfs(id, (r) => statPath(r, path)); }
 
