@@ -13,6 +13,8 @@ const BOOLS = new Set(['true', 'True', 'TRUE', 'false', 'False', 'FALSE']);
 
 /** Would yaml.v3 read this plain scalar back as something other than a string? */
 function resolvesToNonString(s: string): boolean {
+  // Only these first characters can start a null, bool, number or timestamp: skip the rest fast.
+  if (s !== '' && !'0123456789+-.~tfnyoTFNYO'.includes(s[0])) return false;
   if (NULLS.has(s) || BOOLS.has(s) || OLD_BOOLS.has(s)) return true;
   if (/^[-+]?(\.inf|\.Inf|\.INF)$/.test(s) || /^(\.nan|\.NaN|\.NAN)$/.test(s)) return true;
   const plain = s.replace(/_/g, '');
@@ -30,8 +32,12 @@ const isSpecial = (c: number) =>
 
 type Style = 'plain' | 'single' | 'double' | 'literal';
 
+/** Plain-safe at a glance: word characters and a few punctuation marks, no indicator first. */
+const SIMPLE_PLAIN = /^[A-Za-z0-9_/][A-Za-z0-9_./@=,+-]*$/;
+
 function chooseStyle(s: string): Style {
   if (s === '' || resolvesToNonString(s)) return 'double';
+  if (SIMPLE_PLAIN.test(s)) return 'plain';
   let special = false;
   let tabs = false;
   let lineBreak = false;
@@ -127,11 +133,22 @@ function emitInline(v: unknown, indent: number): string {
   return formatScalar(v);
 }
 
+// Mapping keys repeat (image, networks, target...): format each once.
+const keyCache = new Map<string, string>();
+function formatKey(k: string): string {
+  let f = keyCache.get(k);
+  if (f === undefined) {
+    f = formatScalar(k);
+    if (keyCache.size < 10000) keyCache.set(k, f);
+  }
+  return f;
+}
+
 function emitNode(v: unknown, indent: number, out: string[]): void {
   const pad = ' '.repeat(indent);
   if (v instanceof Ordered) {
     for (const [k, val] of v.entries) {
-      const key = formatScalar(k);
+      const key = formatKey(k);
       if ((val instanceof Ordered || Array.isArray(val)) && !isEmptyCollection(val)) {
         out.push(`${pad}${key}:`);
         emitNode(val, indent + 2, out);
