@@ -102,8 +102,8 @@ class LocalImageStore implements ImageStore {
   mount(containerId: string, imageId: string): Promise<string> {
     return this.mounts.run(containerId, async () => {
       const id = await this.imageForMount(containerId, imageId);
-      // Under the store lock only long enough to record the chain, so GC cannot take its layers.
-      return this.store.lock.run(() => this.store.rootfs.mount(containerId, id));
+      // The store lock is taken inside only while the container's chain is recorded (GC honours it).
+      return this.store.rootfs.mount(containerId, id);
     });
   }
 

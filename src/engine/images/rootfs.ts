@@ -23,6 +23,8 @@ export class RootfsManager {
     private readonly layout: Layout,
     private readonly layers: LayerStore,
     private readonly chainOf: (imageId: string) => Promise<string[]>,
+    /** The store's metadata lock: held only while a record is written, so GC sees it before it counts. */
+    private readonly locked: <T>(fn: () => Promise<T>) => Promise<T>,
   ) {}
 
   merged(containerId: string): string { return join(this.layout.containerDir(containerId), 'merged'); }
@@ -35,9 +37,12 @@ export class RootfsManager {
     const recordPath = join(dir, 'rootfs.json');
     let record = await this.record(containerId);
     if (!record || record.imageId !== imageId) {
-      record = { containerId, imageId, chain: await this.chainOf(imageId) };
-      await ensureDir(dir);
-      await writeFileAtomic(recordPath, JSON.stringify(record));
+      record = await this.locked(async () => {
+        const r: ContainerRootfsRecord = { containerId, imageId, chain: await this.chainOf(imageId) };
+        await ensureDir(dir);
+        await writeFileAtomic(recordPath, JSON.stringify(r));
+        return r;
+      });
     }
     for (const c of record.chain) {
       if (!(await this.layers.has(c))) throw notFound(`layer ${c} of image ${imageId} is missing`);

@@ -44,7 +44,7 @@ export class Store {
     this.layout = new Layout(deps.dataRoot);
     this.layers = new LayerStore(this.layout);
     this.refs = new RefStore(this.layout.repositories, this.layout.tmp);
-    this.rootfs = new RootfsManager(this.layout, this.layers, async (id) => this.mustGet(id).chain);
+    this.rootfs = new RootfsManager(this.layout, this.layers, async (id) => this.mustGet(id).chain, (fn) => this.lock.run(fn));
   }
 
   // ---------- open & reconcile ----------

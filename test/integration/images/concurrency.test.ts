@@ -1,23 +1,26 @@
 // Parallel callers: imports of the same content share one layer; mounts of one container stack once;
-// a prune racing an import never takes the layer being imported.
+// garbage collection racing imports never takes the layer being imported.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { busybox, busyboxStream, newStore, streamOf } from './helpers.js';
+import { busybox, busyboxStream, newStore, streamOf, tarBuffer } from './helpers.js';
 
 const layerDirs = (root: string) => readdirSync(`${root}/overlay`).filter((n) => /^[a-f0-9]{64}$/.test(n));
 
 test('parallel imports of one tar (plain and gzip) commit one shared layer', async (t) => {
   const { store, root } = await newStore(t);
   const gz = gzipSync(readFileSync(busybox()));
+  // A dangling image whose removal runs garbage collection while the imports are under way.
+  const doomed = await store.import(streamOf(await tarBuffer([{ name: 'x', data: 'x' }])), {});
   const imgs = await Promise.all([
     store.import(busyboxStream(), { ref: 'p1' }),
     store.import(busyboxStream(), { ref: 'p2' }),
     store.import(streamOf(gz), { ref: 'p3' }),
-    store.prune({ danglingOnly: false }),
+    new Promise((r) => setTimeout(r, 50)).then(() => store.prune({ danglingOnly: true })),
   ]);
-  const [a, b, c] = imgs;
+  const [a, b, c, pruned] = imgs;
+  assert.deepEqual(pruned.deleted.deleted, [doomed.id, doomed.diffIds[0]]);
   assert.equal(a.diffIds[0], b.diffIds[0]);
   assert.equal(a.diffIds[0], c.diffIds[0], 'the diffID is the uncompressed tar\'s');
   assert.equal(layerDirs(root).length, 1);
