@@ -36,6 +36,12 @@ export function registerSystemCommands(program: Command, only?: string): void {
   if (!wanted('system')) return;
   const group = program.command('system').description('Manage berth');
   df(group, 'df');
+  group.command('prune').description('Remove unused data')
+    .option('-a, --all', 'Remove all unused images not just dangling ones')
+    .option('-f, --force', 'Do not prompt for confirmation')
+    .option('--volumes', 'Prune anonymous volumes')
+    .option('--filter <filter>', 'Provide filter values (e.g. "label=<key>=<value>")', collect)
+    .action(async (opts, cmd) => (await import('../system/prune.js')).systemPruneCommand(opts, cmd));
   info(group, 'info');
   events(group, 'events');
 }

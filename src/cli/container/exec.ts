@@ -9,6 +9,10 @@ import { failedPrecondition } from '../../common/errors.js';
 export interface ExecFlags { interactive?: boolean; tty?: boolean; detach?: boolean; env?: string[]; envFile?: string[]; workdir?: string; user?: string; privileged?: boolean; detachKeys?: string }
 
 export async function execCommand(container: string, command: string[], f: ExecFlags, cmd: Command): Promise<void> {
+  if (f.tty && f.interactive && !f.detach && !process.stdin.isTTY) {
+    process.stderr.write('the input device is not a TTY\n');
+    throw new CliExit(1);
+  }
   const client = await connect(cmd);
   const tty = !!f.tty;
   const consoleSize: [number, number] | undefined = tty && process.stdout.isTTY ? [process.stdout.rows, process.stdout.columns] : undefined;

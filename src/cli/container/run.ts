@@ -71,6 +71,10 @@ export async function createCommand(image: string, args: string[], f: CreateFlag
 }
 
 export async function runCommand(image: string, args: string[], f: CreateFlags, cmd: Command): Promise<void> {
+  if (f.tty && f.interactive && !f.detach && !process.stdin.isTTY) {
+    process.stderr.write('the input device is not a TTY\n');
+    throw new CliExit(1);
+  }
   let client: EngineClient;
   let id: string;
   let body: ContainerCreateBody;

@@ -4,7 +4,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { startEngine, IMAGE } from './engine.js';
+
+const BERTH = resolve(import.meta.dirname, '../../../bin/berth');
 
 const engine = await startEngine();
 const skip = typeof engine === 'string' ? engine : false;
@@ -100,6 +104,33 @@ describe('berth exec, cp, logs, top, stats, lifecycle', { skip }, () => {
     assert.equal((await e.berth(['stop', 'box'])).stdout, 'box\n');
     const st = await e.berth(['inspect', '-f', '{{.State.Status}} {{.State.ExitCode}}', 'box']);
     assert.equal(st.stdout, 'exited 0\n');
+  });
+
+  test('attach joins a running container: stdin in, output out, its exit code back', async () => {
+    assert.equal((await e.berth(['run', '-d', '-i', '--name', 'attachee', IMAGE, 'sh', '-c', 'read x; echo got $x; exit 3'])).code, 0);
+    // stdin stays open until the output is back: with StdinOnce unset, an engine may end the whole
+    // attach session at stdin EOF (dockerd does), as it would for the docker CLI.
+    const r = spawnSync('sh', ['-c', `(echo hello; sleep 2) | "${process.execPath}" "${BERTH}" attach attachee`], { env: { ...process.env, DOCKER_HOST: e.host }, encoding: 'utf8' });
+    assert.equal(r.stdout, 'got hello\n', `stderr: ${r.stderr} code: ${r.status}`);
+    assert.equal(r.status, 3);
+    const stopped = await e.berth(['attach', 'attachee']);
+    assert.equal(stopped.code, 1);
+    assert.match(stopped.stderr, /You cannot attach to a stopped container, start it first/);
+    await e.berth(['rm', 'attachee']);
+  });
+
+  test('-it without a terminal is refused as docker does', async () => {
+    const r = await e.berth(['run', '-it', '--rm', IMAGE, 'true']);
+    assert.equal(r.stderr, 'the input device is not a TTY\n');
+    assert.equal(r.code, 1);
+  });
+
+  test('system prune -f removes stopped containers', async () => {
+    await e.berth(['create', '--name', 'sysprunable', IMAGE, 'true']);
+    const r = await e.berth(['system', 'prune', '-f']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Deleted Containers:\n[0-9a-f]{64}\n/);
+    assert.match(r.stdout, /Total reclaimed space: /);
   });
 
   test('container prune -f removes stopped containers and reports them', async () => {
