@@ -14,6 +14,9 @@ test('strings are quoted only when yaml.v3 would read them back differently', ()
   assert.equal(formatScalar('- q'), "'- q'");
   assert.equal(formatScalar('tab\there'), '"tab\\there"');
   assert.equal(formatScalar('1:20'), '"1:20"');
+  assert.equal(formatScalar('2001-12-14'), '"2001-12-14"');
+  assert.equal(formatScalar('a\rb'), '"a\\rb"');
+  assert.equal(formatScalar('{"a": 1}'), '\'{"a": 1}\'');
 });
 
 test('block layout: nested maps, lists under keys, empty collections, literal blocks', () => {

@@ -49,6 +49,8 @@ function chooseStyle(s: string): Style {
     else if (isSpecial(c)) special = true;
   }
   if (/ \n/.test(s)) spaceBreak = true;
+  // A carriage return is a line break to YAML but not to Go's literal-style check: quote it.
+  if (s.includes('\r')) return 'double';
   if (lineBreak) return spaceBreak || special ? 'double' : 'literal';
   if (special) return 'double';
   let plain = !tabs;
