@@ -100,7 +100,11 @@ async function ociItems(dir: string): Promise<LoadItem[]> {
     throw invalidArgument('invalid archive: neither manifest.json (docker save) nor index.json (OCI image layout) found');
   }
   const items: LoadItem[] = [];
+  const host = hostPlatform();
   for (const desc of index.manifests) {
+    // Other platforms' images and attestation manifests are not this host's to run.
+    if (desc.annotations?.['vnd.docker.reference.type']) continue;
+    if (desc.platform && (desc.platform.os !== host.os || desc.platform.architecture !== host.architecture)) continue;
     const manifestDesc = await pickManifest(dir, desc);
     const manifest = JSON.parse((await readBlob(dir, manifestDesc)).toString('utf8')) as OciManifest;
     const config = await readBlob(dir, manifest.config);
@@ -109,6 +113,9 @@ async function ociItems(dir: string): Promise<LoadItem[]> {
     const existing = items.find((i) => digestOf(i.config) === digestOf(config));
     if (existing) { if (name) existing.tags.push(name); continue; }
     items.push({ config, layers, tags: name ? [name] : [] });
+  }
+  if (items.length === 0 && index.manifests.length > 0) {
+    throw notImplemented(`no image for ${host.os}/${host.architecture} in the archive (image platform mismatch)`);
   }
   return items;
 }
@@ -120,7 +127,7 @@ async function pickManifest(dir: string, desc: Descriptor): Promise<Descriptor> 
   const host = hostPlatform();
   const match = idx.manifests.find((m) => m.platform?.os === host.os && m.platform.architecture === host.architecture)
     ?? (idx.manifests.length === 1 ? idx.manifests[0] : undefined);
-  if (!match) throw notImplemented(`no manifest for ${host.os}/${host.architecture} in the archive's index`);
+  if (!match) throw notImplemented(`no manifest for ${host.os}/${host.architecture} in the archive's index (image platform mismatch)`);
   return pickManifest(dir, match);
 }
 

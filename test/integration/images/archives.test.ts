@@ -91,6 +91,23 @@ test('an OCI image-layout archive with a gzip layer loads under its annotated na
   assert.equal(img.history[0].createdBy, 'COPY . /');
   assert.equal(img.size, 18 + 8);
 
+  // A multi-platform archive (nested index, plus an attestation) loads the host's image only.
+  const foreign = Buffer.from(JSON.stringify({ architecture: 's390x', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } }));
+  const foreignManifest = Buffer.from(JSON.stringify({ schemaVersion: 2, config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256(foreign), size: foreign.length }, layers: [] }));
+  const nested = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [
+    { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha256(foreignManifest), size: foreignManifest.length, platform: { os: 'linux', architecture: 's390x' } },
+    { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha256(manifest), size: manifest.length, platform: { os: 'linux', architecture: 'amd64' } },
+    { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha256(foreignManifest), size: foreignManifest.length, platform: { os: 'unknown', architecture: 'unknown' }, annotations: { 'vnd.docker.reference.type': 'attestation-manifest' } },
+  ] }));
+  const top = Buffer.from(JSON.stringify({ schemaVersion: 2, manifests: [
+    { mediaType: 'application/vnd.oci.image.index.v1+json', digest: sha256(nested), size: nested.length, annotations: { 'io.containerd.image.name': 'docker.io/library/multi:2' } },
+  ] }));
+  const multi = await tarBuffer([{ name: 'index.json', data: top }, blob(nested), blob(foreign), blob(foreignManifest), blob(config), blob(manifest), blob(gz)]);
+  if (process.arch === 'x64') {
+    assert.deepEqual(await store.load(streamOf(multi)), ['multi:2']);
+    assert.equal((await store.get('multi:2')).id, sha256(config));
+  }
+
   // A corrupt layer (wrong diffID) is refused and leaves nothing behind.
   const badConfig = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [sha256('other')] } }));
   const badManifest = Buffer.from(JSON.stringify({ schemaVersion: 2, config: { mediaType: 'x', digest: sha256(badConfig), size: badConfig.length }, layers: [{ mediaType: 'x', digest: sha256(gz), size: gz.length }] }));
