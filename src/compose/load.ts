@@ -52,6 +52,11 @@ export interface LoadOptions {
   keepUnusedResources?: boolean;
   /** Resolve env_file entries into environment and drop env_file (what `config` prints). */
   resolveServiceEnvironment?: boolean;
+  /**
+   * Drop env_file/label_file once folded (default true, what `config` prints). `docker compose up`
+   * keeps them, and they are part of its config hash: the orchestrator passes false.
+   */
+  discardEnvFiles?: boolean;
 }
 
 export interface LoadResult {
@@ -252,8 +257,9 @@ function load(opts: LoadOptions, sources: SourceMap, modelOnly: boolean): LoadRe
   applyProfiles(project, profiles, opts.services ?? []);
   checkConsistency(project, sources);
   if (opts.services && opts.services.length > 0) selectServices(project, opts.services);
-  if (opts.resolveServiceEnvironment !== false) resolveServiceEnvironment(project, sources);
-  resolveLabelFiles(project, sources);
+  const discard = opts.discardEnvFiles !== false;
+  if (opts.resolveServiceEnvironment !== false) resolveServiceEnvironment(project, sources, discard);
+  resolveLabelFiles(project, sources, discard);
   checkContainerNameUnicity(project, sources);
   if (!opts.keepUnusedResources) dropUnusedResources(project);
   return { project, warnings };

@@ -239,8 +239,9 @@ export function renderModelJson(model: Record<string, unknown>): string {
 /**
  * Docker Compose's service config hash (`com.docker.compose.config-hash`): sha256 of the
  * service's compact JSON without the fields that do not require recreating the container
- * (build, pull_policy, scale, deploy.replicas, depends_on, profiles). Load the project with
- * `resolveServiceEnvironment: false`, as `docker compose` does for hashing.
+ * (build, pull_policy, scale, deploy.replicas, depends_on, profiles). `docker compose up` hashes
+ * a project loaded with `discardEnvFiles: false`; `config --hash` one loaded with
+ * `resolveServiceEnvironment: false`.
  */
 export function serviceConfigHash(service: ServiceConfig): string {
   const { name: _n, build: _b, pull_policy: _pp, scale: _s, depends_on: _d, profiles: _p, ...rest } = service;

@@ -8,7 +8,7 @@ import type { SourceMap } from './source-map.js';
 import type { Project } from './types.js';
 
 /** env_file entries are read and folded into environment (environment wins); env_file is dropped. */
-export function resolveServiceEnvironment(p: Project, sources: SourceMap): void {
+export function resolveServiceEnvironment(p: Project, sources: SourceMap, discard = true): void {
   for (const [name, s] of Object.entries(p.services)) {
     const serviceEnv = s.environment ?? {};
     const envFiles = (s.env_file as Array<{ path: string; required: boolean; format?: string }> | undefined) ?? [];
@@ -31,12 +31,12 @@ export function resolveServiceEnvironment(p: Project, sources: SourceMap): void 
       }
     }
     s.environment = { ...fromFiles, ...serviceEnv };
-    delete s.env_file;
+    if (discard) delete s.env_file;
   }
 }
 
 /** label_file entries are read (KEY=VALUE, like .env) under the service's labels, then dropped. */
-export function resolveLabelFiles(p: Project, sources: SourceMap): void {
+export function resolveLabelFiles(p: Project, sources: SourceMap, discard = true): void {
   for (const [name, s] of Object.entries(p.services)) {
     const files = s.label_file as string[] | undefined;
     if (!files || files.length === 0) continue;
@@ -51,7 +51,7 @@ export function resolveLabelFiles(p: Project, sources: SourceMap): void {
       }
     }
     s.labels = { ...fromFiles, ...(s.labels ?? {}) };
-    delete s.label_file;
+    if (discard) delete s.label_file;
   }
 }
 

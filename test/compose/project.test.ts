@@ -67,3 +67,16 @@ test('the config hash ignores key order and replicas, and changes with the conta
   assert.notEqual(serviceConfigHash(a.services.s), serviceConfigHash(c.services.s));
   assert.match(serviceConfigHash(a.services.s), /^[0-9a-f]{64}$/);
 });
+
+test('discardEnvFiles: false folds env_file into environment and keeps it, as `up` does', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-envfile-'));
+  try {
+    writeFileSync(join(dir, 'compose.yaml'), 'services:\n  s:\n    image: x\n    env_file: a.env\n');
+    writeFileSync(join(dir, 'a.env'), 'A=1\n');
+    const { project } = loadProject({ cwd: dir, env: {}, discardEnvFiles: false });
+    assert.deepEqual(project.services.s.environment, { A: '1' });
+    assert.deepEqual(project.services.s.env_file, [{ path: join(dir, 'a.env'), required: true }]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
