@@ -21,6 +21,8 @@ export interface TestDaemon {
   pid: number;
   /** Resolves with the exit code once the daemon process has exited (for tests that signal it). */
   exited(): Promise<number | null>;
+  /** Stops berthd (SIGTERM, or the signal given, e.g. SIGKILL) and starts a new one on the same roots and socket. */
+  restart(signal?: NodeJS.Signals): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -152,18 +154,14 @@ export async function startTestDaemon(opts: TestDaemonOptions = {}): Promise<Tes
   const execRoot = join(root, 'run');
   const socket = join(root, 'berth.sock');
   const logFile = join(root, 'berthd.log');
-  const fd = openSync(logFile, 'a');
   const entry = fromSource ? ['--import', 'tsx', join(REPO, 'src/daemon/main.ts')] : [BERTHD];
   const args = [...entry, '--data-root', dataRoot, '--exec-root', execRoot, '-H', `unix://${socket}`,
     '--runtime', opts.runtime ?? (process.env.BERTH_TEST_RUNTIME as TestDaemonOptions['runtime']) ?? 'runc',
     '--log-level', opts.logLevel ?? 'debug', ...(opts.extraArgs ?? [])];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', fd, fd], cwd: REPO });
-  closeSync(fd);
+  let child: ChildProcess;
   let stopped = false;
 
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
+  const halt = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
       await Promise.race([exited(child), sleep(5000)]);
@@ -172,25 +170,52 @@ export async function startTestDaemon(opts: TestDaemonOptions = {}): Promise<Tes
         await exited(child);
       }
     }
+  };
+
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await halt();
     cleanupRoot(root);
     rmSync(root, { recursive: true, force: true, maxRetries: 3 });
   };
 
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      const log = tail(logFile);
-      await stop();
-      throw new Error(`berthd exited before answering (code ${child.exitCode}):\n${log}`);
+  /** Spawns berthd on this daemon's roots and waits for /_ping. */
+  const launch = async () => {
+    const fd = openSync(logFile, 'a');
+    child = spawn(process.execPath, args, { stdio: ['ignore', fd, fd], cwd: REPO });
+    closeSync(fd);
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        const log = tail(logFile);
+        await stop();
+        throw new Error(`berthd exited before answering (code ${child.exitCode}):\n${log}`);
+      }
+      if (existsSync(socket) && (await ping(socket))) break;
+      if (Date.now() > deadline) {
+        const log = tail(logFile);
+        await stop();
+        throw new Error(`berthd did not answer /_ping within 20s:\n${log}`);
+      }
+      await sleep(25);
     }
-    if (existsSync(socket) && (await ping(socket))) break;
-    if (Date.now() > deadline) {
-      const log = tail(logFile);
-      await stop();
-      throw new Error(`berthd did not answer /_ping within 20s:\n${log}`);
-    }
-    await sleep(25);
-  }
-  const exitedP = exited(child).then(() => child.exitCode);
-  return { socket, dockerHost: `unix://${socket}`, dataRoot, execRoot, logFile, pid: child.pid ?? 0, exited: () => exitedP, stop };
+  };
+
+  await launch();
+  const daemon: TestDaemon = {
+    socket, dockerHost: `unix://${socket}`, dataRoot, execRoot, logFile,
+    get pid() { return child.pid ?? 0; },
+    exited: () => exited(child).then(() => child.exitCode),
+    restart: async (signal: NodeJS.Signals = 'SIGTERM') => {
+      if (signal === 'SIGTERM') await halt();
+      else {
+        child.kill(signal);
+        await exited(child);
+      }
+      await launch();
+    },
+    stop,
+  };
+  return daemon;
 }

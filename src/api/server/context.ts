@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { Engine } from '../../engine/contract.js';
-import { Query, readBody, readJson } from './http.js';
+import type { Query } from './http.js';
 
 export type LogFn = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 
@@ -81,4 +81,3 @@ export function hijackPlain(req: IncomingMessage, res: ServerResponse, contentTy
   };
 }
 
-export { readBody, readJson };

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startTestDaemon, ping, ensureBuilt, cleanupRoot } from '../../helpers/daemon.js';
 import { makeBusyboxTar } from '../../helpers/busybox.js';
+import { FrameDecoder } from '../../../src/api/server/wire/frames.js';
 
 const BERTHD = resolve(import.meta.dirname, '../../../dist/berthd.js');
 
@@ -118,3 +119,31 @@ test('SIGTERM stops serving, removes socket and pidfile, and containers keep run
   assert.equal(existsSync(join(d.execRoot, 'berthd.pid')), false, 'pidfile removed');
   assert.ok(existsSync(`/proc/${pid}`), 'the container process still runs');
 });
+
+for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+  test(`a berthd restarted after ${signal} finds its running container, its logs and its exit`, async (t) => {
+    const d = await startTestDaemon();
+    t.after(() => d.stop());
+    const tar = makeBusyboxTar();
+    t.after(() => rmSync(resolve(tar, '..'), { recursive: true, force: true }));
+    const changes = encodeURIComponent('ENV PATH=/bin:/usr/bin:/sbin:/usr/sbin');
+    assert.equal((await api(d.socket, 'POST', `/images/create?fromSrc=-&repo=again&changes=${changes}`, readFileSync(tar), { 'Content-Type': 'application/x-tar' })).status, 200);
+    const cmd = ['sh', '-c', 'echo before; while [ ! -f /tmp/stop ]; do sleep 0.1; done; echo after; exit 6'];
+    assert.equal((await api(d.socket, 'POST', '/containers/create?name=keeper', JSON.stringify({ Image: 'again', Cmd: cmd }))).status, 201);
+    assert.equal((await api(d.socket, 'POST', '/containers/keeper/start')).status, 204);
+    const pid = JSON.parse((await api(d.socket, 'GET', '/containers/keeper/json')).body).State.Pid as number;
+
+    await d.restart(signal);
+    const again = JSON.parse((await api(d.socket, 'GET', '/containers/keeper/json')).body);
+    assert.equal(again.State.Status, 'running');
+    assert.equal(again.State.Pid, pid);
+    // Let it finish while the new daemon watches: its exit code must be recorded.
+    const ex = await api(d.socket, 'POST', '/containers/keeper/exec', JSON.stringify({ Cmd: ['touch', '/tmp/stop'] }));
+    const execId = JSON.parse(ex.body).Id as string;
+    await api(d.socket, 'POST', `/exec/${execId}/start`, JSON.stringify({ Detach: true }));
+    const waited = JSON.parse((await api(d.socket, 'POST', '/containers/keeper/wait')).body);
+    assert.equal(waited.StatusCode, 6);
+    const logs = await api(d.socket, 'GET', '/containers/keeper/logs?stdout=1');
+    assert.deepEqual(new FrameDecoder().push(Buffer.from(logs.body, 'latin1')).map((f) => f.payload.toString()).join(''), 'before\nafter\n');
+  });
+}
