@@ -8,11 +8,15 @@ import { parsePortSpec, PortSyntaxError, orderPort, type PortConfig } from './po
 import { parseVolumeSpec, VolumeSyntaxError } from './volumes.js';
 import type { SourceMap } from './source-map.js';
 
-export function canonicalize(dict: Dict, sources: SourceMap): Dict {
+/**
+ * `lenient` (used without interpolation) keeps short syntaxes that do not parse yet, such as
+ * `${PORT}:80`, as compose-go does when it skips interpolation.
+ */
+export function canonicalize(dict: Dict, sources: SourceMap, lenient = false): Dict {
   const services = dict.services;
   if (isDict(services)) {
     for (const [name, s] of Object.entries(services)) {
-      if (isDict(s)) canonicalService(name, s, sources);
+      if (isDict(s)) canonicalService(name, s, sources, lenient);
     }
   }
   for (const kind of ['networks', 'volumes', 'secrets', 'configs']) {
@@ -38,7 +42,7 @@ function canonicalExternal(kind: string, name: string, r: Dict, sources: SourceM
   }
 }
 
-function canonicalService(name: string, s: Dict, sources: SourceMap): void {
+function canonicalService(name: string, s: Dict, sources: SourceMap, lenient: boolean): void {
   const at = (...p: Array<string | number>) => sources.locate(['services', name, ...p]);
   if (typeof s.build === 'string') s.build = { context: s.build };
   if (typeof s.extends === 'string') s.extends = { service: s.extends };
@@ -73,14 +77,15 @@ function canonicalService(name: string, s: Dict, sources: SourceMap): void {
     s.build.secrets = s.build.secrets.map((e) => (typeof e === 'string' ? { source: e } : e));
   }
   if (Array.isArray(s.ports)) {
-    const out: PortConfig[] = [];
+    const out: Array<PortConfig | string> = [];
     s.ports.forEach((p, i) => {
       if (typeof p === 'number' || typeof p === 'string') {
         try {
           out.push(...parsePortSpec(String(p)));
         } catch (e) {
-          if (e instanceof PortSyntaxError) throw composeError(e.message, at('ports', i));
-          throw e;
+          if (e instanceof PortSyntaxError && lenient) out.push(String(p));
+          else if (e instanceof PortSyntaxError) throw composeError(e.message, at('ports', i));
+          else throw e;
         }
       } else if (isDict(p)) {
         const port = { ...p } as Dict;
@@ -97,6 +102,7 @@ function canonicalService(name: string, s: Dict, sources: SourceMap): void {
       try {
         return parseVolumeSpec(v);
       } catch (e) {
+        if (e instanceof VolumeSyntaxError && lenient) return v;
         if (e instanceof VolumeSyntaxError) throw composeError(e.message, at('volumes', i));
         throw e;
       }

@@ -108,7 +108,7 @@ function readModel(file: string, ctx: Ctx, from?: string): { docs: Array<{ value
       });
     }
     validateSchema(value, parsed.sources);
-    return { value: canonicalize(value, parsed.sources), resets: doc.resets, overrides: doc.overrides };
+    return { value: canonicalize(value, parsed.sources, !ctx.interpolate), resets: doc.resets, overrides: doc.overrides };
   });
   return { docs, sources: parsed.sources };
 }
