@@ -2,7 +2,7 @@
 // `compose config` output (expected.yaml / expected.json / expected.txt) or its expected one-line
 // error (expected-error.txt). Optional files: `args` (the command line after `compose`, default
 // `config`), `env` (the shell environment, KEY=VALUE lines), `stdin`, `cwd` (a subdirectory to run in). `@DIR@` in expectations
-// stands for the case directory's absolute path.
+// stands for the case directory's absolute path, `@CASES@` for the cases directory's.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -71,7 +71,7 @@ for (const name of cases) {
     const cwdFile = join(dir, 'cwd');
     const cwd = existsSync(cwdFile) ? join(dir, readFileSync(cwdFile, 'utf8').trim()) : dir;
     const r = await runCompose(cwd, args, env);
-    const fill = (s: string) => s.replaceAll('@DIR@', dir);
+    const fill = (s: string) => s.replaceAll('@DIR@', dir).replaceAll('@CASES@', casesDir);
     const errFile = join(dir, 'expected-error.txt');
     if (existsSync(errFile)) {
       assert.equal(r.error, fill(readFileSync(errFile, 'utf8').trimEnd()), 'expected an error');
