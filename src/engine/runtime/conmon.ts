@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { existsSync } from 'node:fs';
-import { internal, failedPrecondition } from '../../common/errors.js';
+import { internal, failedPrecondition, invalidArgument } from '../../common/errors.js';
 import type { OciRuntime } from './oci-runtime.js';
 
 export const CONMON_PATHS = ['/usr/bin/conmon', '/usr/libexec/podman/conmon', '/usr/local/bin/conmon'];
@@ -87,8 +87,10 @@ export async function launchConmon(o: ConmonLaunch): Promise<{ pid: number }> {
   const msg = await readSyncMessage(pipe, child.stderr as Readable);
   (child.stderr as Readable).destroy();
   if (msg.data < 0) {
-    const text = (msg.message ?? 'container create failed').trim().replace(/^time="[^"]*" level=\w+ msg="?/, '').replace(/"$/, '');
-    throw internal(`OCI runtime create failed: ${text}`);
+    const text = (msg.message ?? 'container create failed').trim().replace(/^time="[^"]*" level=\w+ msg="?/, '').replace(/"$/, '').replace(/\\"/g, '"');
+    // Docker answers these as bad requests (the CLI then exits 127 or 126): the command is at fault.
+    const userError = /executable file not found|no such file or directory|permission denied/i.test(text);
+    throw (userError ? invalidArgument : internal)(`OCI runtime create failed: ${text}`);
   }
   return { pid: msg.data };
 }
