@@ -200,7 +200,7 @@ function load(opts: LoadOptions, sources: SourceMap, modelOnly: boolean): LoadRe
   };
   const envFileList = (wd: string) => {
     if (opts.envFiles && opts.envFiles.length > 0) return opts.envFiles.map((f) => resolve(opts.cwd, f));
-    if (['1', 'true', 'TRUE', 'True'].includes(env.COMPOSE_DISABLE_ENV_FILE ?? '')) return [];
+    if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(env.COMPOSE_DISABLE_ENV_FILE ?? '')) return [];
     const p = join(wd, '.env');
     return existsSync(p) && statSync(p).isFile() ? [p] : [];
   };
