@@ -2,7 +2,7 @@
 // (image references contain slashes: /images/library/busybox:latest/json).
 import type { Handler } from './context.js';
 
-interface Route { method: string; regex: RegExp; keys: string[]; handler: Handler }
+interface Route { method: string; pattern: string; regex: RegExp; keys: string[]; handler: Handler }
 
 export interface RouteMatch { handler: Handler; params: Record<string, string> }
 
@@ -20,7 +20,7 @@ export class Router {
         return m[2] ? '(.+)' : '([^/]+)';
       })
       .join('/');
-    this.routes.push({ method, regex: new RegExp(`^${source}/?$`), keys, handler });
+    this.routes.push({ method, pattern, regex: new RegExp(`^${source}/?$`), keys, handler });
     return this;
   }
 
@@ -45,7 +45,7 @@ export class Router {
 
   /** Every registered route, for the docs table and tests. */
   list(): { method: string; pattern: string }[] {
-    return this.routes.map((r) => ({ method: r.method, pattern: r.regex.source }));
+    return this.routes.map((r) => ({ method: r.method, pattern: r.pattern }));
   }
 }
 
