@@ -45,6 +45,10 @@ async function main(argv: string[]): Promise<number> {
     program.command('compose').description('Define and run multi-container applications').allowUnknownOption().helpOption(false);
   }
   program.enablePositionalOptions();
+  // Flag errors of the docker-like verbs are worded as docker words them (reportFlagError);
+  // `berth compose` keeps commander's own wording.
+  const dockerLike = verbOf(argv) !== 'compose';
+  if (dockerLike) program.configureOutput({ writeErr: (str) => { if (!/^error: /.test(str)) process.stderr.write(str); } });
   // Defining ~150 docker flags costs more than running a verb: define only the verb asked for
   // (all of them for help or an unknown verb, so commander can list or suggest).
   const verb = verbOf(argv);
@@ -58,15 +62,45 @@ async function main(argv: string[]): Promise<number> {
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (e) {
     if (e instanceof CliExit) return e.code;
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 125;
+    if (e instanceof CommanderError) {
+      if (e.exitCode === 0) return 0;
+      return verbOf(argv) === 'compose' ? 125 : reportFlagError(e, argv);
+    }
     if (isBerthError(e, 'invalid_argument') && e.details.fromDaemon !== true) {
-      printError(e);
+      // A bad flag value reads as docker's: `invalid argument "x" for "-m, --memory" flag: ...`.
+      if (e.message.startsWith('invalid argument')) process.stderr.write(`${e.message}\n`);
+      else printError(e);
       return 125;
     }
     printError(e);
     return 1;
   } finally {
     closeClient();
+  }
+}
+
+/** docker's wording for command-line mistakes: unknown flags and verbs, missing values and operands. */
+function reportFlagError(e: CommanderError, argv: string[]): number {
+  const verb = argv.filter((a) => !a.startsWith('-')).slice(0, 2);
+  const cmdName = ['container', 'image', 'network', 'volume', 'system'].includes(verb[0]) ? verb.join(' ') : verb[0] ?? '';
+  const see = `\nRun 'berth ${cmdName ? `${cmdName} ` : ''}--help' for more information\n`;
+  const quoted = /'([^']+)'/.exec(e.message)?.[1] ?? '';
+  switch (e.code) {
+    case 'commander.unknownOption':
+      process.stderr.write(`unknown flag: ${quoted}\n${see}`);
+      return 125;
+    case 'commander.optionMissingArgument':
+      process.stderr.write(`flag needs an argument: ${quoted.split(/[ ,]+/).find((t) => t.startsWith('--')) ?? quoted}\n${see}`);
+      return 125;
+    case 'commander.missingArgument':
+      process.stderr.write(`berth: 'berth ${cmdName}' requires at least 1 argument\n${see}`);
+      return 1;
+    case 'commander.unknownCommand':
+      process.stderr.write(`berth: unknown command: berth ${quoted}\n\nRun 'berth --help' for more information\n`);
+      return 1;
+    default:
+      process.stderr.write(`${e.message.replace(/^error: /, '')}\n${see}`);
+      return 125;
   }
 }
 

@@ -55,7 +55,8 @@ export function proxySignals(client: EngineClient, id: string): () => void {
 /** Any failure of run/create is printed as docker prints it and ends with `code`. */
 function fail(e: unknown, verb: string, code = 125): never {
   if (e instanceof CliExit) throw e;
-  process.stderr.write(`berth: ${errorLine(e)}\n\nRun 'berth ${verb} --help' for more information\n`);
+  const line = e instanceof Error && e.message.startsWith('invalid argument') ? e.message : `berth: ${errorLine(e)}`;
+  process.stderr.write(`${line}\n\nRun 'berth ${verb} --help' for more information\n`);
   throw new CliExit(code);
 }
 
