@@ -1,7 +1,8 @@
 // dockerode (npm) against berthd: the same basics a Node program does with Docker.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createReadStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
@@ -24,6 +25,12 @@ after(async () => {
   await daemon?.stop();
   if (work) rmSync(work, { recursive: true, force: true });
 });
+
+async function drainBuffer(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(Buffer.from(c as Buffer));
+  return Buffer.concat(chunks);
+}
 
 async function drain(stream: Readable): Promise<string> {
   const chunks: Buffer[] = [];
@@ -126,6 +133,53 @@ test('events stream live container events', async () => {
   assert.equal(e.Actor.ID, c.id);
   assert.equal(e.Actor.Attributes.name, 'evented');
   await c.remove();
+});
+
+test('archives: putArchive then getArchive round-trips a file', async () => {
+  const c = await docker.createContainer({ Image: IMG, Cmd: ['sleep', '300'] });
+  await c.start();
+  const tarDir = join(work, 'arch');
+  mkdirSync(tarDir, { recursive: true });
+  writeFileSync(join(tarDir, 'note.txt'), 'archived\n');
+  execFileSync('tar', ['-C', tarDir, '-cf', join(work, 'note.tar'), 'note.txt']);
+  await c.putArchive(join(work, 'note.tar'), { path: '/tmp' });
+  const exec = await c.exec({ Cmd: ['cat', '/tmp/note.txt'], AttachStdout: true, AttachStderr: true });
+  const { out } = await demux((await exec.start({})) as unknown as Readable);
+  assert.equal(out, 'archived\n');
+  const tar = await drainBuffer((await c.getArchive({ path: '/tmp/note.txt' })) as unknown as Readable);
+  assert.equal(tar.subarray(0, 8).toString(), 'note.txt');
+  assert.ok(tar.includes(Buffer.from('archived\n')));
+  await c.remove({ force: true });
+});
+
+test('lifecycle calls: pause, unpause, rename, top, one-shot stats, kill', async () => {
+  const c = await docker.createContainer({ Image: IMG, name: 'cycle', Cmd: ['sleep', '300'] });
+  await c.start();
+  await c.pause();
+  assert.equal((await c.inspect()).State.Paused, true);
+  await c.unpause();
+  await c.rename({ name: 'cycled' });
+  assert.equal((await docker.getContainer('cycled').inspect()).Name, '/cycled');
+  const top = await c.top();
+  assert.ok(top.Processes.some((p: string[]) => p.join(' ').includes('sleep 300')));
+  const stats = await c.stats({ stream: false, 'one-shot': true } as never) as unknown as Record<string, any>;
+  assert.equal(stats.pids_stats.current, 1);
+  assert.ok(stats.memory_stats.usage > 0);
+  await c.kill({ signal: 'SIGKILL' });
+  assert.equal((await c.wait()).StatusCode, 137);
+  await c.remove();
+});
+
+test('images: tag, getImage().get() as a tar, remove, loadImage back', async () => {
+  await docker.getImage(IMG).tag({ repo: 'berth-dockerode/again', tag: 'v2' });
+  const tarPath = join(work, 'again.tar');
+  const saved = await drainBuffer((await docker.getImage('berth-dockerode/again:v2').get()) as unknown as Readable);
+  writeFileSync(tarPath, saved);
+  const removed = await docker.getImage('berth-dockerode/again:v2').remove();
+  assert.deepEqual(removed, [{ Untagged: 'berth-dockerode/again:v2' }]);
+  const progress = await drain((await docker.loadImage(tarPath)) as unknown as Readable);
+  assert.match(progress, /Loaded image: berth-dockerode\/again:v2/);
+  assert.ok((await docker.listImages()).some((i) => i.RepoTags?.includes('berth-dockerode/again:v2')));
 });
 
 test('errors carry Docker\'s status codes and messages', async () => {
