@@ -9,7 +9,7 @@ import type { Engine, ImageService, RootfsService } from './contract.js';
 import type { EngineInfo } from './types.js';
 import { EventBus } from './events/bus.js';
 import { OciRuntime, chooseRuntime } from './runtime/oci-runtime.js';
-import { cgroupParent, cgroupVersion } from './runtime/cgroups.js';
+import { cgroupParent, cgroupVersion, removeCgroupParent } from './runtime/cgroups.js';
 import { findConmon } from './runtime/conmon.js';
 import { Containers } from './containers/service.js';
 import { Execs } from './containers/exec.js';
@@ -97,7 +97,11 @@ export async function openEngineWith(opts: EngineOptions, makeImages: ImageStore
       for (const r of ctrs) r.sizeRw = await images.size(r.id).catch(() => 0);
       return { layersSize: imgs.reduce((a, i) => a + i.size, 0), images: imgs, containers: ctrs };
     },
-    async shutdown() { await c.shutdown(); },
+    async shutdown() {
+      await c.shutdown();
+      // Containers keep running under their monitors; with none left, the daemon's cgroup parent goes.
+      if (![...c.lc.records.values()].some((r) => c.lc.isRunning(r))) removeCgroupParent(opts.dataRoot);
+    },
   };
 }
 

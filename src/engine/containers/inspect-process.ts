@@ -53,7 +53,7 @@ export async function statsSample(cgroupPath: string, pid: number): Promise<Cont
     memory: { usage: u.memUsage, limit: u.memLimit ?? (await hostMemory()), cache: u.memCache, stats: u.memStats },
     pids: { current: u.pids, limit: u.pidsLimit },
     networks: await netStats(pid),
-    blkio: [],
+    blkio: u.blkio,
   };
 }
 

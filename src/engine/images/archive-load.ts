@@ -47,7 +47,7 @@ async function loadOne(store: Store, dir: string, item: LoadItem, onProgress: Pr
       if (!(await store.pinLayer(chain, diffIds[i]))) {
         onProgress({ status: 'Loading layer', id: shortId(diffIds[i]) });
         const path = await inside(dir, item.layers[i]);
-        await store.layers.unpack(createReadStream(path), parent, diffIds[i]);
+        await store.layers.unpack(createReadStream(path), parent, diffIds[i], undefined, path);
       }
       parent = chain;
     }

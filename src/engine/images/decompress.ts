@@ -12,8 +12,8 @@ const BZIP2 = [0x42, 0x5a, 0x68];
 
 const startsWith = (b: Buffer, magic: number[]) => b.length >= magic.length && magic.every((m, i) => b[i] === m);
 
-/** Yields the uncompressed bytes of `src`, with backpressure (nothing is read ahead of the consumer). */
-export async function* decompressed(src: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {
+/** Yields the uncompressed bytes of `src`, with backpressure (nothing is read ahead of the consumer); says which format it found before the first byte. */
+export async function* decompressed(src: AsyncIterable<Buffer | string>, onFormat?: (format: 'plain' | 'gzip') => void): AsyncGenerator<Buffer> {
   const it = src[Symbol.asyncIterator]();
   let head = Buffer.alloc(0);
   let ended = false;
@@ -36,6 +36,7 @@ export async function* decompressed(src: AsyncIterable<Buffer | string>): AsyncG
     }
   }
   if (startsWith(head, GZIP)) {
+    onFormat?.('gzip');
     const gunzip = createGunzip();
     // Errors surface through the gunzip iteration below; the promise itself is only awaited for cleanup.
     const feeding = pipeline(Readable.from(rest()), gunzip).catch(() => undefined);
@@ -49,5 +50,6 @@ export async function* decompressed(src: AsyncIterable<Buffer | string>): AsyncG
   }
   if (startsWith(head, ZSTD)) throw notImplemented('zstd-compressed layers are not supported yet');
   if (startsWith(head, XZ) || startsWith(head, BZIP2)) throw notImplemented('xz and bzip2 compressed archives are not supported yet; use gzip or a plain tar');
+  onFormat?.('plain');
   yield* rest();
 }

@@ -19,7 +19,7 @@ export async function importImage(
 
   const layer = await store.layers.unpack(tar, null, undefined, store.pinHooks);
   try {
-    const created = new Date().toISOString();
+    const created = nowRfc3339Nano();
     const image: OciImage = {
       architecture: platform.architecture,
       ...(platform.variant ? { variant: platform.variant } : {}),
@@ -41,4 +41,11 @@ export async function importImage(
   } finally {
     store.unpin(layer.chainId);
   }
+}
+
+/** RFC 3339 with nanoseconds, as Docker writes `created` (two imports a millisecond apart stay two images). */
+function nowRfc3339Nano(): string {
+  const ms = Date.now();
+  const nanos = String((ms % 1000) * 1_000_000 + (Number(process.hrtime.bigint() % 1_000_000n))).padStart(9, '0');
+  return `${new Date(ms).toISOString().slice(0, 19)}.${nanos}Z`;
 }

@@ -2,7 +2,7 @@
 // and shared by every image whose chain passes through it. While unpacking, the uncompressed
 // bytes are hashed (the diffID) and kept as a blob, so `save` can hand the same tar back.
 import { createHash } from 'node:crypto';
-import { open, rename, rm, mkdir, symlink, readlink } from 'node:fs/promises';
+import { open, rename, rm, mkdir, symlink, readlink, link, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { extract as tarExtract } from 'tar-stream';
 import { internal, invalidArgument } from '../../common/errors.js';
@@ -67,6 +67,11 @@ export class LayerStore {
     expectedDiffId?: string,
     /** Pins the layer against GC just before it becomes visible (synchronously); undone here if the commit fails. */
     pins?: { pin(chainId: string, diffId: string): void; unpin(chainId: string): void },
+    /**
+     * The file `source` reads, when it is one on the store's filesystem (a load's spool): if it
+     * is a plain tar it becomes the blob by a hard link instead of being written out again.
+     */
+    sourceFile?: string,
   ): Promise<LayerMeta> {
     const work = join(this.layout.overlayTmp, randomName());
     const diff = join(work, 'diff');
@@ -75,15 +80,19 @@ export class LayerStore {
     try {
       const hash = createHash('sha256');
       let tarSize = 0;
-      const blob = await open(blobTmp, 'w', 0o600);
+      let linkSource = false;
+      let blob: FileHandle | undefined;
       const extract = tarExtract();
       let applyError: unknown;
       const applying = applyTarEntries(extract, diff).catch((e: unknown) => { applyError = e; extract.destroy(new Error('aborted')); return { size: 0 }; });
       try {
-        for await (const chunk of decompressed(source)) {
+        for await (const chunk of decompressed(source, (f) => { linkSource = f === 'plain' && sourceFile !== undefined; })) {
           hash.update(chunk);
           tarSize += chunk.length;
-          await blob.write(chunk);
+          if (!linkSource) {
+            blob ??= await open(blobTmp, 'w', 0o600);
+            await blob.write(chunk);
+          }
           if (applyError) throw applyError;
           if (!extract.write(chunk)) await drained(extract);
           if (applyError) throw applyError;
@@ -91,7 +100,11 @@ export class LayerStore {
         (extract as unknown as { end(): void }).end();
         const { size } = await applying;
         if (applyError) throw applyError;
-        await blob.sync();
+        if (linkSource) await syncFile(sourceFile as string);
+        else {
+          blob ??= await open(blobTmp, 'w', 0o600);
+          await blob.sync();
+        }
         const diffId = `sha256:${hash.digest('hex')}`;
         if (expectedDiffId !== undefined && expectedDiffId !== diffId) {
           throw invalidArgument(`invalid diffID for layer: expected ${expectedDiffId}, got ${diffId}`);
@@ -99,7 +112,7 @@ export class LayerStore {
         const meta: LayerMeta = { chainId: chainIdOf(parent, diffId), diffId, parent, size, tarSize };
         pins?.pin(meta.chainId, meta.diffId);
         try {
-          await this.commit(meta, work, blobTmp);
+          await this.commit(meta, work, linkSource ? { path: sourceFile as string, link: true } : { path: blobTmp, link: false });
         } catch (e) {
           pins?.unpin(meta.chainId);
           throw e;
@@ -110,7 +123,7 @@ export class LayerStore {
         await applying;
         throw archiveError(e, 'invalid layer tar');
       } finally {
-        await blob.close();
+        await blob?.close();
       }
     } finally {
       await rm(work, { recursive: true, force: true });
@@ -119,13 +132,13 @@ export class LayerStore {
   }
 
   /** Moves an unpacked layer into place; if another unpack got there first, keeps that one. */
-  private commit(meta: LayerMeta, work: string, blobTmp: string): Promise<void> {
-    return this.commits.run(() => this.commitLocked(meta, work, blobTmp));
+  private commit(meta: LayerMeta, work: string, blob: { path: string; link: boolean }): Promise<void> {
+    return this.commits.run(() => this.commitLocked(meta, work, blob));
   }
 
-  private async commitLocked(meta: LayerMeta, work: string, blobTmp: string): Promise<void> {
+  private async commitLocked(meta: LayerMeta, work: string, blob: { path: string; link: boolean }): Promise<void> {
     const blobPath = this.layout.blob(meta.diffId);
-    if (!(await exists(blobPath))) await rename(blobTmp, blobPath);
+    if (!(await exists(blobPath))) await (blob.link ? link(blob.path, blobPath) : rename(blob.path, blobPath));
     if (await this.has(meta.chainId)) return;
     await writeFileAtomic(join(work, 'layer.json'), JSON.stringify(meta));
     await rename(work, this.layout.layerDir(meta.chainId));
@@ -178,4 +191,9 @@ export class LayerStore {
     await rename(this.layout.layerDir(chainId), doomed).catch(() => undefined);
     await rm(doomed, { recursive: true, force: true });
   }
+}
+
+async function syncFile(path: string): Promise<void> {
+  const fh = await open(path, 'r');
+  try { await fh.sync(); } finally { await fh.close(); }
 }

@@ -60,6 +60,27 @@ export interface CgroupUsage {
   cpuTotal: number; perCpu: number[]; userNs: number; systemNs: number;
   memUsage: number; memLimit?: number; memStats: Record<string, number>; memCache: number;
   pids: number; pidsLimit?: number;
+  blkio: { op: string; major: number; minor: number; value: number }[];
+}
+
+/** "8:0 Read 4096" lines (v1 blkio) or "8:0 rbytes=4096 wbytes=0 ..." (v2 io.stat) as Docker's entries. */
+async function readBlkio(file: string, v2: boolean): Promise<CgroupUsage['blkio']> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  const out: CgroupUsage['blkio'] = [];
+  for (const line of text.split('\n')) {
+    const [dev, ...rest] = line.trim().split(/\s+/);
+    const m = /^(\d+):(\d+)$/.exec(dev ?? '');
+    if (!m) continue;
+    const major = Number(m[1]);
+    const minor = Number(m[2]);
+    if (v2) {
+      const kv = Object.fromEntries(rest.map((x) => x.split('=')));
+      out.push({ major, minor, op: 'read', value: Number(kv.rbytes ?? 0) }, { major, minor, op: 'write', value: Number(kv.wbytes ?? 0) });
+    } else if (rest.length === 2) {
+      out.push({ major, minor, op: rest[0].toLowerCase(), value: Number(rest[1]) });
+    }
+  }
+  return out;
 }
 
 const TICK_NS = 1e9 / 100; // USER_HZ
@@ -75,6 +96,7 @@ export async function readUsage(path: string): Promise<CgroupUsage> {
       memUsage: (await readNum(join(dir, 'memory.current'))) ?? 0, memLimit: await readNum(join(dir, 'memory.max')),
       memStats: mem, memCache: mem.file ?? 0,
       pids: (await readNum(join(dir, 'pids.current'))) ?? 0, pidsLimit: await readNum(join(dir, 'pids.max')),
+      blkio: await readBlkio(join(dir, 'io.stat'), true),
     };
   }
   const perCpuText = await readFile(join(d.cpuacct, 'cpuacct.usage_percpu'), 'utf8').catch(() => '');
@@ -89,6 +111,7 @@ export async function readUsage(path: string): Promise<CgroupUsage> {
     memLimit: limit !== undefined && limit < 2 ** 62 ? limit : undefined,
     memStats: mem, memCache: mem.cache ?? 0,
     pids: (await readNum(join(d.pids, 'pids.current'))) ?? 0, pidsLimit: await readNum(join(d.pids, 'pids.max')),
+    blkio: await readBlkio(join(d.blkio, 'blkio.throttle.io_service_bytes'), false),
   };
 }
 

@@ -33,6 +33,7 @@ test('stats read cpu, memory with its limit, and pids from the cgroup', async ()
   assert.equal(s.memory.limit, 64 * 1024 * 1024);
   assert.equal(s.pids.current, 2);
   assert.equal(s.pids.limit, 50);
+  assert.ok(Array.isArray(s.blkio));
 });
 
 async function untar(r: Readable): Promise<Record<string, { type: string; data: string }>> {
