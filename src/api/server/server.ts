@@ -135,7 +135,7 @@ export function createApiServer(engine: Engine, log: LogFn): ApiServer {
     }
   }
 
-  const server = createServer({ keepAliveTimeout: 5000 }, (req, res) => { void dispatch(req, res); });
+  const server = createServer({ keepAliveTimeout: 5000, requestTimeout: 0 }, (req, res) => { void dispatch(req, res); });
   server.on('connection', (s: Socket) => {
     open.add(s);
     s.once('close', () => open.delete(s));
