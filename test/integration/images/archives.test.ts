@@ -40,6 +40,11 @@ test('save then load into a second store gives the same image id, tags and conte
   assert.deepEqual(got.config.Cmd, ['sh']);
   assert.equal(got.size, img.size);
   assert.ok(b.events.some((e) => e.action === 'load' && e.id === img.id));
+  // The layer tar became the blob (hard-linked from the spool, which is gone) and hashes to its diffID.
+  const { readFileSync, statSync } = await import('node:fs');
+  const blobPath = `${b.root}/images/blobs/sha256/${img.diffIds[0].slice(7)}`;
+  assert.equal(sha256(readFileSync(blobPath)), img.diffIds[0]);
+  assert.equal(statSync(blobPath).nlink, 1);
 
   // Loading again is idempotent; saving by id gives an untagged entry, loaded as an id.
   await b.store.load(streamOf(archive));

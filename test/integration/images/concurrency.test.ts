@@ -14,9 +14,9 @@ test('parallel imports of one tar (plain and gzip) commit one shared layer', asy
   // A dangling image whose removal runs garbage collection while the imports are under way.
   const doomed = await store.import(streamOf(await tarBuffer([{ name: 'x', data: 'x' }])), {});
   const imgs = await Promise.all([
-    store.import(busyboxStream(), { ref: 'p1' }),
-    store.import(busyboxStream(), { ref: 'p2' }),
-    store.import(streamOf(gz), { ref: 'p3' }),
+    store.import(busyboxStream(), { ref: 'p1', message: 'one' }),
+    store.import(busyboxStream(), { ref: 'p2', message: 'two' }),
+    store.import(streamOf(gz), { ref: 'p3', message: 'three' }),
     new Promise((r) => setTimeout(r, 50)).then(() => store.prune({ danglingOnly: true })),
   ]);
   const [a, b, c, pruned] = imgs;
