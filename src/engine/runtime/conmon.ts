@@ -3,7 +3,8 @@
 // The sync pipe (_OCI_SYNCPIPE) tells us the container's pid or why creation failed.
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import { existsSync } from 'node:fs';
+import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { internal, failedPrecondition, invalidArgument } from '../../common/errors.js';
 import type { OciRuntime } from './oci-runtime.js';
 
@@ -52,11 +53,9 @@ function conmonArgs(o: ConmonLaunch): string[] {
 }
 
 /** Reads the first JSON message from conmon's sync pipe. */
-function readSyncMessage(pipe: Readable, stderr: Readable): Promise<{ data: number; message?: string }> {
+function readSyncMessage(pipe: Readable, errFile: string): Promise<{ data: number; message?: string }> {
   return new Promise((resolve, reject) => {
     let buf = '';
-    let errText = '';
-    stderr.on('data', (d: Buffer) => { errText += d.toString(); });
     const onData = (d: Buffer) => {
       buf += d.toString();
       const nl = buf.indexOf('\n');
@@ -68,6 +67,8 @@ function readSyncMessage(pipe: Readable, stderr: Readable): Promise<{ data: numb
     pipe.on('data', onData);
     pipe.on('end', () => {
       // conmon's stderr says why, with the runtime's own words.
+      let errText = '';
+      try { errText = readFileSync(errFile, 'utf8'); } catch { /* none */ }
       const why = errText.split('\n').map((l) => l.replace(/^\[conmon:\w\]: /, '')).filter(Boolean).join('; ');
       reject(internal(`conmon exited before the container was created${why ? `: ${why}` : ''}`));
     });
@@ -77,15 +78,22 @@ function readSyncMessage(pipe: Readable, stderr: Readable): Promise<{ data: numb
 
 /** Starts conmon; resolves with the container (or exec) process pid once the runtime created it. */
 export async function launchConmon(o: ConmonLaunch): Promise<{ pid: number }> {
-  const child = spawn(findConmon(), conmonArgs(o), {
-    stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
-    env: { ...process.env, _OCI_SYNCPIPE: '3' },
-    detached: true,
-  });
+  // conmon's stderr goes to a file, not a pipe: it outlives berthd and must never meet a broken pipe.
+  const errFile = join(o.bundleDir, 'conmon.err');
+  const errFd = openSync(errFile, 'w');
+  let child;
+  try {
+    child = spawn(findConmon(), conmonArgs(o), {
+      stdio: ['ignore', 'ignore', errFd, 'pipe'],
+      env: { ...process.env, _OCI_SYNCPIPE: '3' },
+      detached: true,
+    });
+  } finally {
+    closeSync(errFd);
+  }
   child.unref();
   const pipe = child.stdio[3] as Readable;
-  const msg = await readSyncMessage(pipe, child.stderr as Readable);
-  (child.stderr as Readable).destroy();
+  const msg = await readSyncMessage(pipe, errFile);
   if (msg.data < 0) {
     const text = (msg.message ?? 'container create failed').trim().replace(/^time="[^"]*" level=\w+ msg="?/, '').replace(/"$/, '').replace(/\\"/g, '"');
     // Docker answers these as bad requests (the CLI then exits 127 or 126): the command is at fault.

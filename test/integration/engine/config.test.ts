@@ -86,3 +86,13 @@ test("Docker's default seccomp profile filters syscalls unless privileged or unc
   assert.match((await run('grep Seccomp: /proc/self/status', {}, { privileged: true })).out, /Seccomp:\s+0/);
   assert.match((await run('grep Seccomp: /proc/self/status', {}, { securityOpt: ['seccomp=unconfined'] })).out, /Seccomp:\s+0/);
 });
+
+test('a missing command fails start with the runtime\'s words and exit code 127', async () => {
+  const c = t.engine.containers;
+  const { id } = await c.create(spec(['nonexistent']));
+  await assert.rejects(c.start(id), (e: Error & { kind?: string }) => e.kind === 'invalid_argument' && /exec: "nonexistent": executable file not found in \$PATH/.test(e.message));
+  const rec = await c.get(id);
+  assert.equal(rec.state.status, 'created');
+  assert.equal(rec.state.exitCode, 127);
+  await c.remove(id, { force: false, volumes: false });
+});
