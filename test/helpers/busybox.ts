@@ -1,7 +1,7 @@
 // Test images made offline from Debian's busybox-static: a rootfs directory or tar with every
 // applet linked, a passwd/group with root and nobody, and the usual empty mount points.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, copyFileSync, symlinkSync, writeFileSync, existsSync, mkdtempSync, chmodSync } from 'node:fs';
+import { mkdirSync, copyFileSync, symlinkSync, writeFileSync, existsSync, mkdtempSync, chmodSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 
@@ -33,6 +33,11 @@ export function makeBusyboxTar(outFile?: string): string {
   const work = mkdtempSync(join(tmpdir(), 'berth-busybox-'));
   const root = makeBusyboxRootfs(join(work, 'rootfs'));
   const out = outFile ?? join(work, 'busybox.tar');
-  execFileSync('tar', ['-C', root, '--numeric-owner', '-cf', out, '.']);
+  try {
+    execFileSync('tar', ['-C', root, '--numeric-owner', '-cf', out, '.']);
+  } finally {
+    // The rootfs was only a staging area; with an explicit output file the whole work dir goes.
+    rmSync(outFile ? work : root, { recursive: true, force: true });
+  }
   return out;
 }
