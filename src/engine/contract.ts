@@ -57,7 +57,7 @@ export interface ExecService {
   create(containerId: string, spec: ExecSpec): Promise<string>;
   get(execId: string): Promise<ExecRecord>;
   /** Starts the exec; detached: returns at once with no session. */
-  start(execId: string, opts: { detach: boolean; tty: boolean }): Promise<StdioSession | null>;
+  start(execId: string, opts: { detach: boolean; tty: boolean; consoleSize?: [number, number] }): Promise<StdioSession | null>;
   resize(execId: string, cols: number, rows: number): Promise<void>;
 }
 

@@ -159,6 +159,8 @@ export interface ContainerSpec {
     groupAdd: string[];
     oomScoreAdj?: number;
     runtime?: string;
+    /** Initial tty size [height, width] (Docker's HostConfig.ConsoleSize), applied before the process runs. */
+    consoleSize?: [number, number];
   };
   /** network name → endpoint settings, for networks other than networkMode's own */
   endpoints: Record<string, EndpointSpec>;
@@ -254,6 +256,8 @@ export interface ExecSpec {
   attachStderr: boolean;
   privileged: boolean;
   detachKeys?: string;
+  /** Initial tty size [height, width] (Docker's ConsoleSize on exec create or start). */
+  consoleSize?: [number, number];
 }
 export interface ExecRecord {
   id: string;

@@ -13,6 +13,7 @@ import { launchConmon } from '../runtime/conmon.js';
 import { resolveUser } from '../runtime/user.js';
 import { resolveCapabilities } from '../runtime/capabilities.js';
 import { resizeTerminal } from '../runtime/terminal.js';
+import { consoleSize } from '../runtime/bundle.js';
 import { openSession } from './stdio-session.js';
 
 function mergeEnv(base: string[], over: string[]): string[] {
@@ -71,7 +72,7 @@ export class Execs implements ExecService {
     return structuredClone(rec);
   }
 
-  async start(execId: string, opts: { detach: boolean; tty: boolean }): Promise<StdioSession | null> {
+  async start(execId: string, opts: { detach: boolean; tty: boolean; consoleSize?: [number, number] }): Promise<StdioSession | null> {
     const ex = this.find(execId);
     if (ex.running || ex.exitCode !== null) throw conflict(`Exec ${execId} has already been started`);
     const rec = this.lc.find(ex.containerId);
@@ -85,6 +86,7 @@ export class Execs implements ExecService {
     const caps = resolveCapabilities({ privileged: ex.spec.privileged || rec.spec.host.privileged, capAdd: rec.spec.host.capAdd, capDrop: rec.spec.host.capDrop });
     const processSpec = {
       terminal: tty,
+      ...consoleSize(tty, opts.consoleSize ?? ex.spec.consoleSize),
       user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids },
       args: ex.spec.cmd,
       env: mergeEnv(rec.effective.env, ex.spec.env),

@@ -42,10 +42,20 @@ export async function openSession(src: SessionSource, stdinSocket?: { path: stri
     const input = new PassThrough();
     stdin = input;
     const connect = async () => {
-      if (abort.signal.aborted || bridge) return;
-      bridge = openStdinBridge(stdinSocket.path);
-      await bridge.ready;
-      input.pipe(bridge.stdin);
+      // A short-lived process may be gone (socket refused) before we connect: its stdin then goes
+      // nowhere. A monitor not listening yet is retried for a moment.
+      for (let attempt = 0; !abort.signal.aborted && !bridge; attempt++) {
+        const b = openStdinBridge(stdinSocket.path);
+        try {
+          await b.ready;
+          bridge = b;
+          input.pipe(b.stdin);
+          return;
+        } catch {
+          if (over || attempt >= 25) { input.resume(); return; }
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      }
     };
     if (stdinSocket.connectNow) await connect();
     else stdinSocket.register(connect);

@@ -38,6 +38,12 @@ function withHome(env: string[], home: string): string[] {
   return env.some((e) => e.startsWith('HOME=')) ? env : [...env, `HOME=${home}`];
 }
 
+/** OCI process.consoleSize from Docker's [height, width], when there is a tty and a size. */
+export function consoleSize(tty: boolean, size?: [number, number]): { consoleSize?: { height: number; width: number } } {
+  if (!tty || !size || !(size[0] > 0) || !(size[1] > 0)) return {};
+  return { consoleSize: { height: Math.floor(size[0]), width: Math.floor(size[1]) } };
+}
+
 /** The process's argv: entrypoint + cmd, wrapped in the init when asked. */
 export function processArgs(record: ContainerRecord, initBinary?: string): string[] {
   const args = [record.path, ...record.args].filter((a, i) => i > 0 || a !== '');
@@ -84,6 +90,7 @@ export function buildOciConfig(inp: BundleInputs): Record<string, unknown> {
     ociVersion: '1.0.2',
     process: {
       terminal: spec.tty,
+      ...consoleSize(spec.tty, host.consoleSize),
       user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids },
       args: processArgs(record, inp.initBinary),
       env: withHome(record.effective.env, user.home),

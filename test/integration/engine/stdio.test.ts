@@ -49,6 +49,14 @@ test('a tty container gets a real terminal of the size asked', async () => {
   assert.match(out, /\/dev\/pts\/\d+/);
 });
 
+test('the console size given at create is the pty size from the first instruction', async () => {
+  const c = t.engine.containers;
+  const { id } = await c.create(spec(['stty', 'size'], { tty: true }, { consoleSize: [33, 91] }));
+  const session = await c.attach(id, { ...attachAll, stdin: false });
+  await c.start(id);
+  assert.equal(await readAll(session.stdout), '33 91\r\n');
+});
+
 function execSpec(cmd: string[], over: Partial<ExecSpec> = {}): ExecSpec {
   return { cmd, env: [], tty: false, attachStdin: false, attachStdout: true, attachStderr: true, privileged: false, ...over };
 }
@@ -75,9 +83,16 @@ test('exec runs in the container, keeps streams apart and reports its exit code'
   assert.equal((await t.engine.exec.get(catId)).exitCode, 0);
 
   // with a tty
-  const ttyId = await t.engine.exec.create(id, execSpec(['tty'], { tty: true }));
-  const tty = await t.engine.exec.start(ttyId, { detach: false, tty: true });
-  assert.match(await readAll(tty!.stdout), /^\/dev\/pts\/\d+\r\n$/);
+  const ttyId = await t.engine.exec.create(id, execSpec(['sh', '-c', 'tty; stty size'], { tty: true }));
+  const tty = await t.engine.exec.start(ttyId, { detach: false, tty: true, consoleSize: [20, 70] });
+  assert.match(await readAll(tty!.stdout), /^\/dev\/pts\/\d+\r\n20 70\r\n$/);
+
+  // stdin asked for, but the process is gone before the monitor's socket is reached: no error
+  const quickId = await t.engine.exec.create(id, execSpec(['true'], { attachStdin: true, tty: true }));
+  const quick = await t.engine.exec.start(quickId, { detach: false, tty: true });
+  quick?.stdin?.end('ignored\n');
+  await readAll(quick!.stdout);
+  assert.equal((await t.engine.exec.get(quickId)).exitCode, 0);
 
   // detached
   const dId = await t.engine.exec.create(id, execSpec(['sh', '-c', 'exit 4']));
