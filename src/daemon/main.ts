@@ -62,6 +62,9 @@ async function main(): Promise<number> {
     process.on('SIGINT', stop);
     process.on('SIGHUP', () => log('info', 'SIGHUP ignored'));
     process.on('unhandledRejection', (e) => log('error', 'unhandled rejection', { error: asBerthError(e).message }));
+    // One broken stream must not take the API down for every client: containers run on regardless,
+    // and the engine's state on disk is written atomically.
+    process.on('uncaughtException', (e) => log('error', 'uncaught exception', { error: e.message, stack: e.stack }));
   });
 }
 
