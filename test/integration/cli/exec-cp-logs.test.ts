@@ -68,6 +68,26 @@ describe('berth exec, cp, logs, top, stats, lifecycle', { skip }, () => {
     assert.match(t.stdout + t.stderr, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z (started|warn)\n$/);
   });
 
+  test('logs --since/--until take relative times', async () => {
+    assert.equal((await e.berth(['logs', '--since', '1h', 'box'])).stdout, 'started\n');
+    const old = await e.berth(['logs', '--until', '1h', 'box']);
+    assert.equal(old.stdout + old.stderr, '');
+  });
+
+  test('export writes the filesystem as a tar', async (t) => {
+    const out = join(dir, 'fs.tar');
+    const r = await e.berth(['export', '-o', out, 'box']);
+    if (/not implemented/.test(r.stderr)) return t.skip(`engine: ${r.stderr.trim()}`);
+    assert.equal(r.code, 0, r.stderr);
+    const list = spawnSync('tar', ['-tf', out], { encoding: 'utf8' }).stdout;
+    assert.match(list, /^(\.\/)?bin\/busybox$/m);
+  });
+
+  test('cp to "-" writes a tar to stdout', async () => {
+    const cp = spawnSync('sh', ['-c', `"${process.execPath}" "${BERTH}" cp box:/etc/passwd - | tar -xOf - passwd`], { env: { ...process.env, DOCKER_HOST: e.host }, encoding: 'utf8' });
+    assert.match(cp.stdout, /^root:x:0:0:/);
+  });
+
   test('logs -f follows until the container exits', async () => {
     await e.berth(['run', '-d', '--name', 'follow', IMAGE, 'sh', '-c', 'echo one; sleep 1; echo two']);
     const r = await e.berth(['logs', '-f', 'follow']);
