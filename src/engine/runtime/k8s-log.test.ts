@@ -39,3 +39,29 @@ test('readLog yields whole lines, or raw chunks for attach', async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a follower finishes a rotated file, then reads the new one', async () => {
+  const { appendFileSync, renameSync } = await import('node:fs');
+  const dir = mkdtempSync(join(tmpdir(), 'berth-log-'));
+  try {
+    const file = join(dir, 'log');
+    writeFileSync(file, 'T1 stdout F a\n');
+    let over = false;
+    const got: string[] = [];
+    const reader = (async () => {
+      for await (const l of readLog(file, { follow: true, isOver: () => over })) {
+        got.push(l.data.toString());
+        if (got.length === 1) {
+          appendFileSync(file, 'T2 stdout F b\n');
+          renameSync(file, `${file}.1`);
+          writeFileSync(file, 'T3 stdout F c\n');
+          over = true;
+        }
+      }
+    })();
+    await reader;
+    assert.deepEqual(got, ['a\n', 'b\n', 'c\n']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

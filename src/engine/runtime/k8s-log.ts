@@ -1,7 +1,7 @@
 // Reads conmon's k8s-file logs ("<RFC3339Nano> stdout|stderr F|P <data>") back into LogLines.
 // P marks a partial line (no newline yet): parts are joined until the F line that ends it.
 // Followed reads poll cheaply with fs.watch and stop when the writer says the stream is over.
-import { open, stat } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { watch, type FSWatcher } from 'node:fs';
 import type { LogLine } from '../types.js';
 
@@ -79,49 +79,63 @@ export async function* readLog(path: string, opts: FollowOptions): AsyncGenerato
   opts.signal?.addEventListener('abort', poke);
   let settled = false;
   void opts.wakeOn?.then(() => { settled = true; poke(); });
+  // The file stays open across reads: when conmon replaces it (max-size), we finish the old one
+  // first, then move to the new file at the path.
+  let fh: FileHandle | undefined;
+  let ino = -1;
   try {
     for (;;) {
-      let fh;
-      try { fh = await open(path, 'r'); } catch { fh = undefined; }
+      if (!fh) {
+        try { fh = await open(path, 'r'); ino = (await fh.stat()).ino; } catch { fh = undefined; }
+      }
       let grew = false;
       if (fh) {
-        try {
-          const size = (await fh.stat()).size;
-          if (size < offset) offset = 0; // truncated by rotation: start over
-          while (offset < size) {
-            const chunk = Buffer.alloc(Math.min(256 * 1024, size - offset));
-            const { bytesRead } = await fh.read(chunk, 0, chunk.length, offset);
-            if (bytesRead <= 0) break;
-            grew = true;
-            let buf = Buffer.concat([carry, chunk.subarray(0, bytesRead)]);
-            let start = 0;
-            let nl: number;
-            while ((nl = buf.indexOf(0x0a, start)) >= 0) {
-              const rec = parseLogRecord(buf.subarray(start, nl));
-              start = nl + 1;
-              if (!rec) continue;
-              const at = offset - carry.length + start;
-              if (opts.raw) yield { stream: rec.stream, time: rec.time, data: rec.partial ? rec.data : Buffer.concat([rec.data, Buffer.from('\n')]), offset: at };
-              else {
-                const line = assembler.push(rec);
-                if (line) yield { ...line, offset: at };
-              }
+        const size = (await fh.stat()).size;
+        if (size < offset) { offset = 0; carry = Buffer.alloc(0); } // truncated in place: start over
+        while (offset < size) {
+          const chunk = Buffer.alloc(Math.min(256 * 1024, size - offset));
+          const { bytesRead } = await fh.read(chunk, 0, chunk.length, offset);
+          if (bytesRead <= 0) break;
+          grew = true;
+          let buf = Buffer.concat([carry, chunk.subarray(0, bytesRead)]);
+          let start = 0;
+          let nl: number;
+          while ((nl = buf.indexOf(0x0a, start)) >= 0) {
+            const rec = parseLogRecord(buf.subarray(start, nl));
+            start = nl + 1;
+            if (!rec) continue;
+            const at = offset - carry.length + start;
+            if (opts.raw) yield { stream: rec.stream, time: rec.time, data: rec.partial ? rec.data : Buffer.concat([rec.data, Buffer.from('\n')]), offset: at };
+            else {
+              const line = assembler.push(rec);
+              if (line) yield { ...line, offset: at };
             }
-            buf = buf.subarray(start);
-            offset += bytesRead;
-            carry = Buffer.from(buf);
           }
-        } finally {
-          await fh.close();
+          buf = buf.subarray(start);
+          offset += bytesRead;
+          carry = Buffer.from(buf);
         }
       }
       if (opts.signal?.aborted) return;
       if (!opts.follow) break;
-      if (!grew && (await opts.isOver?.())) {
-        // One last look: the writer may have flushed between our read and its exit.
-        const size = await stat(path).then((s) => s.size, () => 0);
-        if (size <= offset) break;
-        continue;
+      if (!grew) {
+        const now = await stat(path).catch(() => undefined);
+        if (fh && now && now.ino !== ino) {
+          // Rotated: the old file is read to its end; continue with the new one from its start.
+          await fh.close();
+          fh = undefined;
+          offset = 0;
+          carry = Buffer.alloc(0);
+          watcher?.close();
+          watcher = undefined;
+          continue;
+        }
+        if (await opts.isOver?.()) {
+          // One last look: the writer may have flushed between our read and its exit.
+          if (!now) break;
+          if (fh && now.size <= offset) break;
+          continue;
+        }
       }
       if (!watcher) {
         try { watcher = watch(path, poke); } catch { watcher = undefined; }
@@ -131,6 +145,7 @@ export async function* readLog(path: string, opts: FollowOptions): AsyncGenerato
     }
     if (!opts.raw) for (const l of assembler.flush()) yield { ...l, offset };
   } finally {
+    await fh?.close();
     watcher?.close();
     opts.signal?.removeEventListener('abort', poke);
   }
