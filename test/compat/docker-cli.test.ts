@@ -138,6 +138,15 @@ test('cp: files both ways', async () => {
   await d('rm', '-f', 'cpme');
 });
 
+test('export a container and import its filesystem as a new image', async () => {
+  await d('run', '--name', 'exported', IMG, 'sh', '-c', 'echo kept > /root/marker');
+  const file = join(work, 'exported.tar');
+  await d('export', '-o', file, 'exported');
+  await d('import', '--change', `ENV PATH=${BUSYBOX_PATH}`, file, 'berth-compat/exported:latest');
+  assert.equal(await d('run', '--rm', 'berth-compat/exported', 'cat', '/root/marker'), 'kept');
+  await d('rm', 'exported');
+});
+
 test('save, rmi, load round trip', async () => {
   await d('tag', IMG, 'berth-compat/copy:v1');
   const file = join(work, 'saved.tar');

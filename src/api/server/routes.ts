@@ -44,7 +44,7 @@ export function buildRouter(): Router {
   r.get('/containers/:id/archive', archive.getArchive);
   r.put('/containers/:id/archive', archive.putArchive);
   r.get('/containers/:id/changes', absent.notYet);
-  r.get('/containers/:id/export', absent.notYet);
+  r.get('/containers/:id/export', archive.exportContainer);
   r.delete('/containers/:id', containers.removeContainer);
 
   r.post('/exec/:id/start', exec.startExec);

@@ -60,3 +60,15 @@ export async function putArchive(ctx: Ctx): Promise<void> {
   });
   sendEmpty(ctx.res, 200);
 }
+
+/** GET /containers/{id}/export: the container's whole filesystem as a tar (its rootfs, "./" first). */
+export async function exportContainer(ctx: Ctx): Promise<void> {
+  const { tar } = await ctx.engine.containers.getArchive(ctx.params.id, '/');
+  ctx.res.writeHead(200, { 'Content-Type': 'application/x-tar' });
+  try {
+    await pipeline(tar, ctx.res);
+  } catch (e) {
+    ctx.log('debug', 'export stream ended early', { error: (e as Error).message });
+    tar.destroy();
+  }
+}
