@@ -4,9 +4,12 @@ import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { spawn } from 'node:child_process';
 import { makeBusyboxTar } from '../../helpers/busybox.js';
 import { startEngine, IMAGE } from './engine.js';
+
+const BERTH = resolve(import.meta.dirname, '../../../bin/berth');
 
 const engine = await startEngine();
 const skip = typeof engine === 'string' ? engine : false;
@@ -100,6 +103,18 @@ describe('berth image and system verbs', { skip }, () => {
     assert.match(r.stdout, /^\d{4}-\d\d-\d\dT[\d:.]+Z container create [0-9a-f]{64} \(.*name=evented.*\)\n/m);
     assert.match(r.stdout, / container start /);
     assert.match(r.stdout, / container die [0-9a-f]{64} \(.*exitCode=0/);
+  });
+
+  test('events without --until streams live until interrupted', async () => {
+    const child = spawn(process.execPath, [BERTH, 'events', '--filter', 'container=live-ev', '--filter', 'event=start'], { env: { ...process.env, DOCKER_HOST: e.host } });
+    let out = '';
+    const started = new Promise<void>((done) => child.stdout.on('data', (d: Buffer) => { out += d.toString(); if (out.includes('\n')) done(); }));
+    await new Promise((r) => setTimeout(r, 500));
+    await e.berth(['run', '--rm', '--name', 'live-ev', IMAGE, 'true']);
+    await Promise.race([started, new Promise((r) => setTimeout(r, 10_000))]);
+    child.kill('SIGINT');
+    await new Promise((r) => child.once('close', r));
+    assert.match(out, /^\S+ container start [0-9a-f]{64} \(.*name=live-ev.*\)\n$/);
   });
 
   test('system df prints docker\'s table', async () => {
