@@ -147,6 +147,15 @@ test('export a container and import its filesystem as a new image', async () => 
   await d('rm', 'exported');
 });
 
+test('commit keeps the filesystem and the config, with --change on top', async () => {
+  await d('run', '--name', 'tocommit', '-e', 'GREETING=hello $USER "x"', '-w', '/root', IMG, 'sh', '-c', 'echo committed > /root/file');
+  const id = await d('commit', '--change', 'LABEL stage=two', 'tocommit', 'berth-compat/committed:v1');
+  assert.match(id, /^sha256:[0-9a-f]{64}$/);
+  assert.equal(await d('run', '--rm', 'berth-compat/committed:v1', 'sh', '-c', 'cat file; echo "$GREETING"; pwd'), 'committed\nhello $USER "x"\n/root');
+  assert.equal(await d('image', 'inspect', '--format', '{{index .Config.Labels "stage"}}', 'berth-compat/committed:v1'), 'two');
+  await d('rm', 'tocommit');
+});
+
 test('save, rmi, load round trip', async () => {
   await d('tag', IMG, 'berth-compat/copy:v1');
   const file = join(work, 'saved.tar');
