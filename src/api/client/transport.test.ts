@@ -6,7 +6,7 @@ import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EngineClient } from './index.js';
+import { EngineClient, parseHost } from './index.js';
 import { isBerthError } from '../../common/errors.js';
 
 async function withServer(apiVersion: string | undefined, fn: (client: EngineClient, seen: string[]) => Promise<void>): Promise<void> {
@@ -74,4 +74,26 @@ test('a hijacked stream is raw both ways and our half-close reaches the daemon',
     assert.equal(out, 'got:typed');
     assert.ok(seen.includes('UPGRADE /v1.44/containers/c1/attach?stream=1&stdin=1&stdout=1 tcp'), seen.join('\n'));
   });
+});
+
+test('tcp:// hosts work the same way; host strings parse like DOCKER_HOST', async () => {
+  const server = http.createServer((req, res) => {
+    if (req.url === '/_ping') res.setHeader('Api-Version', '1.43');
+    res.end(req.url === '/_ping' ? 'OK' : JSON.stringify({ Version: 'tcp-engine', url: req.url }));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  const client = EngineClient.fromHost(`tcp://127.0.0.1:${port}`);
+  try {
+    const v = (await client.system.version()) as unknown as { Version: string; url: string };
+    assert.deepEqual(v, { Version: 'tcp-engine', url: '/v1.43/version' });
+  } finally {
+    client.close();
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  }
+  assert.deepEqual(parseHost('unix:///run/berth/berth.sock'), { kind: 'unix', socketPath: '/run/berth/berth.sock', url: 'unix:///run/berth/berth.sock' });
+  assert.deepEqual(parseHost('tcp://[::1]:2376'), { kind: 'tcp', host: '::1', port: 2376, url: 'tcp://[::1]:2376' });
+  assert.equal((parseHost('tcp://engine') as { port: number }).port, 2375);
+  assert.throws(() => parseHost('ssh://user@host'), /invalid host/);
 });
