@@ -115,6 +115,18 @@ test('exec with a hijacked stream; its exit code is on inspect when the stream e
   await c.remove({ force: true });
 });
 
+test('docker.run(): the plain (non-upgraded) attach stream carries the output', async () => {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  const texts = Promise.all([drain(out), drain(err)]);
+  const [result, container] = (await docker.run(IMG, ['sh', '-c', 'echo run-out; echo run-err >&2; exit 2'], [out, err], { Tty: false })) as [{ StatusCode: number }, Docker.Container];
+  out.end();
+  err.end();
+  assert.equal(result.StatusCode, 2);
+  assert.deepEqual(await texts, ['run-out\n', 'run-err\n']);
+  await container.remove();
+});
+
 test('events stream live container events', async () => {
   const events = (await docker.getEvents({ filters: { type: ['container'], event: ['create'] } })) as unknown as Readable;
   const first = new Promise<Record<string, any>>((resolve) => {
