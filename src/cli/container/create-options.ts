@@ -250,6 +250,9 @@ function durationFlag(v: string | undefined, flag: string): number | undefined {
 export function buildCreateBody(image: string, command: string[], f: CreateFlags): ContainerCreateBody {
   if (f.rm && f.restart && f.restart !== 'no') throw invalidArgument('conflicting options: cannot specify both --restart and --rm');
   const attach = f.attach?.map((s) => s.toLowerCase()) ?? [];
+  if (f.detach && attach.length) throw invalidArgument('Conflicting options: -a and -d');
+  const badStream = attach.find((s) => !['stdin', 'stdout', 'stderr'].includes(s));
+  if (badStream) throw invalidArgument(`invalid argument "${badStream}" for "-a, --attach" flag: valid streams are STDIN, STDOUT and STDERR`);
   const attachStdin = f.detach ? false : attach.length ? attach.includes('stdin') : !!f.interactive;
   const attachStdout = f.detach ? false : attach.length ? attach.includes('stdout') : true;
   const attachStderr = f.detach ? false : attach.length ? attach.includes('stderr') : true;

@@ -63,7 +63,7 @@ function fail(e: unknown, verb: string, code = 125): never {
 export async function createCommand(image: string, args: string[], f: CreateFlags, cmd: Command): Promise<void> {
   try {
     const client = await connect(cmd);
-    const body = buildCreateBody(image, args, { ...f, detach: true });
+    const body = buildCreateBody(image, args, f);
     const id = await createContainer(client, body, f);
     process.stdout.write(`${id}\n`);
   } catch (e) {
