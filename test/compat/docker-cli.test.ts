@@ -234,6 +234,19 @@ test('container prune and system prune remove stopped containers', async () => {
   assert.match(await d('system', 'df', '--format', '{{.Type}}'), /Images/);
 });
 
+test('a client pinned to an older API (1.40) still runs, logs and execs', async () => {
+  const old = dockerCli(daemon.dockerHost, { DOCKER_API_VERSION: '1.40' });
+  assert.equal(await ok(old(['version', '--format', '{{.Client.APIVersion}}'])), '1.40');
+  const r = await old(['run', '--rm', IMG, 'sh', '-c', 'echo old-api; echo old-err >&2; exit 4']);
+  assert.deepEqual([r.code, r.stdout, r.stderr], [4, 'old-api\n', 'old-err\n']);
+  await ok(old(['run', '-d', '--name', 'oldapi', IMG, 'sleep', '300']));
+  assert.equal(await ok(old(['exec', 'oldapi', 'echo', 'exec-old'])), 'exec-old');
+  await ok(old(['rm', '-f', 'oldapi']));
+  const tooNew = await dockerCli(daemon.dockerHost, { DOCKER_API_VERSION: '1.47' })(['ps']);
+  assert.equal(tooNew.code, 1);
+  assert.match(tooNew.stderr, /client version 1\.47 is too new\. Maximum supported API version is 1\.44/);
+});
+
 test('errors read as Docker\'s', async () => {
   const rm = await docker(['rm', 'nosuch']);
   assert.equal(rm.code, 1);

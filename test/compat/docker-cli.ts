@@ -9,9 +9,9 @@ export const DOCKER = process.env.BERTH_DOCKER_CLI ?? '/usr/local/bin/docker';
 
 export interface CliResult { code: number; stdout: string; stderr: string }
 
-export function dockerCli(dockerHost: string) {
+export function dockerCli(dockerHost: string, extraEnv: Record<string, string> = {}) {
   const config = mkdtempSync(join(tmpdir(), 'berth-docker-config-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, DOCKER_HOST: dockerHost, DOCKER_CONFIG: config, DOCKER_CLI_HINTS: 'false', DOCKER_BUILDKIT: '0' };
+  const env: NodeJS.ProcessEnv = { ...process.env, DOCKER_HOST: dockerHost, DOCKER_CONFIG: config, DOCKER_CLI_HINTS: 'false', DOCKER_BUILDKIT: '0', ...extraEnv };
   delete env.DOCKER_CONTEXT;
   return (args: string[], opts: { input?: string | Buffer; timeoutMs?: number } = {}): Promise<CliResult> =>
     new Promise((resolve, reject) => {

@@ -18,6 +18,7 @@ export async function ping(ctx: Ctx): Promise<void> {
   ctx.res.setHeader('Cache-Control', 'no-cache, no-store, must-revalidate');
   ctx.res.setHeader('Pragma', 'no-cache');
   ctx.res.setHeader('Builder-Version', '1');
+  ctx.res.setHeader('Swarm', 'inactive');
   if (ctx.req.method === 'HEAD') {
     ctx.res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': 0 });
     ctx.res.end();
