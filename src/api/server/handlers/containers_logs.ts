@@ -32,9 +32,16 @@ export async function containerLogs(ctx: Ctx): Promise<void> {
   const tty = c.spec.tty;
   ctx.res.writeHead(200, { 'Content-Type': streamMediaType(ctx.apiVersion, tty) });
   ctx.res.flushHeaders();
+  // Lines that arrive together leave in one write (one chunk, one syscall) instead of one each.
+  let corked = false;
   for await (const line of ctx.engine.containers.logs(c.id, opts, ctx.signal)) {
     const payload = opts.timestamps ? Buffer.concat([Buffer.from(`${line.time} `), line.data]) : line.data;
     const chunk = tty ? payload : encodeFrame(line.stream === 'stderr' ? STDERR : STDOUT, payload);
+    if (!corked) {
+      corked = true;
+      ctx.res.cork();
+      setImmediate(() => { corked = false; ctx.res.uncork(); });
+    }
     if (!(await writeWithBackpressure(ctx.res, chunk, ctx.signal))) break;
   }
   ctx.res.end();
