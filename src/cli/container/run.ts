@@ -6,16 +6,13 @@ import { isBerthError } from '../../common/errors.js';
 import type { EngineClient, ContainerCreateBody } from '../../api/client/index.js';
 import { connect } from '../context.js';
 import { CliExit, errorLine } from '../exit.js';
-import { withLatest, splitRepoTag } from '../flags.js';
+import { withLatest } from '../flags.js';
+import { pullWithProgress } from '../image/transfer.js';
 import { pumpStreams } from '../attach-io.js';
 import { buildCreateBody, type CreateFlags } from './create-options.js';
 
-async function pull(client: EngineClient, image: string, quiet: boolean): Promise<void> {
-  const [repo, tag] = splitRepoTag(withLatest(image));
-  for await (const msg of client.images.pull(repo, tag)) {
-    if (!quiet && msg.status && !msg.progress) process.stderr.write(`${msg.id ? `${msg.id}: ` : ''}${msg.status}\n`);
-  }
-}
+const pull = (client: EngineClient, image: string, quiet: boolean) =>
+  pullWithProgress(client, image, quiet ? undefined : (l) => void process.stderr.write(l));
 
 /** Creates the container; a missing image is pulled first unless --pull never (docker's order and messages). */
 async function createContainer(client: EngineClient, body: ContainerCreateBody, f: CreateFlags): Promise<string> {

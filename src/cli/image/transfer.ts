@@ -4,6 +4,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { invalidArgument } from '../../common/errors.js';
+import type { EngineClient } from '../../api/client/index.js';
 import { connect } from '../context.js';
 import { splitRepoTag, withLatest } from '../flags.js';
 
@@ -36,11 +37,16 @@ export async function saveCommand(names: string[], f: { output?: string }, cmd: 
   await pipeline(body, f.output ? createWriteStream(f.output) : process.stdout);
 }
 
-export async function pullCommand(image: string, f: { quiet?: boolean }, cmd: Command): Promise<void> {
-  const client = await connect(cmd);
+/** Pulls `image` (":latest" when untagged), writing each status line (layer progress bars left out) to `out`. */
+export async function pullWithProgress(client: EngineClient, image: string, out: ((line: string) => void) | undefined): Promise<void> {
   const [repo, tag] = splitRepoTag(withLatest(image));
   for await (const msg of client.images.pull(repo, tag)) {
-    if (!f.quiet && msg.status && !msg.progress) process.stdout.write(`${msg.id ? `${msg.id}: ` : ''}${msg.status}\n`);
+    if (out && msg.status && !msg.progress) out(`${msg.id ? `${msg.id}: ` : ''}${msg.status}\n`);
   }
+}
+
+export async function pullCommand(image: string, f: { quiet?: boolean }, cmd: Command): Promise<void> {
+  const client = await connect(cmd);
+  await pullWithProgress(client, image, f.quiet ? undefined : (l) => void process.stdout.write(l));
   process.stdout.write(`${withLatest(image)}\n`);
 }
