@@ -11,6 +11,7 @@ import { newId, randomName, checkName } from './names.js';
 import { effectiveConfig } from './effective-config.js';
 import { writeHostFiles } from './host-files.js';
 import { ExitWatcher } from './exit-watcher.js';
+import { conmonLogSizeMax, logPolicy, rotateIfNeeded } from './log-rotation.js';
 import { RuntimePaths, type RuntimeContext } from './runtime-context.js';
 import { buildOciConfig } from '../runtime/bundle.js';
 import { resolveUser } from '../runtime/user.js';
@@ -83,6 +84,28 @@ export class Lifecycle {
     await Promise.all(this.exitHandling.values());
     this.exits.start();
     await this.exits.scan();
+    this.rotationTimer = setInterval(() => { void this.rotateLogs(); }, 500);
+    this.rotationTimer.unref();
+  }
+
+  private rotationTimer?: NodeJS.Timeout;
+  private rotating = false;
+
+  /** max-file rotation of running containers' logs (see log-rotation.ts). */
+  private async rotateLogs(): Promise<void> {
+    if (this.rotating) return;
+    this.rotating = true;
+    try {
+      for (const rec of this.records.values()) {
+        if (!this.isRunning(rec)) continue;
+        const policy = logPolicy(rec);
+        if (policy.maxFile < 2 || !policy.maxSize) continue;
+        await rotateIfNeeded(rec.logPath, join(this.paths.bundleDir(rec.id), 'ctl'), policy)
+          .catch((e: unknown) => this.ctx.log('warn', 'log rotation failed', { id: rec.id, error: String(e) }));
+      }
+    } finally {
+      this.rotating = false;
+    }
   }
 
   private async conmonAlive(id: string): Promise<boolean> {
@@ -152,6 +175,7 @@ export class Lifecycle {
         logPath: join(dir, 'container.log'), rootfsPath: '', hostnamePath: join(dir, 'hostname'), hostsPath: join(dir, 'hosts'), resolvConfPath: join(dir, 'resolv.conf'),
         mounts: [], network: { sandboxKey: '', ports: {}, endpoints: {} },
       };
+      logPolicy(rec); // bad max-size/max-file fail the create, as Docker's do
       await writeHostFiles(rec, hostname, spec.host.extraHosts ?? [], spec.host.dns ?? [], spec.host.dnsSearch ?? [], spec.host.dnsOptions ?? []);
       await this.save(rec);
       this.records.set(id, rec);
@@ -229,7 +253,7 @@ export class Lifecycle {
     const config = buildOciConfig({ record: rec, rootfs, user, cgroupsPath: `${this.ctx.cgroupParent}/${id}`, initBinary: this.ctx.initBinary });
     await writeFile(join(bundle, 'config.json'), JSON.stringify(config));
     this.exits.reset(id);
-    const logSizeMax = parseSize(rec.spec.host.logConfig?.config?.['max-size']);
+    const logSizeMax = conmonLogSizeMax(logPolicy(rec));
     const { pid } = await launchConmon({
       runtime: this.ctx.runtime, containerId: id, sessionId: this.paths.sessionId(id), name: rec.name, bundleDir: bundle,
       pidFile: join(bundle, 'pidfile'), conmonPidFile: join(bundle, 'conmon.pid'), exitDir: this.paths.exitDir,
@@ -408,6 +432,7 @@ export class Lifecycle {
 
   async shutdown(): Promise<void> {
     this.exits.stop();
+    if (this.rotationTimer) clearInterval(this.rotationTimer);
   }
 }
 
@@ -416,13 +441,4 @@ function raceTimeout(p: Promise<unknown>, ms: number): Promise<boolean> {
     const t = setTimeout(() => resolve(false), ms);
     void p.then(() => { clearTimeout(t); resolve(true); });
   });
-}
-
-/** Docker log-opt sizes: "10m", "1g", "500k", bytes. */
-export function parseSize(s: string | undefined): number | undefined {
-  if (!s) return undefined;
-  const m = /^(\d+(?:\.\d+)?)\s*([kmg]?)b?$/i.exec(s.trim());
-  if (!m) throw invalidArgument(`invalid size: ${s}`);
-  const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2].toLowerCase() as '' | 'k' | 'm' | 'g'];
-  return Math.floor(Number(m[1]) * mult);
 }

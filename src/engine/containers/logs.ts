@@ -3,6 +3,7 @@
 import type { LogLine, LogOptions } from '../types.js';
 import { readLog } from '../runtime/k8s-log.js';
 import type { Lifecycle } from './lifecycle.js';
+import { rotatedFiles } from './log-rotation.js';
 
 /** conmon writes "+00:00"; Docker clients expect RFC 3339 with "Z". */
 export function normalizeTime(t: string): string {
@@ -21,20 +22,26 @@ export async function* containerLogs(lc: Lifecycle, idOrName: string, opts: LogO
     && (opts.until === undefined || opts.until <= 0 || timeSeconds(l.time) <= opts.until);
   const out = (l: LogLine): LogLine => ({ ...l, time: normalizeTime(l.time) });
   let offset = 0;
+  const rotated = await rotatedFiles(rec.logPath);
   if (opts.tail !== undefined && opts.tail >= 0) {
     const ring: LogLine[] = [];
-    if (opts.tail > 0) {
-      for await (const l of readLog(rec.logPath, { follow: false, signal })) {
-        offset = l.offset;
-        if (!want(l)) continue;
+    for (const file of [...rotated, rec.logPath]) {
+      for await (const l of readLog(file, { follow: false, signal })) {
+        if (file === rec.logPath) offset = l.offset;
+        if (opts.tail === 0 || !want(l)) continue;
         ring.push(l);
         if (ring.length > opts.tail) ring.shift();
       }
-    } else {
-      for await (const l of readLog(rec.logPath, { follow: false, signal })) offset = l.offset;
     }
     for (const l of ring) yield out(l);
     if (!opts.follow) return;
+  } else {
+    for (const file of rotated) {
+      for await (const l of readLog(file, { follow: false, signal })) {
+        if (opts.until !== undefined && opts.until > 0 && timeSeconds(l.time) > opts.until) return;
+        if (want(l)) yield out(l);
+      }
+    }
   }
   const isOver = () => { const r = lc.records.get(rec.id); return !r || !lc.isRunning(r); };
   const exit = lc.nextExit(rec.id);

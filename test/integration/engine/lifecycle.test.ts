@@ -148,3 +148,24 @@ test('the max-size log option bounds the log file and keeps the newest lines', a
   const logs = text(await collectLogs(c.logs(id, { follow: false, stdout: true, stderr: true, timestamps: false })));
   assert.ok(logs.endsWith('line 2999\n'));
 });
+
+test('max-size with max-file rotates the log and logs read across the files', async () => {
+  const c = t.engine.containers;
+  const script = 'i=0; while [ $i -lt 40 ]; do printf "%04d" $i; head -c 996 /dev/zero | tr "\\0" a; echo; i=$((i+1)); sleep 0.05; done';
+  const { id } = await c.create(spec(['sh', '-c', script], {}, { logConfig: { type: 'k8s-file', config: { 'max-size': '8k', 'max-file': '3' } } }));
+  const { result } = await c.wait(id, 'next-exit');
+  await c.start(id);
+  await result;
+  const rec = await c.get(id);
+  const { existsSync } = await import('node:fs');
+  assert.ok(existsSync(`${rec.logPath}.1`) && existsSync(`${rec.logPath}.2`));
+  assert.ok(!existsSync(`${rec.logPath}.3`));
+  const lines = text(await collectLogs(c.logs(id, { follow: false, stdout: true, stderr: true, timestamps: false }))).split('\n').filter(Boolean);
+  const nums = lines.map((l) => Number(l.slice(0, 4)));
+  assert.equal(nums[nums.length - 1], 39);
+  assert.ok(nums.length < 40, `kept ${nums.length} lines`);
+  assert.deepEqual(nums, nums.map((_, i) => nums[0] + i)); // in order, none missing
+  const tail = text(await collectLogs(c.logs(id, { follow: false, stdout: true, stderr: true, timestamps: false, tail: 2 }))).split('\n').filter(Boolean);
+  assert.deepEqual(tail.map((l) => l.slice(0, 4)), ['0038', '0039']);
+  await assert.rejects(c.create(spec(['true'], {}, { logConfig: { type: 'k8s-file', config: { 'max-file': 'x' } } })), (e: Error & { kind?: string }) => e.kind === 'invalid_argument');
+});
