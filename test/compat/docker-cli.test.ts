@@ -247,6 +247,15 @@ test('a client pinned to an older API (1.40) still runs, logs and execs', async 
   assert.match(tooNew.stderr, /client version 1\.47 is too new\. Maximum supported API version is 1\.44/);
 });
 
+test('ps -s and system df show what a container wrote', async () => {
+  await d('run', '--name', 'writer', IMG, 'sh', '-c', 'head -c 2000000 /dev/zero > /root/blob');
+  const size = await d('ps', '-a', '-s', '--filter', 'name=writer', '--format', '{{.Size}}');
+  assert.match(size, /^2(\.\d+)?MB \(virtual \d+(\.\d+)?MB\)$/);
+  const df = await d('system', 'df', '--format', '{{.Type}} {{.Size}}');
+  assert.match(df, /^Containers 2(\.\d+)?MB$/m);
+  await d('rm', 'writer');
+});
+
 test('errors read as Docker\'s', async () => {
   const rm = await docker(['rm', 'nosuch']);
   assert.equal(rm.code, 1);

@@ -8,15 +8,18 @@ import { CONTAINER_FILTERS, containerFilter } from '../translate/container-filte
 import { inspectJson, summaryJson } from '../translate/container-json.js';
 import { parseFilters, parseUntil } from '../wire/filters.js';
 
-/** SizeRootFs: the writable layer plus the image's layers. */
-async function sizeOf(ctx: Ctx, c: ContainerRecord): Promise<number> {
-  let image = 0;
-  try {
-    image = (await ctx.engine.images.get(c.imageId)).size;
-  } catch (e) {
-    if (!isBerthError(e, 'not_found')) throw e;
-  }
-  return (c.sizeRw ?? 0) + image;
+/**
+ * SizeRw (the writable layer) and SizeRootFs (that plus the image's layers), asked for with size=1.
+ * The engine measures writable layers for `system df`; that is where they come from.
+ */
+async function sizesOf(ctx: Ctx): Promise<(c: ContainerRecord) => { size: true; sizeRw: number; rootfsSize: number }> {
+  const du = await ctx.engine.diskUsage();
+  const rw = new Map(du.containers.map((c) => [c.id, c.sizeRw ?? 0]));
+  const imageSize = new Map(du.images.map((i) => [i.id, i.size]));
+  return (c) => {
+    const sizeRw = rw.get(c.id) ?? c.sizeRw ?? 0;
+    return { size: true, sizeRw, rootfsSize: sizeRw + (imageSize.get(c.imageId) ?? 0) };
+  };
 }
 
 export async function listContainers(ctx: Ctx): Promise<void> {
@@ -38,15 +41,14 @@ export async function listContainers(ctx: Ctx): Promise<void> {
   let list = records.filter((c) => (all || c.state.status === 'running' || c.state.status === 'paused' || c.state.status === 'restarting') && pick(c));
   list.sort((a, b) => Date.parse(b.created) - Date.parse(a.created));
   if (limit > 0) list = list.slice(0, limit);
-  const out = [];
-  for (const c of list) out.push(summaryJson(c, size ? { size: true, rootfsSize: await sizeOf(ctx, c) } : {}));
-  sendJson(ctx.res, 200, out);
+  const sizes = size ? await sizesOf(ctx) : undefined;
+  sendJson(ctx.res, 200, list.map((c) => summaryJson(c, sizes ? sizes(c) : {})));
 }
 
 export async function inspectContainer(ctx: Ctx): Promise<void> {
   const c = await ctx.engine.containers.get(ctx.params.id);
-  const size = ctx.query.bool('size');
-  sendJson(ctx.res, 200, inspectJson(c, size ? { size: true, rootfsSize: await sizeOf(ctx, c) } : {}));
+  const sizes = ctx.query.bool('size') ? await sizesOf(ctx) : undefined;
+  sendJson(ctx.res, 200, inspectJson(c, sizes ? sizes(c) : {}));
 }
 
 export async function startContainer(ctx: Ctx): Promise<void> {

@@ -121,10 +121,11 @@ export async function diskUsage(ctx: Ctx): Promise<void> {
   const du = await ctx.engine.diskUsage();
   const users = new Map<string, number>();
   for (const c of du.containers) users.set(c.imageId, (users.get(c.imageId) ?? 0) + 1);
+  const imageSize = new Map(du.images.map((i) => [i.id, i.size]));
   sendJson(ctx.res, 200, {
     LayersSize: du.layersSize,
     Images: du.images.map((img) => ({ ...imageSummary(img, ctx.apiVersion, users.get(img.id) ?? 0), SharedSize: 0 })),
-    Containers: du.containers.map((c) => summaryJson(c, { size: true, rootfsSize: c.sizeRw ?? 0 })),
+    Containers: du.containers.map((c) => summaryJson(c, { size: true, sizeRw: c.sizeRw ?? 0, rootfsSize: (c.sizeRw ?? 0) + (imageSize.get(c.imageId) ?? 0) })),
     Volumes: [],
     BuildCache: [],
   });

@@ -246,7 +246,9 @@ export function mountsJson(c: ContainerRecord): Json[] {
   });
 }
 
-export function inspectJson(c: ContainerRecord, opts: { size?: boolean; rootfsSize?: number } = {}): Json {
+export interface SizeOptions { size?: boolean; sizeRw?: number; rootfsSize?: number }
+
+export function inspectJson(c: ContainerRecord, opts: SizeOptions = {}): Json {
   const out: Json = {
     Id: c.id,
     Created: c.created,
@@ -270,7 +272,7 @@ export function inspectJson(c: ContainerRecord, opts: { size?: boolean; rootfsSi
     GraphDriver: { Name: 'overlay2', Data: { MergedDir: c.rootfsPath } },
   };
   if (opts.size) {
-    out.SizeRw = c.sizeRw ?? 0;
+    out.SizeRw = opts.sizeRw ?? c.sizeRw ?? 0;
     out.SizeRootFs = opts.rootfsSize ?? c.sizeRw ?? 0;
   }
   out.Mounts = mountsJson(c);
@@ -284,7 +286,7 @@ function commandLine(c: ContainerRecord): string {
   return c.args.length ? `${c.path} ${c.args.join(' ')}` : c.path;
 }
 
-export function summaryJson(c: ContainerRecord, opts: { size?: boolean; rootfsSize?: number } = {}): Json {
+export function summaryJson(c: ContainerRecord, opts: SizeOptions = {}): Json {
   const ports: Json[] = [];
   for (const [key, bindings] of Object.entries(c.network.ports)) {
     const [port, proto] = key.split('/');
@@ -310,7 +312,7 @@ export function summaryJson(c: ContainerRecord, opts: { size?: boolean; rootfsSi
     Mounts: mountsJson(c),
   };
   if (opts.size) {
-    out.SizeRw = c.sizeRw ?? 0;
+    out.SizeRw = opts.sizeRw ?? c.sizeRw ?? 0;
     out.SizeRootFs = opts.rootfsSize ?? c.sizeRw ?? 0;
   }
   return out;
