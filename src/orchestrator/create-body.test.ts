@@ -1,0 +1,142 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildCreateRequest } from './create-body.js';
+import { projectFrom } from './test-project.js';
+import { isBerthError } from '../common/errors.js';
+
+const FULL = `
+services:
+  web:
+    image: busybox
+    command: sh -c "sleep 1000"
+    entrypoint: ["/bin/sh"]
+    environment: [A=1, B]
+    ports: ["8080:80", "127.0.0.1:9000:9000/udp", "3000"]
+    expose: ["4000", "5000-5001/udp"]
+    volumes: ["/srv/data:/data:ro", "named:/n", "/anon", {type: tmpfs, target: /t, tmpfs: {size: 1000}}, {type: bind, source: /srv/x, target: /x}]
+    networks: {front: {aliases: [w], ipv4_address: 10.5.0.5}, default: {priority: 10}}
+    hostname: h
+    extra_hosts: ["a:1.2.3.4"]
+    dns: 8.8.8.8
+    working_dir: /w
+    user: "1000"
+    labels: {x: y}
+    restart: on-failure:3
+    healthcheck: {test: ["CMD", "true"], interval: 5s, retries: 3, start_period: 1m}
+    stop_signal: SIGINT
+    stop_grace_period: 1m30s
+    init: true
+    privileged: false
+    cap_add: [NET_ADMIN]
+    cap_drop: [ALL]
+    security_opt: [no-new-privileges]
+    tmpfs: [/run]
+    mem_limit: 512m
+    pids_limit: 100
+    tty: true
+    stdin_open: true
+    read_only: true
+    logging: {driver: json-file, options: {max-size: 10m}}
+    deploy: {resources: {limits: {cpus: "0.5"}, reservations: {memory: 100m}}}
+    depends_on: [db]
+  db:
+    image: busybox
+networks: {front: {ipam: {config: [{subnet: 10.5.0.0/24}]}}}
+volumes: {named: {}}
+`;
+
+test('every mapped service attribute lands in the create request as docker compose sends it', () => {
+  const p = projectFrom(FULL);
+  const { name, body, extraNetworks } = buildCreateRequest(p, p.services.web, { number: 2, configHash: 'h1', imageId: 'sha256:abc' });
+  assert.equal(name, 'demo-web-2');
+  assert.equal(body.Image, 'busybox');
+  assert.deepEqual(body.Cmd, ['sh', '-c', 'sleep 1000']);
+  assert.deepEqual(body.Entrypoint, ['/bin/sh']);
+  assert.deepEqual(body.Env, ['A=1', 'B']);
+  assert.deepEqual(body.ExposedPorts, { '80/tcp': {}, '9000/udp': {}, '3000/tcp': {}, '4000/tcp': {}, '5000/udp': {}, '5001/udp': {} });
+  assert.equal(body.Hostname, 'h');
+  assert.equal(body.WorkingDir, '/w');
+  assert.equal(body.User, '1000');
+  assert.equal(body.Tty, true);
+  assert.equal(body.OpenStdin, true);
+  assert.equal(body.StopSignal, 'SIGINT');
+  assert.equal(body.StopTimeout, 90);
+  assert.deepEqual(body.Healthcheck, { Test: ['CMD', 'true'], Interval: 5e9, StartPeriod: 60e9, Retries: 3 });
+  assert.deepEqual(body.Labels, {
+    x: 'y',
+    'com.docker.compose.project': 'demo',
+    'com.docker.compose.service': 'web',
+    'com.docker.compose.container-number': '2',
+    'com.docker.compose.oneoff': 'False',
+    'com.docker.compose.config-hash': 'h1',
+    'com.docker.compose.depends_on': 'db:service_started:false',
+    'com.docker.compose.project.config_files': p.composeFiles.join(','),
+    'com.docker.compose.project.working_dir': p.workingDir,
+    'com.docker.compose.version': '2.40.3',
+    'com.docker.compose.image': 'sha256:abc',
+  });
+  const h = body.HostConfig!;
+  assert.deepEqual(h.PortBindings, {
+    '80/tcp': [{ HostIp: '', HostPort: '8080' }],
+    '9000/udp': [{ HostIp: '127.0.0.1', HostPort: '9000' }],
+    '3000/tcp': [{ HostIp: '', HostPort: '' }],
+  });
+  assert.deepEqual(h.Binds, ['/srv/data:/data:ro']);
+  assert.deepEqual(h.Mounts, [
+    { Type: 'volume', Target: '/n', Source: 'demo_named' },
+    { Type: 'volume', Target: '/anon' },
+    { Type: 'tmpfs', Target: '/t', TmpfsOptions: { SizeBytes: 1000, Mode: undefined } },
+    { Type: 'bind', Target: '/x', Source: '/srv/x' },
+  ]);
+  assert.deepEqual(h.Tmpfs, { '/run': '' });
+  assert.deepEqual(h.RestartPolicy, { Name: 'on-failure', MaximumRetryCount: 3 });
+  assert.deepEqual(h.ExtraHosts, ['a:1.2.3.4']);
+  assert.deepEqual(h.Dns, ['8.8.8.8']);
+  assert.equal(h.Init, true);
+  assert.equal(h.Privileged, undefined);
+  assert.equal(h.ReadonlyRootfs, true);
+  assert.deepEqual([h.CapAdd, h.CapDrop, h.SecurityOpt], [['NET_ADMIN'], ['ALL'], ['no-new-privileges']]);
+  assert.equal(h.Memory, 512 * 1024 * 1024);
+  assert.equal(h.NanoCpus, 5e8);
+  assert.equal(h.MemoryReservation, 100 * 1024 * 1024);
+  assert.equal(h.PidsLimit, 100);
+  assert.deepEqual(h.LogConfig, { Type: 'json-file', Config: { 'max-size': '10m' } });
+  // The highest-priority network is given at create; the others are connected before start.
+  assert.equal(h.NetworkMode, 'demo_default');
+  assert.deepEqual(body.NetworkingConfig, { EndpointsConfig: { demo_default: { Aliases: ['web'] } } });
+  assert.deepEqual(extraNetworks, [{ network: 'demo_front', endpoint: { Aliases: ['web', 'w'], IPAMConfig: { IPv4Address: '10.5.0.5', IPv6Address: undefined } } }]);
+});
+
+test('a minimal service gets the restart policy "no", its network and no optional fields', () => {
+  const p = projectFrom(FULL);
+  const { name, body } = buildCreateRequest(p, p.services.db, { number: 1, configHash: 'h2' });
+  assert.equal(name, 'demo-db-1');
+  assert.equal(body.Cmd, undefined);
+  assert.equal(body.Labels?.['com.docker.compose.image'], undefined);
+  assert.equal(body.Labels?.['com.docker.compose.depends_on'], '');
+  assert.deepEqual(body.HostConfig, { RestartPolicy: { Name: 'no' }, NetworkMode: 'demo_default' });
+});
+
+test('network_mode replaces networks', () => {
+  const p = projectFrom('services:\n  a: {image: busybox, network_mode: host}\n');
+  const { body, extraNetworks } = buildCreateRequest(p, p.services.a, { number: 1, configHash: 'h' });
+  assert.equal(body.HostConfig?.NetworkMode, 'host');
+  assert.equal(body.NetworkingConfig, undefined);
+  assert.deepEqual(extraNetworks, []);
+});
+
+test('attributes berth cannot apply yet are refused, naming the key', () => {
+  const cases: [string, RegExp][] = [
+    ['devices: ["/dev/null:/dev/null"]', /"devices" is not supported/],
+    ['secrets: [s]', /"secrets" is not supported/],
+    ['network_mode: "service:b"', /"network_mode" "service:b" is not supported/],
+    ['deploy: {restart_policy: {condition: any}}', /"deploy.restart_policy" is not supported/],
+    ['deploy: {resources: {reservations: {devices: [{capabilities: [gpu]}]}}}', /"deploy.resources.reservations.devices"/],
+  ];
+  for (const [attr, re] of cases) {
+    const p = projectFrom(`services:\n  a:\n    image: busybox\n    ${attr}\n  b: {image: busybox}\nsecrets: {s: {file: ./s}}\n`);
+    assert.throws(() => buildCreateRequest(p, p.services.a, { number: 1, configHash: 'h' }), (e) => isBerthError(e, 'not_implemented') && re.test(e.message) && /service "a"/.test(e.message), attr);
+  }
+  const built = projectFrom('services:\n  a: {build: .}\n');
+  assert.throws(() => buildCreateRequest(built, built.services.a, { number: 1, configHash: 'h' }), /"build" \(building images; set "image"\)/);
+});

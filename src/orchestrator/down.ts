@@ -1,0 +1,57 @@
+// `down`: stop and remove the project's containers (dependents first), then its networks and,
+// with -v, its named volumes and the containers' anonymous volumes. External resources stay.
+import type { EngineClient } from '../api/client/index.js';
+import { isBerthError } from '../common/errors.js';
+import type { Project } from '../compose/index.js';
+import { removeContainer, stopContainer } from './container-ops.js';
+import { observeProject } from './engine-state.js';
+import type { ObservedContainer } from './observed.js';
+import { planDown, type DownPlan } from './plan.js';
+import type { Reporter } from './progress.js';
+
+export interface DownOptions {
+  removeOrphans?: boolean;
+  volumes?: boolean;
+  timeout?: number;
+}
+
+/** Runs `fn` over containers one service at a time (in the given order), a service's containers in parallel. */
+export async function byServiceGroups(containers: ObservedContainer[], fn: (c: ObservedContainer) => Promise<void>): Promise<void> {
+  const groups: ObservedContainer[][] = [];
+  for (const c of containers) {
+    const last = groups.at(-1);
+    if (last && last[0].service === c.service) last.push(c);
+    else groups.push([c]);
+  }
+  for (const g of groups) await Promise.all(g.map(fn));
+}
+
+export async function down(client: EngineClient, project: Project, opts: DownOptions, reporter: Reporter): Promise<DownPlan> {
+  const plan = planDown(project, await observeProject(client, project.name), opts);
+  if (plan.orphans.length) {
+    reporter.warn(`Found orphan containers ([${plan.orphans.map((c) => c.name).join(' ')}]) for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.`);
+  }
+  await byServiceGroups(plan.containers, async (c) => {
+    if (c.state === 'running' || c.state === 'paused' || c.state === 'restarting') await stopContainer(client, c, opts.timeout, reporter);
+  });
+  await byServiceGroups(plan.containers, (c) => removeContainer(client, c, opts.volumes === true, reporter));
+  for (const name of plan.networks) {
+    reporter.event({ resource: 'Network', name, status: 'Removing' });
+    await ignoreMissing(client.networks.remove(name));
+    reporter.event({ resource: 'Network', name, status: 'Removed' });
+  }
+  for (const name of plan.volumes) {
+    reporter.event({ resource: 'Volume', name, status: 'Removing' });
+    await ignoreMissing(client.volumes.remove(name));
+    reporter.event({ resource: 'Volume', name, status: 'Removed' });
+  }
+  return plan;
+}
+
+async function ignoreMissing(p: Promise<void>): Promise<void> {
+  try {
+    await p;
+  } catch (e) {
+    if (!isBerthError(e, 'not_found')) throw e;
+  }
+}

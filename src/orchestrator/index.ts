@@ -1,0 +1,12 @@
+// The Compose orchestrator: plans and converges a Project on an engine through the API client.
+// Pure planning (plan.ts, create-body.ts) is separate from execution (up.ts, down.ts, lifecycle.ts).
+export { up, type UpOptions, type UpResult } from './up.js';
+export { down, type DownOptions } from './down.js';
+export { startServices, stopServices, restartServices, removeServices, listProjectContainers } from './lifecycle.js';
+export { projectLogs, containerLogLines, prefixer, shortName, type LogLine, type LogOptions, type LogSource } from './logs.js';
+export { planUp, planDown, replicasOf, type UpPlan, type DownPlan, type ContainerStep, type RecreatePolicy } from './plan.js';
+export { buildCreateRequest, checkSupported, type CreateRequest } from './create-body.js';
+export { observeProject } from './engine-state.js';
+export { LABEL, COMPOSE_VERSION, containerName } from './labels.js';
+export { silentReporter, type ProgressEvent, type Reporter } from './progress.js';
+export { waitHealthy } from './wait.js';

@@ -1,0 +1,67 @@
+// start, stop, restart, rm and the container listing for ps/logs: act on the containers a project
+// already has, selected by service, in dependency order (stop and rm in reverse).
+import type { ContainerSummary, EngineClient } from '../api/client/index.js';
+import { invalidArgument } from '../common/errors.js';
+import type { Project } from '../compose/index.js';
+import { removeContainer, startContainer, stopContainer } from './container-ops.js';
+import { byServiceGroups } from './down.js';
+import { startOrder } from './graph.js';
+import { LABEL, projectFilter } from './labels.js';
+import { observeContainer, type ObservedContainer } from './observed.js';
+import type { Reporter } from './progress.js';
+
+function checkServices(project: Project, services: string[]): void {
+  for (const s of services) if (!project.services[s] && !project.disabledServices[s]) throw invalidArgument(`no such service: ${s}`);
+}
+
+/** The project's service containers (no one-offs), as the engine lists them. */
+export async function listProjectContainers(client: EngineClient, project: string, opts: { all?: boolean; services?: string[] } = {}): Promise<ContainerSummary[]> {
+  const list = await client.containers.list({ all: opts.all, filters: projectFilter(project) });
+  const wanted = opts.services?.length ? new Set(opts.services) : undefined;
+  return list.filter((c) => c.Labels?.[LABEL.oneoff] !== 'True' && (!wanted || wanted.has(c.Labels?.[LABEL.service] ?? '')));
+}
+
+/** Selected services' containers, in start order (or reverse), by number. */
+async function ordered(client: EngineClient, project: Project, services: string[], reverse: boolean): Promise<ObservedContainer[]> {
+  checkServices(project, services);
+  const order = startOrder(project);
+  if (reverse) order.reverse();
+  const rank = new Map(order.map((s, i) => [s, i]));
+  const list = (await listProjectContainers(client, project.name, { all: true, services })).map(observeContainer);
+  return list.sort((a, b) => (rank.get(a.service) ?? order.length) - (rank.get(b.service) ?? order.length) || a.number - b.number);
+}
+
+export async function startServices(client: EngineClient, project: Project, services: string[], reporter: Reporter): Promise<void> {
+  await byServiceGroups(await ordered(client, project, services, false), async (c) => {
+    if (c.state !== 'running') await startContainer(client, c, reporter);
+  });
+}
+
+export async function stopServices(client: EngineClient, project: Project, services: string[], timeout: number | undefined, reporter: Reporter): Promise<void> {
+  await byServiceGroups(await ordered(client, project, services, true), async (c) => {
+    if (c.state === 'running' || c.state === 'paused' || c.state === 'restarting') await stopContainer(client, c, timeout, reporter);
+  });
+}
+
+export async function restartServices(client: EngineClient, project: Project, services: string[], timeout: number | undefined, reporter: Reporter): Promise<void> {
+  await byServiceGroups(await ordered(client, project, services, false), async (c) => {
+    reporter.event({ resource: 'Container', name: c.name, status: 'Restarting' });
+    await client.containers.restart(c.id, { timeout });
+    reporter.event({ resource: 'Container', name: c.name, status: 'Started' });
+  });
+}
+
+/** `rm`: stopped containers only, unless `stop` (-s) stops them first. Returns the ones removed. */
+export async function removeServices(
+  client: EngineClient, project: Project, services: string[], opts: { stop?: boolean; volumes?: boolean; timeout?: number }, reporter: Reporter,
+): Promise<ObservedContainer[]> {
+  const list = await ordered(client, project, services, true);
+  if (opts.stop) {
+    await byServiceGroups(list, async (c) => {
+      if (c.state === 'running' || c.state === 'paused' || c.state === 'restarting') await stopContainer(client, c, opts.timeout, reporter);
+    });
+  }
+  const stopped = opts.stop ? list : list.filter((c) => c.state !== 'running' && c.state !== 'paused' && c.state !== 'restarting');
+  await byServiceGroups(stopped, (c) => removeContainer(client, c, opts.volumes === true, reporter));
+  return stopped;
+}

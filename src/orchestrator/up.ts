@@ -1,0 +1,158 @@
+// `up` and `create`: converge a project on an engine. Plan first (pure), then: networks and
+// volumes, orphans, a create phase in dependency order, and a start phase where each service waits
+// for its dependencies' conditions. Independent services proceed in parallel.
+import type { EngineClient } from '../api/client/index.js';
+import { isBerthError, notFound } from '../common/errors.js';
+import type { Project } from '../compose/index.js';
+import { createContainer, recreateContainer, removeContainer, startContainer, stopContainer, type Made } from './container-ops.js';
+import { observeProject } from './engine-state.js';
+import { dependenciesOf } from './graph.js';
+import { planUp, type UpPlan, type UpPlanOptions } from './plan.js';
+import type { Reporter } from './progress.js';
+import { networkCreateBody, volumeCreateBody } from './resources.js';
+import { waitForDependency, waitRunningOrHealthy } from './wait.js';
+
+export interface UpOptions extends UpPlanOptions {
+  /** --no-start: create only (also what `create` does). */
+  noStart?: boolean;
+  /** --wait: return once every container is running or healthy. */
+  wait?: boolean;
+  /** -t: seconds to wait for a container to stop before killing it. */
+  timeout?: number;
+}
+
+export interface UpResult {
+  plan: UpPlan;
+  /** The containers of the converged services, by service, as they are now. */
+  containers: Record<string, Made[]>;
+}
+
+/** Runs `fn` once per service, each after the services it depends on; the first error wins. */
+async function inDependencyOrder(project: Project, order: string[], fn: (service: string) => Promise<void>): Promise<void> {
+  const running = new Map<string, Promise<void>>();
+  const run = (service: string): Promise<void> => {
+    let p = running.get(service);
+    if (!p) {
+      const deps = dependenciesOf(project, service).filter((d) => order.includes(d));
+      p = Promise.all(deps.map(run)).then(() => fn(service));
+      running.set(service, p);
+    }
+    return p;
+  };
+  const results = await Promise.allSettled(order.map(run));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+async function imageIds(client: EngineClient, project: Project, services: string[]): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const name of services) {
+    const image = project.services[name].image;
+    if (!image || out[image]) continue;
+    try {
+      out[image] = (await client.images.inspect(image)).Id;
+    } catch (e) {
+      if (isBerthError(e, 'not_found')) throw notFound(`service "${name}": image ${image} not found (berth compose does not pull images yet)`);
+      throw e;
+    }
+  }
+  return out;
+}
+
+export async function up(client: EngineClient, project: Project, opts: UpOptions, reporter: Reporter): Promise<UpResult> {
+  const observed = await observeProject(client, project.name);
+  // Plan once without image ids to learn which services take part, then resolve their images.
+  const ids = await imageIds(client, project, planUp(project, observed, opts).order);
+  const plan = planUp(project, observed, { ...opts, imageIds: ids });
+
+  if (plan.orphans.length && !opts.removeOrphans) {
+    reporter.warn(`Found orphan containers ([${plan.orphans.map((c) => c.name).join(' ')}]) for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.`);
+  }
+  for (const n of plan.networks.filter((s) => s.create)) {
+    reporter.event({ resource: 'Network', name: n.name, status: 'Creating' });
+    await client.networks.create(networkCreateBody(project, n.key, project.networks[n.key]));
+    reporter.event({ resource: 'Network', name: n.name, status: 'Created' });
+  }
+  for (const v of plan.volumes.filter((s) => s.create)) {
+    reporter.event({ resource: 'Volume', name: v.name, status: 'Creating' });
+    await client.volumes.create(volumeCreateBody(project, v.key, project.volumes[v.key]));
+    reporter.event({ resource: 'Volume', name: v.name, status: 'Created' });
+  }
+  if (opts.removeOrphans) {
+    await Promise.all(plan.orphans.map(async (c) => {
+      if (c.state === 'running') await stopContainer(client, c, opts.timeout, reporter);
+      await removeContainer(client, c, false, reporter);
+    }));
+  }
+
+  // Create phase: what each service's containers become; `toStart` are those the start phase starts.
+  const containers: Record<string, Made[]> = {};
+  const toStart: Record<string, Made[]> = {};
+  const toRestart: Record<string, Made[]> = {};
+  await inDependencyOrder(project, plan.order, async (service) => {
+    const image = project.services[service].image;
+    const imageId = image ? ids[image] : undefined;
+    const hash = plan.hashes[service];
+    const made: Made[] = [];
+    const start: Made[] = [];
+    const restart: Made[] = [];
+    await Promise.all(plan.steps[service].map(async (step) => {
+      switch (step.action) {
+        case 'remove':
+          if (step.container.state === 'running') await stopContainer(client, step.container, opts.timeout, reporter);
+          await removeContainer(client, step.container, false, reporter);
+          return;
+        case 'create': {
+          const c = await createContainer(client, project, service, step.number, hash, imageId, reporter);
+          made.push(c);
+          start.push(c);
+          return;
+        }
+        case 'recreate': {
+          const c = await recreateContainer(client, project, step.old, service, step.number, hash, imageId, opts.timeout, reporter);
+          made.push(c);
+          start.push(c);
+          return;
+        }
+        case 'start':
+        case 'keep':
+        case 'restart': {
+          const c = { id: step.container.id, name: step.container.name, service, number: step.container.number };
+          made.push(c);
+          if (step.action === 'start') start.push(c);
+          if (step.action === 'restart') restart.push(c);
+          if (step.action === 'keep') reporter.event({ resource: 'Container', name: c.name, status: 'Running' });
+        }
+      }
+    }));
+    const byNumber = (a: Made, b: Made) => a.number - b.number;
+    containers[service] = made.sort(byNumber);
+    toStart[service] = start.sort(byNumber);
+    toRestart[service] = restart;
+  });
+  if (opts.noStart) return { plan, containers };
+
+  await inDependencyOrder(project, plan.order, async (service) => {
+    const s = project.services[service];
+    for (const dep of dependenciesOf(project, service)) {
+      await waitForDependency(client, dep, s.depends_on![dep], containers[dep] ?? [], reporter);
+    }
+    await Promise.all([
+      ...toStart[service].map((c) => startContainer(client, c, reporter)),
+      ...toRestart[service].map(async (c) => {
+        reporter.event({ resource: 'Container', name: c.name, status: 'Restarting' });
+        await client.containers.restart(c.id, { timeout: opts.timeout });
+        reporter.event({ resource: 'Container', name: c.name, status: 'Restarted' });
+      }),
+    ]);
+  });
+
+  if (opts.wait) {
+    await Promise.all(Object.values(containers).flat().map(async (c) => {
+      reporter.event({ resource: 'Container', name: c.name, status: 'Waiting' });
+      const how = await waitRunningOrHealthy(client, c);
+      reporter.event({ resource: 'Container', name: c.name, status: how === 'healthy' ? 'Healthy' : 'Running' });
+    }));
+  }
+  return { plan, containers };
+}

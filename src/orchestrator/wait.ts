@@ -1,0 +1,57 @@
+// Waiting for a dependency: started, healthy (the healthcheck reported healthy) or completed
+// successfully (exited 0). Errors name the container and why, in docker compose's words.
+import type { EngineClient } from '../api/client/index.js';
+import type { DependsOn } from '../compose/index.js';
+import { failedPrecondition } from '../common/errors.js';
+import type { Reporter } from './progress.js';
+
+const POLL_MS = 500;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface Started { id: string; name: string }
+
+/** Resolves once `c` is healthy; throws when it turns unhealthy, exits, or has no healthcheck. */
+export async function waitHealthy(client: EngineClient, c: Started, signal?: AbortSignal): Promise<void> {
+  for (;;) {
+    const info = await client.containers.inspect(c.id);
+    const health = info.State.Health?.Status;
+    if (!health) throw failedPrecondition(`container ${c.name} has no healthcheck configured`);
+    if (health === 'healthy') return;
+    if (health === 'unhealthy') throw failedPrecondition(`dependency failed to start: container ${c.name} is unhealthy`);
+    if (!info.State.Running && !info.State.Restarting) throw failedPrecondition(`dependency failed to start: container ${c.name} exited (${info.State.ExitCode})`);
+    if (signal?.aborted) throw failedPrecondition(`gave up waiting for container ${c.name}`);
+    await sleep(POLL_MS);
+  }
+}
+
+/** Resolves once `c` is running (or, with a healthcheck, healthy): what `up --wait` asks. */
+export async function waitRunningOrHealthy(client: EngineClient, c: Started): Promise<'running' | 'healthy'> {
+  const info = await client.containers.inspect(c.id);
+  if (info.State.Health?.Status) {
+    await waitHealthy(client, c);
+    return 'healthy';
+  }
+  if (!info.State.Running) throw failedPrecondition(`container ${c.name} exited (${info.State.ExitCode})`);
+  return 'running';
+}
+
+export async function waitCompleted(client: EngineClient, service: string, c: Started): Promise<void> {
+  const { StatusCode } = await client.containers.wait(c.id);
+  if (StatusCode !== 0) throw failedPrecondition(`service "${service}" didn't complete successfully: exit ${StatusCode}`);
+}
+
+/** Waits until every container of dependency `service` meets `dep.condition`. */
+export async function waitForDependency(client: EngineClient, service: string, dep: DependsOn, containers: Started[], reporter: Reporter): Promise<void> {
+  if (dep.condition === 'service_started') return;
+  await Promise.all(containers.map(async (c) => {
+    reporter.event({ resource: 'Container', name: c.name, status: 'Waiting' });
+    try {
+      if (dep.condition === 'service_healthy') await waitHealthy(client, c);
+      else await waitCompleted(client, service, c);
+    } catch (e) {
+      reporter.event({ resource: 'Container', name: c.name, status: 'Error' });
+      throw e;
+    }
+    reporter.event({ resource: 'Container', name: c.name, status: dep.condition === 'service_healthy' ? 'Healthy' : 'Exited' });
+  }));
+}
