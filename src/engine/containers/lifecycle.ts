@@ -342,16 +342,17 @@ export class Lifecycle {
   async stop(idOrName: string, opts: { timeout?: number; signal?: string }): Promise<void> {
     const rec = this.find(idOrName);
     if (!this.isRunning(rec)) return;
+    // Listen for the exit before anything awaits, so an exit in between is not missed.
+    const exited = this.nextExit(rec.id);
     rec.manuallyStopped = true;
     await this.save(rec);
-    const exited = this.nextExit(rec.id);
     const timeout = opts.timeout ?? rec.spec.stopTimeout ?? 10;
     const sig = parseSignal(opts.signal ?? rec.effective.stopSignal);
     try {
       if (rec.state.status === 'paused') await this.unpause(rec.id);
       await this.ctx.runtime.kill(rec.id, sig).catch(() => undefined);
       this.publish('kill', rec, { signal: sig.replace(/^SIG/, '') });
-      const graceful = timeout < 0 ? await exited.promise.then(() => true) : await raceTimeout(exited.promise, timeout * 1000);
+      const graceful = !this.isRunning(rec) || (timeout < 0 ? await exited.promise.then(() => true) : await raceTimeout(exited.promise, timeout * 1000));
       if (!graceful && this.isRunning(rec)) {
         await this.ctx.runtime.kill(rec.id, 'SIGKILL').catch(() => undefined);
         this.publish('kill', rec, { signal: 'KILL' });
