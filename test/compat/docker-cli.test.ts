@@ -1,7 +1,7 @@
 // The real docker CLI (28.x) against berthd: every command's output checked, not just its exit code.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
@@ -154,6 +154,24 @@ test('commit keeps the filesystem and the config, with --change on top', async (
   assert.equal(await d('run', '--rm', 'berth-compat/committed:v1', 'sh', '-c', 'cat file; echo "$GREETING"; pwd'), 'committed\nhello $USER "x"\n/root');
   assert.equal(await d('image', 'inspect', '--format', '{{index .Config.Labels "stage"}}', 'berth-compat/committed:v1'), 'two');
   await d('rm', 'tocommit');
+});
+
+test('cp: directories both ways, into an existing directory and to a new name', async () => {
+  await d('run', '-d', '--name', 'cpdir', IMG, 'sleep', '300');
+  const src = join(work, 'tree');
+  mkdirSync(join(src, 'sub'), { recursive: true });
+  writeFileSync(join(src, 'sub', 'leaf.txt'), 'leaf\n');
+  await d('cp', src, 'cpdir:/tmp');
+  assert.equal(await d('exec', 'cpdir', 'cat', '/tmp/tree/sub/leaf.txt'), 'leaf');
+  await d('cp', src, 'cpdir:/tmp/renamed');
+  assert.equal(await d('exec', 'cpdir', 'cat', '/tmp/renamed/sub/leaf.txt'), 'leaf');
+  const back = join(work, 'back');
+  await d('cp', 'cpdir:/tmp/tree', back);
+  assert.equal(readFileSync(join(back, 'sub', 'leaf.txt'), 'utf8'), 'leaf\n');
+  const missing = await docker(['cp', 'cpdir:/nope', join(work, 'x')]);
+  assert.notEqual(missing.code, 0);
+  assert.match(missing.stderr, /Could not find the file \/nope in container/);
+  await d('rm', '-f', 'cpdir');
 });
 
 test('save, rmi, load round trip', async () => {
