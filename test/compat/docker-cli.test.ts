@@ -91,6 +91,15 @@ test('run -d, logs, ps --format, stop, rm', async () => {
   assert.equal(await d('ps', '-a', '--filter', 'name=ticker', '-q'), '');
 });
 
+test('logs --since and --until cut by time', async () => {
+  await d('run', '--name', 'timed', IMG, 'sh', '-c', 'echo early; sleep 1.5; echo late');
+  const stamps = (await d('logs', '-t', 'timed')).split('\n').map((l) => l.split(' ')[0]);
+  const middle = new Date((Date.parse(stamps[0]) + Date.parse(stamps[1])) / 2).toISOString();
+  assert.equal(await d('logs', '--since', middle, 'timed'), 'late');
+  assert.equal(await d('logs', '--until', middle, 'timed'), 'early');
+  await d('rm', 'timed');
+});
+
 test('exec: output, stderr, exit code and piped stdin', async () => {
   await d('run', '-d', '--name', 'execme', IMG, 'sleep', '300');
   const r = await docker(['exec', 'execme', 'sh', '-c', 'echo out; echo err >&2; exit 5']);
