@@ -96,3 +96,13 @@ test('a missing command fails start with the runtime\'s words and exit code 127'
   assert.equal(rec.state.exitCode, 127);
   await c.remove(id, { force: false, volumes: false });
 });
+
+test('a container over its memory limit is OOM-killed and says so', async () => {
+  const c = t.engine.containers;
+  const { id } = await c.create(spec(['sh', '-c', 'x=a; while true; do x="$x$x"; done'], {}, { resources: { memory: 16 * 1024 * 1024, memorySwap: 16 * 1024 * 1024 } }));
+  const { result } = await c.wait(id, 'next-exit');
+  await c.start(id);
+  assert.equal((await result).exitCode, 137);
+  assert.equal((await c.get(id)).state.oomKilled, true);
+  await c.remove(id, { force: false, volumes: false });
+});
