@@ -1,0 +1,21 @@
+// `berth compose down`: stop and remove containers, networks (and with -v, volumes).
+import type { Command } from 'commander';
+import { down } from '../../orchestrator/index.js';
+import type { ComposeIO } from './options.js';
+import { openSession, timeoutFlag } from './session.js';
+
+interface DownFlags { volumes?: boolean; removeOrphans?: boolean; timeout?: string; rmi?: string }
+
+export function registerDownCommand(compose: Command, io: ComposeIO): void {
+  compose
+    .command('down')
+    .description('Stop and remove containers, networks')
+    .option('-v, --volumes', 'Remove named volumes declared in the "volumes" section of the Compose file and anonymous volumes attached to containers')
+    .option('--remove-orphans', 'Remove containers for services not defined in the Compose file')
+    .option('-t, --timeout <seconds>', 'Specify a shutdown timeout in seconds')
+    .action(async (flags: DownFlags, cmd: Command) => {
+      const timeout = timeoutFlag(flags.timeout);
+      const s = await openSession(cmd, io);
+      await down(s.client, s.project, { volumes: flags.volumes, removeOrphans: flags.removeOrphans, timeout }, s.reporter);
+    });
+}

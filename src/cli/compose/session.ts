@@ -1,0 +1,61 @@
+// What every orchestrating verb needs: the project loaded as `docker compose up` loads it (env
+// files kept, so config hashes match Compose's), the engine client, and progress lines on stderr.
+import type { Command } from 'commander';
+import type { EngineClient } from '../../api/client/index.js';
+import { invalidArgument } from '../../common/errors.js';
+import { loadProject, type Project } from '../../compose/index.js';
+import type { ProgressEvent, Reporter } from '../../orchestrator/index.js';
+import { connect } from '../context.js';
+import { loadOptionsFrom, type ComposeGlobalOptions, type ComposeIO } from './options.js';
+
+export interface Session {
+  project: Project;
+  client: EngineClient;
+  reporter: Reporter;
+}
+
+/** The `compose` command's own options, wherever the verb sits under it. */
+export function globalsOf(cmd: Command): ComposeGlobalOptions {
+  let c: Command | null = cmd;
+  while (c && c.name() !== 'compose') c = c.parent;
+  return (c ?? cmd).opts<ComposeGlobalOptions>();
+}
+
+/** ` Container demo-web-1  Started`: docker compose's plain progress line (empty text column). */
+export function progressLine(e: ProgressEvent): string {
+  const name = e.resource === 'Volume' ? `"${e.name}"` : e.name;
+  return ` ${e.resource} ${name}  ${e.status}\n`;
+}
+
+export function stderrReporter(io: ComposeIO): Reporter {
+  return {
+    event: (e) => io.stderr(progressLine(e)),
+    warn: (m) => io.stderr(`WARN[0000] ${m}\n`),
+  };
+}
+
+export async function openSession(cmd: Command, io: ComposeIO): Promise<Session> {
+  const { project, warnings } = loadProject(loadOptionsFrom(globalsOf(cmd), io, { discardEnvFiles: false }));
+  for (const w of warnings) io.stderr(`WARN[0000] ${w}\n`);
+  return { project, client: await connect(cmd), reporter: stderrReporter(io) };
+}
+
+/** -t/--timeout: whole seconds. */
+export function timeoutFlag(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^-?\d+$/.test(value)) throw invalidArgument(`invalid argument "${value}" for "-t, --timeout" flag: strconv.ParseInt: parsing "${value}": invalid syntax`);
+  return Number(value);
+}
+
+/** --scale SERVICE=NUM (repeatable). */
+export function scaleFlags(values: string[] | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const v of values ?? []) {
+    const m = /^([^=]+)=(\d+)$/.exec(v);
+    if (!m) throw invalidArgument(`invalid --scale "${v}": expected SERVICE=NUM`);
+    out[m[1]] = Number(m[2]);
+  }
+  return out;
+}
+
+export const collect = (value: string, previous: string[] = []) => [...previous, value];
