@@ -250,7 +250,12 @@ export class Lifecycle {
     const user = await resolveUser(rootfs, rec.effective.user, rec.spec.host.groupAdd ?? []);
     const workdir = join(rootfs, rec.effective.workingDir);
     await mkdir(workdir, { recursive: true }).catch(() => undefined);
-    const config = buildOciConfig({ record: rec, rootfs, user, cgroupsPath: `${this.ctx.cgroupParent}/${id}`, initBinary: this.ctx.initBinary });
+    const containerPid = (ref: string) => {
+      const other = this.find(ref);
+      if (!this.isRunning(other)) throw conflict(`cannot join the namespaces of container ${other.id}: it is not running`);
+      return other.state.pid;
+    };
+    const config = buildOciConfig({ record: rec, rootfs, user, cgroupsPath: `${this.ctx.cgroupParent}/${id}`, initBinary: this.ctx.initBinary, containerPid });
     await writeFile(join(bundle, 'config.json'), JSON.stringify(config));
     this.exits.reset(id);
     const logSizeMax = conmonLogSizeMax(logPolicy(rec));

@@ -21,6 +21,8 @@ export interface BundleInputs {
   cgroupsPath: string;
   /** Host path of a static init (tini-static) for --init. */
   initBinary?: string;
+  /** Pid of another running container, for `container:<name|id>` namespace modes. */
+  containerPid?: (ref: string) => number;
   /** Extra mounts prepared by other parts of the engine (volumes, binds). */
   extraMounts?: OciMount[];
 }
@@ -77,8 +79,21 @@ export function buildOciConfig(inp: BundleInputs): Record<string, unknown> {
   }
   mounts.push(...(inp.extraMounts ?? []));
 
-  const namespaces: { type: string; path?: string }[] = [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }];
-  if (networkMode !== 'host') namespaces.push({ type: 'network' });
+  // Docker's namespace modes: "host" shares the host's, "container:<id>" joins another container's.
+  const namespaces: { type: string; path?: string }[] = [{ type: 'mount' }];
+  const join = (type: string, nsFile: string, mode: string | undefined) => {
+    if (mode === 'host') return;
+    if (mode?.startsWith('container:')) {
+      const pid = inp.containerPid?.(mode.slice('container:'.length)) ?? 0;
+      namespaces.push({ type, path: `/proc/${pid}/ns/${nsFile}` });
+      return;
+    }
+    namespaces.push({ type });
+  };
+  join('pid', 'pid', host.pidMode);
+  join('ipc', 'ipc', host.ipcMode);
+  join('uts', 'uts', host.utsMode ?? (networkMode === 'host' ? 'host' : undefined));
+  join('network', 'net', networkMode === 'default' || networkMode === 'bridge' || networkMode === 'none' ? undefined : networkMode);
 
   const resources: Record<string, unknown> = { devices: [{ allow: host.privileged, access: 'rwm' }], ...ociResources(res) };
 
@@ -101,7 +116,7 @@ export function buildOciConfig(inp: BundleInputs): Record<string, unknown> {
       ...(host.oomScoreAdj !== undefined ? { oomScoreAdj: host.oomScoreAdj } : {}),
     },
     root: { path: inp.rootfs, readonly: host.readonlyRootfs },
-    hostname: networkMode === 'host' ? undefined : (spec.hostname || record.id.slice(0, 12)),
+    hostname: namespaces.some((n) => n.type === 'uts' && !n.path) ? (spec.hostname || record.id.slice(0, 12)) : undefined,
     mounts,
     linux: {
       namespaces,

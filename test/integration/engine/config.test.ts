@@ -106,3 +106,19 @@ test('a container over its memory limit is OOM-killed and says so', async () => 
   assert.equal((await c.get(id)).state.oomKilled, true);
   await c.remove(id, { force: false, volumes: false });
 });
+
+test('namespace modes: pid host, and network/ipc of another container', async () => {
+  const c = t.engine.containers;
+  const hostPid = await run('ls /proc | grep -c "^[0-9]"', {}, { pidMode: 'host' });
+  assert.ok(Number(hostPid.out) > 10, hostPid.out);
+  const { id: peer } = await c.create(spec(['sh', '-c', 'readlink /proc/self/ns/net; sleep 100'], {}, { init: true }));
+  await c.start(peer);
+  await new Promise((r) => setTimeout(r, 300));
+  const peerNs = text(await collectLogs(c.logs(peer, { follow: false, stdout: true, stderr: true, timestamps: false })));
+  const joined = await run('readlink /proc/self/ns/net', {}, { networkMode: `container:${peer}` });
+  assert.match(peerNs, /^net:\[\d+\]\n$/);
+  assert.equal(joined.out, peerNs);
+  const own = await run('readlink /proc/self/ns/net');
+  assert.notEqual(own.out, peerNs);
+  await c.remove(peer, { force: true, volumes: false });
+});
