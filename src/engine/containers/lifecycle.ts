@@ -14,6 +14,7 @@ import { ExitWatcher } from './exit-watcher.js';
 import { conmonLogSizeMax, logPolicy, rotateIfNeeded } from './log-rotation.js';
 import { RuntimePaths, type RuntimeContext } from './runtime-context.js';
 import { buildOciConfig } from '../runtime/bundle.js';
+import { planHostMounts, ensureBindSources } from '../runtime/binds.js';
 import { resolveUser } from '../runtime/user.js';
 import { launchConmon } from '../runtime/conmon.js';
 import { parseSignal } from '../runtime/signals.js';
@@ -166,6 +167,7 @@ export class Lifecycle {
       const id = newId();
       const hostname = spec.hostname || id.slice(0, 12);
       const { effective, path, args } = effectiveConfig(spec, image, hostname);
+      const warnings: string[] = [];
       const dir = this.paths.dataDir(id);
       await mkdir(dir, { recursive: true });
       const rec: ContainerRecord = {
@@ -176,11 +178,15 @@ export class Lifecycle {
         mounts: [], network: { sandboxKey: '', ports: {}, endpoints: {} },
       };
       logPolicy(rec); // bad max-size/max-file fail the create, as Docker's do
+      const planned = planHostMounts(spec.host);
+      ensureBindSources(spec.host);
+      rec.mounts = planned.mounts;
+      warnings.push(...planned.warnings);
       await writeHostFiles(rec, hostname, spec.host.extraHosts ?? [], spec.host.dns ?? [], spec.host.dnsSearch ?? [], spec.host.dnsOptions ?? []);
       await this.save(rec);
       this.records.set(id, rec);
       this.publish('create', rec);
-      return { id, warnings: [] };
+      return { id, warnings };
     } finally {
       this.reservedNames.delete(name);
     }
@@ -255,7 +261,10 @@ export class Lifecycle {
       if (!this.isRunning(other)) throw conflict(`cannot join the namespaces of container ${other.id}: it is not running`);
       return other.state.pid;
     };
-    const config = buildOciConfig({ record: rec, rootfs, user, cgroupsPath: `${this.ctx.cgroupParent}/${id}`, initBinary: this.ctx.initBinary, containerPid });
+    const config = buildOciConfig({
+      record: rec, rootfs, user, cgroupsPath: `${this.ctx.cgroupParent}/${id}`, initBinary: this.ctx.initBinary, containerPid,
+      extraMounts: planHostMounts(rec.spec.host).oci,
+    });
     await writeFile(join(bundle, 'config.json'), JSON.stringify(config));
     this.exits.reset(id);
     const logSizeMax = conmonLogSizeMax(logPolicy(rec));

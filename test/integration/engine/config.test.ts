@@ -122,3 +122,26 @@ test('namespace modes: pid host, and network/ipc of another container', async ()
   assert.notEqual(own.out, peerNs);
   await c.remove(peer, { force: true, volumes: false });
 });
+
+test('bind mounts (rw and ro) and tmpfs mounts; named volumes are a warning for now', async () => {
+  const { mkdtempSync, writeFileSync, readFileSync, rmSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(t.root, 'bind-'));
+  try {
+    writeFileSync(join(dir, 'in.txt'), 'from host\n');
+    const r = await run('cat /data/in.txt; echo out > /data/out.txt; touch /ro/x 2>/dev/null || echo ro-ok; grep " /scratch " /proc/mounts | cut -d" " -f3', {}, {
+      binds: [`${dir}:/data`, `${dir}:/ro:ro`],
+      mounts: [{ type: 'tmpfs', source: '', target: '/scratch', readOnly: false, options: { tmpfsSize: 1024 * 1024 } }],
+    });
+    assert.equal(r.out, 'from host\nro-ok\ntmpfs\n');
+    assert.equal(readFileSync(join(dir, 'out.txt'), 'utf8'), 'out\n');
+    const created = await t.engine.containers.create(spec(['true'], {}, { binds: ['myvol:/v', `${dir}/new:/n`] }));
+    assert.match(created.warnings[0], /named volume myvol is not supported yet/);
+    const rec = await t.engine.containers.get(created.id);
+    assert.deepEqual(rec.mounts.map((m) => [m.type, m.destination, m.rw]), [['bind', '/n', true]]);
+    await t.engine.containers.remove(created.id, { force: true, volumes: false });
+    await assert.rejects(t.engine.containers.create(spec(['true'], {}, { binds: ['/x:relative'] })), (e: Error & { kind?: string }) => e.kind === 'invalid_argument');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
