@@ -1,0 +1,72 @@
+// Bridges and veth pairs with iproute2. Each operation is one `ip -batch` on the host plus, for an
+// endpoint, one inside the container's network namespace (a path: /proc/<pid>/ns/net or a
+// bind-mounted netns file), so attaching a container costs two short processes.
+import { writeFile } from 'node:fs/promises';
+import { ipBatch, mustRun, run } from './exec.js';
+
+export async function linkExists(name: string): Promise<boolean> {
+  return (await run('ip', ['link', 'show', 'dev', name])).code === 0;
+}
+
+/** Names of the host's links starting with `prefix`. */
+export async function linksWithPrefix(prefix: string): Promise<string[]> {
+  const out = await mustRun('ip', ['-j', 'link', 'show']);
+  return (JSON.parse(out || '[]') as { ifname: string }[]).map((l) => l.ifname).filter((n) => n.startsWith(prefix));
+}
+
+/** Creates (or repairs) a bridge with the gateway address on it; idempotent. */
+export async function ensureBridge(name: string, gatewayCidr: string, mtu: number): Promise<void> {
+  const lines = (await linkExists(name)) ? [] : [`link add name ${name} mtu ${mtu} type bridge`];
+  lines.push(`link set dev ${name} mtu ${mtu}`, `addr replace ${gatewayCidr} dev ${name}`, `link set dev ${name} up`);
+  await ipBatch(lines);
+  // Published ports reached from 127.0.0.1 are DNATed out of this bridge with a loopback source.
+  await writeFile(`/proc/sys/net/ipv4/conf/${name}/route_localnet`, '1');
+}
+
+export async function deleteLink(name: string): Promise<void> {
+  const r = await run('ip', ['link', 'del', 'dev', name]);
+  if (r.code !== 0 && !/Cannot find device|does not exist/.test(r.stderr)) {
+    await mustRun('ip', ['link', 'del', 'dev', name]);
+  }
+}
+
+export interface VethPlan {
+  hostIf: string;
+  bridge: string;
+  mtu: number;
+  netnsPath: string;
+  ifName: string;
+  address: string;
+  prefixLen: number;
+  mac: string;
+  /** default route through this gateway (null: none, e.g. internal networks or not the first network) */
+  defaultVia: string | null;
+}
+
+/** A veth pair: host end on the bridge, the other end in the netns, addressed and up. */
+export async function attachVeth(p: VethPlan): Promise<void> {
+  await ipBatch([
+    `link add name ${p.hostIf} mtu ${p.mtu} type veth peer name ${p.ifName} mtu ${p.mtu} address ${p.mac} netns ${p.netnsPath}`,
+    `link set dev ${p.hostIf} master ${p.bridge} up`,
+  ]);
+  try {
+    await ipBatch([
+      'link set dev lo up',
+      `addr add ${p.address}/${p.prefixLen} dev ${p.ifName}`,
+      `link set dev ${p.ifName} up`,
+      ...(p.defaultVia ? [`route replace default via ${p.defaultVia} dev ${p.ifName}`] : []),
+    ], p.netnsPath);
+  } catch (e) {
+    await deleteLink(p.hostIf);
+    throw e;
+  }
+}
+
+/** Sets the default route of a netns (after the network that held it was disconnected). */
+export async function setDefaultRoute(netnsPath: string, via: string, ifName: string): Promise<void> {
+  await ipBatch([`route replace default via ${via} dev ${ifName}`], netnsPath);
+}
+
+export async function enableIpForward(): Promise<void> {
+  await writeFile('/proc/sys/net/ipv4/ip_forward', '1');
+}

@@ -1,0 +1,462 @@
+// NetworkService: berthd's networks. It owns the records under ${dataRoot}/network/, the host's
+// bridges and veths named with the daemon's hash, one nftables table, the held published ports and
+// the embedded DNS. The container lifecycle calls it (see docs/network.md); it knows nothing of
+// containers beyond an id, a name and a network namespace path.
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { alreadyExists, conflict, invalidArgument, notFound, notImplemented, asBerthError } from '../../common/errors.js';
+import type { EndpointState } from '../types.js';
+import type {
+  ConnectOptions, NetworkCreateOptions, NetworkRecord, NetworkServiceOptions, PortRequest, PublishedPort, StoredEndpoint,
+} from './types.js';
+import { DEFAULT_POOL, allocate, chooseSubnet, newIpam, release } from './ipam.js';
+import { type Cidr, macForIp, overlaps, parseCidr, parseIp } from './ipv4.js';
+import { hostRouteCidrs } from './host-routes.js';
+import { type HostNames, MAX_IFNAME, hostNames } from './names.js';
+import { attachVeth, deleteLink, enableIpForward, ensureBridge, linkExists, linksWithPrefix, setDefaultRoute } from './links.js';
+import { applyRuleset, deleteTable, renderRuleset } from './firewall.js';
+import { type HeldPort, holdPort } from './port-holder.js';
+import { EmbeddedDns, hostResolvers } from './dns.js';
+import { readJson, writeJsonAtomic } from './state-file.js';
+import { SerialQueue } from './serial-queue.js';
+
+const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+const OPT_BRIDGE_NAME = 'com.docker.network.bridge.name';
+const OPT_MTU = 'com.docker.network.driver.mtu';
+const DEFAULT_MTU = 1500;
+
+const portKey = (p: { proto: string; hostIp: string; hostPort: number }) => `${p.proto}:${p.hostIp}:${p.hostPort}`;
+
+export class NetworkService {
+  private readonly networks = new Map<string, NetworkRecord>();
+  private ports: PublishedPort[] = [];
+  private readonly held = new Map<string, HeldPort>();
+  /** Networks whose bridge is up on the host (the rest exist only as records until an endpoint comes). */
+  private readonly up = new Set<string>();
+  private readonly names: HostNames;
+  private readonly dir: string;
+  private readonly queue = new SerialQueue();
+  private readonly dns: EmbeddedDns;
+  private readonly log: NonNullable<NetworkServiceOptions['log']>;
+
+  constructor(private readonly opts: NetworkServiceOptions) {
+    this.names = hostNames(opts.dataRoot);
+    this.dir = join(opts.dataRoot, 'network');
+    this.log = opts.log ?? (() => undefined);
+    this.dns = new EmbeddedDns(this.dnsSource(), opts.dnsUpstreams ?? []);
+  }
+
+  /** Constructs and restores: what berthd calls at start-up. */
+  static async open(opts: NetworkServiceOptions, alive?: (containerId: string) => boolean): Promise<NetworkService> {
+    const s = new NetworkService(opts);
+    await s.restore(alive);
+    return s;
+  }
+
+  /** The daemon's nftables table (family ip) and link-name prefixes: for tests and diagnostics. */
+  get hostNames(): HostNames { return this.names; }
+
+  // ---------- start-up and shut-down ----------
+
+  /**
+   * At daemon start: loads the records, recreates missing bridges, drops endpoints whose netns is
+   * gone (releasing their addresses and ports), re-holds published ports, deletes this daemon's
+   * leftover links, rewrites the nft table and starts DNS. `alive(containerId)` lets the caller
+   * say which containers still run; without it a netns path that no longer exists means gone.
+   */
+  restore(alive?: (containerId: string) => boolean): Promise<void> {
+    return this.queue.run(async () => {
+      if (!this.opts.dnsUpstreams) this.dns.upstreams = await hostResolvers();
+      const files = await readdir(join(this.dir, 'networks')).catch(() => [] as string[]);
+      for (const f of files.filter((x) => x.endsWith('.json'))) {
+        const rec = await readJson<NetworkRecord>(join(this.dir, 'networks', f));
+        if (rec) this.networks.set(rec.id, rec);
+      }
+      this.ports = (await readJson<PublishedPort[]>(join(this.dir, 'ports.json'))) ?? [];
+      const anyEndpoint = [...this.networks.values()].some((n) => Object.keys(n.endpoints).length > 0);
+      if (anyEndpoint) await enableIpForward();
+      for (const net of this.networks.values()) {
+        let changed = false;
+        for (const ep of Object.values(net.endpoints)) {
+          const gone = (alive && !alive(ep.containerId)) || !existsSync(ep.netnsPath);
+          if (gone) {
+            await deleteLink(ep.hostIf);
+            release(net.ipam, ep.ipAddress);
+            delete net.endpoints[ep.endpointId];
+            changed = true;
+          }
+        }
+        if (changed) await this.save(net);
+        if (Object.keys(net.endpoints).length > 0) await this.bringUp(net);
+      }
+      const live = new Set(this.endpoints().map((e) => e.containerId));
+      this.ports = this.ports.filter((p) => live.has(p.containerId));
+      for (const p of [...this.ports]) {
+        try {
+          this.held.set(portKey(p), await holdPort(p));
+        } catch (e) {
+          this.log('warn', 'published port could not be held again', { port: portKey(p), error: asBerthError(e).message });
+        }
+      }
+      await this.savePorts();
+      // Bridges of networks without endpoints are dropped too: they come back with the first endpoint.
+      const ownBridges = new Set([...this.networks.values()].filter((n) => this.up.has(n.id)).map((n) => n.bridge));
+      const ownVeths = new Set(this.endpoints().map((e) => e.hostIf));
+      for (const l of await linksWithPrefix(this.names.bridgePrefix)) if (!ownBridges.has(l)) await deleteLink(l);
+      for (const l of await linksWithPrefix(this.names.vethPrefix)) if (!ownVeths.has(l)) await deleteLink(l);
+      await this.syncFirewall();
+    });
+  }
+
+  /**
+   * At daemon shut-down: stops DNS and releases held ports. When no endpoint remains, also removes
+   * every bridge and the nft table; with containers still running their networking stays up.
+   */
+  shutdown(): Promise<void> {
+    return this.queue.run(async () => {
+      await this.dns.closeAll();
+      for (const h of this.held.values()) await h.close();
+      this.held.clear();
+      if (this.endpoints().length === 0) await this.teardownHost();
+    });
+  }
+
+  // ---------- networks ----------
+
+  create(o: NetworkCreateOptions): Promise<NetworkRecord> {
+    return this.queue.run(async () => {
+      if (!NAME_RE.test(o.name)) throw invalidArgument(`invalid network name "${o.name}": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
+      if (this.find(o.name)) throw alreadyExists(`network with name ${o.name} already exists`);
+      const driver = o.driver ?? 'bridge';
+      if (driver !== 'bridge') throw notImplemented(`network driver "${driver}" is not supported (only bridge)`);
+      const options = o.options ?? {};
+      const mtu = options[OPT_MTU] ? Number(options[OPT_MTU]) : DEFAULT_MTU;
+      if (!Number.isInteger(mtu) || mtu < 68 || mtu > 65535) throw invalidArgument(`invalid MTU: ${options[OPT_MTU]}`);
+      const id = randomBytes(32).toString('hex');
+      const bridge = options[OPT_BRIDGE_NAME] ?? this.names.bridge(id);
+      if (bridge.length > MAX_IFNAME || !/^[a-zA-Z0-9_.-]+$/.test(bridge)) throw invalidArgument(`invalid bridge name "${bridge}" (at most ${MAX_IFNAME} characters)`);
+      if ([...this.networks.values()].some((n) => n.bridge === bridge) || (await linkExists(bridge))) throw alreadyExists(`bridge ${bridge} already exists on the host`);
+
+      const own = [...this.networks.values()].map((n) => parseCidr(n.ipam.subnet));
+      let subnet: Cidr;
+      if (o.subnet) {
+        subnet = parseCidr(o.subnet);
+        if (own.some((c) => overlaps(c, subnet))) throw conflict(`subnet ${o.subnet} overlaps with another network of this daemon`);
+      } else {
+        if (o.gateway || o.ipRange) throw invalidArgument('--gateway and --ip-range need --subnet');
+        const pool = this.opts.pool ?? DEFAULT_POOL;
+        subnet = chooseSubnet(pool, [...own, ...(await hostRouteCidrs())], parseInt(this.names.table.slice(-6), 16));
+      }
+      const rec: NetworkRecord = {
+        id, name: o.name, driver: 'bridge', created: new Date().toISOString(), internal: !!o.internal,
+        labels: o.labels ?? {}, options, bridge, mtu, dns: o.dns ?? true,
+        ipam: newIpam(subnet, o.gateway, o.ipRange), endpoints: {},
+      };
+      this.networks.set(id, rec);
+      try {
+        await this.save(rec);
+        await this.bringUp(rec);
+        await this.syncFirewall();
+      } catch (e) {
+        this.networks.delete(id);
+        await deleteLink(bridge);
+        await rm(this.recordPath(id), { force: true });
+        throw e;
+      }
+      return structuredClone(rec);
+    });
+  }
+
+  list(): NetworkRecord[] {
+    return [...this.networks.values()].map((n) => structuredClone(n));
+  }
+
+  /** By full id, name, or unique id prefix. */
+  get(idOrName: string): NetworkRecord {
+    return structuredClone(this.mustFind(idOrName));
+  }
+
+  remove(idOrName: string): Promise<void> {
+    return this.queue.run(async () => {
+      const net = this.mustFind(idOrName);
+      const eps = Object.values(net.endpoints);
+      if (eps.length > 0) throw conflict(`error while removing network: network ${net.name} id ${net.id} has active endpoints (${eps.map((e) => e.containerName).join(', ')})`);
+      await this.removeNetwork(net);
+    });
+  }
+
+  /** Removes networks without endpoints (except those named in `keep`, e.g. the default bridge). */
+  prune(opts: { keep?: string[]; labels?: Record<string, string> } = {}): Promise<string[]> {
+    return this.queue.run(async () => {
+      const removed: string[] = [];
+      for (const net of [...this.networks.values()]) {
+        if (Object.keys(net.endpoints).length > 0 || opts.keep?.includes(net.name)) continue;
+        if (opts.labels && Object.entries(opts.labels).some(([k, v]) => net.labels[k] !== v)) continue;
+        await this.removeNetwork(net);
+        removed.push(net.name);
+      }
+      return removed;
+    });
+  }
+
+  // ---------- endpoints ----------
+
+  /**
+   * Attaches a container's netns to a network: an address from IPAM, a veth pair (ethN inside),
+   * the default route through the first non-internal network, and DNS names (container name,
+   * aliases, short id).
+   */
+  connect(containerId: string, netnsPath: string, network: string, o: ConnectOptions): Promise<EndpointState> {
+    return this.queue.run(async () => {
+      const net = this.mustFind(network);
+      if (Object.values(net.endpoints).some((e) => e.containerId === containerId)) {
+        throw conflict(`container ${o.containerName} is already attached to network ${net.name}`);
+      }
+      if (!existsSync(netnsPath)) throw invalidArgument(`network namespace ${netnsPath} does not exist`);
+      const mine = this.endpoints().filter((e) => e.containerId === containerId);
+      const ifName = firstFree(mine.map((e) => e.ifName));
+      const endpointId = randomBytes(32).toString('hex');
+      const ip = allocate(net.ipam, endpointId, o.ipv4Address);
+      const mac = o.macAddress ?? macForIp(parseIp(ip));
+      const hasDefault = mine.some((e) => e.defaultRoute);
+      const ep: StoredEndpoint = {
+        networkId: net.id, networkName: net.name, endpointId, ipAddress: ip, prefixLen: parseCidr(net.ipam.subnet).len,
+        gateway: net.internal ? '' : net.ipam.gateway, macAddress: mac, aliases: o.aliases ?? [],
+        dnsNames: net.dns ? [o.containerName, ...(o.aliases ?? []), containerId.slice(0, 12)] : [],
+        containerId, containerName: o.containerName, netnsPath, ifName, hostIf: this.names.veth(endpointId),
+        defaultRoute: !net.internal && !hasDefault,
+      };
+      try {
+        await enableIpForward();
+        await this.bringUp(net);
+        await attachVeth({
+          hostIf: ep.hostIf, bridge: net.bridge, mtu: net.mtu, netnsPath, ifName, address: ip, prefixLen: ep.prefixLen,
+          mac, defaultVia: ep.defaultRoute ? net.ipam.gateway : null,
+        });
+        net.endpoints[endpointId] = ep;
+        await this.save(net);
+      } catch (e) {
+        release(net.ipam, ip);
+        delete net.endpoints[endpointId];
+        throw e;
+      }
+      return toEndpointState(ep);
+    });
+  }
+
+  /** Detaches a container from one network: veth removed, address released, its ports on that network unpublished. */
+  disconnect(containerId: string, network: string): Promise<void> {
+    return this.queue.run(async () => {
+      const net = this.mustFind(network);
+      const ep = Object.values(net.endpoints).find((e) => e.containerId === containerId);
+      if (!ep) throw notFound(`container ${containerId.slice(0, 12)} is not connected to network ${net.name}`);
+      await this.dropEndpoint(net, ep);
+      await this.syncFirewall();
+    });
+  }
+
+  /** Detaches a container from every network and unpublishes its ports (container stop / rm). */
+  disconnectAll(containerId: string): Promise<void> {
+    return this.queue.run(async () => {
+      for (const net of this.networks.values()) {
+        const ep = Object.values(net.endpoints).find((e) => e.containerId === containerId);
+        if (ep) await this.dropEndpoint(net, ep);
+      }
+      await this.releasePorts((p) => p.containerId === containerId);
+      await this.syncFirewall();
+    });
+  }
+
+  /** A container's endpoints (as stored), e.g. to write /etc/hosts. */
+  endpointsOf(containerId: string): EndpointState[] {
+    return this.endpoints().filter((e) => e.containerId === containerId).map(toEndpointState);
+  }
+
+  /**
+   * The nameserver a container's /etc/resolv.conf should name: the gateway of its first
+   * DNS-enabled network (where the embedded resolver listens); undefined: use the host's resolvers.
+   */
+  nameserverFor(containerId: string): string | undefined {
+    const ep = this.endpoints().find((e) => e.containerId === containerId && this.networks.get(e.networkId)?.dns);
+    return ep ? this.networks.get(ep.networkId)!.ipam.gateway : undefined;
+  }
+
+  // ---------- published ports ----------
+
+  /**
+   * Publishes ports of a connected container: each host port is held with a socket (already_exists
+   * when taken; 0 picks an ephemeral port) and DNATed to the container's address on `network`
+   * (default: its first non-internal network). All or nothing.
+   */
+  publishPorts(containerId: string, requests: PortRequest[], network?: string): Promise<PublishedPort[]> {
+    return this.queue.run(async () => {
+      const eps = this.endpoints().filter((e) => e.containerId === containerId);
+      const ep = network ? eps.find((e) => e.networkId === this.mustFind(network).id) : eps.find((e) => !this.networks.get(e.networkId)?.internal);
+      if (!ep) throw failedToPublish(containerId, network);
+      const added: PublishedPort[] = [];
+      try {
+        for (const r of requests) {
+          const held = await holdPort(r);
+          const p: PublishedPort = { ...r, hostIp: r.hostIp || '0.0.0.0', hostPort: held.port, containerId, containerIp: ep.ipAddress, networkId: ep.networkId };
+          this.held.set(portKey(p), held);
+          added.push(p);
+        }
+        this.ports.push(...added);
+        await this.syncFirewall();
+        await this.savePorts();
+      } catch (e) {
+        const keys = new Set(added.map(portKey));
+        this.ports = this.ports.filter((p) => !keys.has(portKey(p)));
+        for (const k of keys) { await this.held.get(k)?.close(); this.held.delete(k); }
+        throw e;
+      }
+      return added.map((p) => ({ ...p }));
+    });
+  }
+
+  unpublishPorts(containerId: string): Promise<void> {
+    return this.queue.run(async () => {
+      await this.releasePorts((p) => p.containerId === containerId);
+      await this.syncFirewall();
+    });
+  }
+
+  listPorts(containerId?: string): PublishedPort[] {
+    return this.ports.filter((p) => !containerId || p.containerId === containerId).map((p) => ({ ...p }));
+  }
+
+  // ---------- internals ----------
+
+  private endpoints(): StoredEndpoint[] {
+    return [...this.networks.values()].flatMap((n) => Object.values(n.endpoints));
+  }
+
+  private find(idOrName: string): NetworkRecord | undefined {
+    const all = [...this.networks.values()];
+    const exact = all.find((n) => n.id === idOrName) ?? all.find((n) => n.name === idOrName);
+    if (exact) return exact;
+    const byPrefix = idOrName.length >= 1 ? all.filter((n) => n.id.startsWith(idOrName)) : [];
+    return byPrefix.length === 1 ? byPrefix[0] : undefined;
+  }
+
+  private mustFind(idOrName: string): NetworkRecord {
+    const n = this.find(idOrName);
+    if (!n) throw notFound(`network ${idOrName} not found`);
+    return n;
+  }
+
+  /** Bridge up, DNS listening on its gateway: what a network needs once it has (or may get) endpoints. */
+  private async bringUp(net: NetworkRecord): Promise<void> {
+    await ensureBridge(net.bridge, `${net.ipam.gateway}/${parseCidr(net.ipam.subnet).len}`, net.mtu);
+    if (net.dns) await this.dns.listen(net.ipam.gateway);
+    if (!this.up.has(net.id)) {
+      this.up.add(net.id);
+      await this.syncFirewall();
+    }
+  }
+
+  private async dropEndpoint(net: NetworkRecord, ep: StoredEndpoint): Promise<void> {
+    await deleteLink(ep.hostIf);
+    release(net.ipam, ep.ipAddress);
+    delete net.endpoints[ep.endpointId];
+    await this.save(net);
+    await this.releasePorts((p) => p.containerId === ep.containerId && p.networkId === net.id);
+    if (ep.defaultRoute) {
+      // Hand the default route to another non-internal network of the same container.
+      const next = this.endpoints().find((e) => e.containerId === ep.containerId && e.gateway);
+      if (next && existsSync(next.netnsPath)) {
+        next.defaultRoute = true;
+        await setDefaultRoute(next.netnsPath, next.gateway, next.ifName).catch(() => undefined);
+        await this.save(this.networks.get(next.networkId)!);
+      }
+    }
+  }
+
+  private async releasePorts(match: (p: PublishedPort) => boolean): Promise<void> {
+    const gone = this.ports.filter(match);
+    if (gone.length === 0) return;
+    this.ports = this.ports.filter((p) => !match(p));
+    for (const p of gone) { await this.held.get(portKey(p))?.close(); this.held.delete(portKey(p)); }
+    await this.savePorts();
+  }
+
+  private async removeNetwork(net: NetworkRecord): Promise<void> {
+    if (net.dns) await this.dns.close(net.ipam.gateway);
+    await deleteLink(net.bridge);
+    this.networks.delete(net.id);
+    this.up.delete(net.id);
+    await rm(this.recordPath(net.id), { force: true });
+    await this.syncFirewall();
+  }
+
+  private async teardownHost(): Promise<void> {
+    for (const n of this.networks.values()) await deleteLink(n.bridge);
+    this.up.clear();
+    await deleteTable(this.names.table);
+  }
+
+  private async syncFirewall(): Promise<void> {
+    const live = [...this.networks.values()].filter((n) => this.up.has(n.id));
+    if (live.length === 0) {
+      await deleteTable(this.names.table);
+      return;
+    }
+    await applyRuleset(renderRuleset(this.names.table,
+      live.map((n) => ({ bridge: n.bridge, subnet: n.ipam.subnet, internal: n.internal })), this.ports));
+  }
+
+  private dnsSource() {
+    const byIp = (networkGateway: string, ip: string) => {
+      const net = [...this.networks.values()].find((n) => n.ipam.gateway === networkGateway);
+      const asker = net ? Object.values(net.endpoints).find((e) => e.ipAddress === ip) : undefined;
+      return { net, asker };
+    };
+    return {
+      lookup: (askerIp: string, serverIp: string, name: string): string[] | undefined => {
+        const { net, asker } = byIp(serverIp, askerIp);
+        if (!net) return undefined;
+        // The asker sees names on every DNS-enabled network it is attached to (only the one asked when it is not one of ours).
+        const nets = asker
+          ? this.endpoints().filter((e) => e.containerId === asker.containerId).map((e) => this.networks.get(e.networkId)!)
+          : [net];
+        const ips: string[] = [];
+        for (const n of nets.filter((x) => x.dns)) {
+          for (const e of Object.values(n.endpoints)) {
+            if (e.dnsNames.some((d) => d.toLowerCase() === name)) ips.push(e.ipAddress);
+          }
+        }
+        return ips.length ? ips : undefined;
+      },
+      mayForward: (askerIp: string, serverIp: string): boolean => {
+        const { net, asker } = byIp(serverIp, askerIp);
+        if (!net) return false;
+        if (!asker) return !net.internal;
+        return this.endpoints().some((e) => e.containerId === asker.containerId && !this.networks.get(e.networkId)?.internal);
+      },
+    };
+  }
+
+  private recordPath(id: string): string { return join(this.dir, 'networks', `${id}.json`); }
+  private save(net: NetworkRecord): Promise<void> { return writeJsonAtomic(this.recordPath(net.id), net); }
+  private savePorts(): Promise<void> { return writeJsonAtomic(join(this.dir, 'ports.json'), this.ports); }
+}
+
+function firstFree(used: string[]): string {
+  for (let i = 0; ; i++) if (!used.includes(`eth${i}`)) return `eth${i}`;
+}
+
+function toEndpointState(e: StoredEndpoint): EndpointState {
+  return {
+    networkId: e.networkId, networkName: e.networkName, endpointId: e.endpointId, ipAddress: e.ipAddress,
+    prefixLen: e.prefixLen, gateway: e.gateway, macAddress: e.macAddress, aliases: [...e.aliases], dnsNames: [...e.dnsNames],
+  };
+}
+
+function failedToPublish(containerId: string, network?: string): Error {
+  return invalidArgument(network
+    ? `container ${containerId.slice(0, 12)} is not connected to network ${network}`
+    : `container ${containerId.slice(0, 12)} has no non-internal network to publish ports on`);
+}
+

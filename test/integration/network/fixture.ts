@@ -1,0 +1,33 @@
+// A NetworkService over its own temp data root, plus the checks that it left nothing on the host.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NetworkService } from '../../../src/engine/network/service.js';
+import { hostNames } from '../../../src/engine/network/names.js';
+import { linksWithPrefix } from '../../../src/engine/network/links.js';
+import { tableExists, deleteTable } from '../../../src/engine/network/firewall.js';
+import { run } from '../../../src/engine/network/exec.js';
+import type { NetworkServiceOptions } from '../../../src/engine/network/types.js';
+
+export interface Fixture { root: string; svc: NetworkService; open(extra?: Partial<NetworkServiceOptions>): Promise<NetworkService> }
+
+export async function makeFixture(extra: Partial<NetworkServiceOptions> = {}): Promise<Fixture> {
+  const root = await mkdtemp(join(tmpdir(), 'berthtest-net-'));
+  const open = (more: Partial<NetworkServiceOptions> = {}) => NetworkService.open({ dataRoot: root, dnsUpstreams: [], ...extra, ...more });
+  return { root, svc: await open(), open };
+}
+
+/** What the daemon of `root` still has on the host: links named with its prefixes, its nft table. */
+export async function leftovers(root: string): Promise<string[]> {
+  const n = hostNames(root);
+  const links = [...(await linksWithPrefix(n.bridgePrefix)), ...(await linksWithPrefix(n.vethPrefix))];
+  return [...links, ...((await tableExists(n.table)) ? [`nft table ${n.table}`] : [])];
+}
+
+/** Removes whatever a failed test left behind, then the data root. */
+export async function scrub(root: string): Promise<void> {
+  const n = hostNames(root);
+  for (const l of [...(await linksWithPrefix(n.bridgePrefix)), ...(await linksWithPrefix(n.vethPrefix))]) await run('ip', ['link', 'del', l]);
+  await deleteTable(n.table);
+  await rm(root, { recursive: true, force: true });
+}
