@@ -25,10 +25,10 @@ export function shortName(project: string, name: string): string {
   return name.startsWith(`${project}-`) ? name.slice(project.length + 1) : name;
 }
 
-/** Compose's prefix: names padded to the longest plus one, then `| `. */
+/** Compose's prefix: names padded to the longest plus one, then ` | ` (`web-1  | `). */
 export function prefixer(names: string[]): (name: string) => string {
   const width = names.reduce((w, n) => Math.max(w, [...n].length), 0) + 1;
-  return (name) => `${name.padEnd(width)}| `;
+  return (name) => `${name.padEnd(width)} | `;
 }
 
 async function* lines(chunks: AsyncIterable<{ stream: 'stdout' | 'stderr'; data: Buffer }>): AsyncGenerator<{ stream: 'stdout' | 'stderr'; text: string }> {

@@ -1,5 +1,5 @@
 // `berth compose ...`: the Compose verbs. Each verb lives in its own file beside this one.
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { addGlobalComposeOptions, processIO, type ComposeIO } from './options.js';
 import { registerConfigCommand } from './config.js';
 import { registerUpCommands } from './up.js';
@@ -25,4 +25,34 @@ export function registerComposeCommands(program: Command, io: ComposeIO = proces
   registerStopCommand(compose, io);
   registerRestartCommand(compose, io);
   registerRmCommand(compose, io);
+  shareGlobalOptions(compose);
+}
+
+/**
+ * The global options are accepted before or after the verb (`compose -f a.yaml up`, `compose up
+ * -f a.yaml`), yet a verb's own short flags win after it (`rm -f` forces, `logs -f` follows), as in
+ * docker compose: each verb gets a copy of the globals whose short flag it does not use, and the
+ * values given after the verb are merged into the compose command's before any action runs.
+ */
+function shareGlobalOptions(compose: Command): void {
+  compose.enablePositionalOptions();
+  for (const verb of compose.commands) {
+    for (const g of compose.options) {
+      if (!g.long || verb.options.some((o) => o.long === g.long)) continue;
+      const shortFree = g.short !== undefined && !verb.options.some((o) => o.short === g.short);
+      const copy = new Option(`${shortFree ? `${g.short}, ` : ''}${g.long}${g.required ? ' <value>' : ''}`, g.description);
+      if (g.parseArg) copy.argParser(g.parseArg);
+      verb.addOption(copy);
+    }
+  }
+  compose.hook('preAction', (_compose, verb) => {
+    if (verb === compose) return;
+    for (const g of compose.options) {
+      const key = g.attributeName();
+      const value: unknown = verb.getOptionValue(key);
+      if (value === undefined) continue;
+      const before: unknown = compose.getOptionValue(key);
+      compose.setOptionValue(key, Array.isArray(value) && Array.isArray(before) ? [...(before as unknown[]), ...value] : value);
+    }
+  });
 }

@@ -114,8 +114,8 @@ test('ps lists the containers with docker compose columns; -q, --services and js
 test('logs prefixes each line with the container, as Compose does', async (t) => {
   if (skip) return t.skip(skip);
   const out = (await run(['logs'])).stdout.split('\n');
-  assert.ok(out.includes('db-1  | db ready'), out.join('\n'));
-  assert.ok(out.includes('web-1 | web says one'), out.join('\n'));
+  assert.ok(out.includes('db-1   | db ready'), out.join('\n'));
+  assert.ok(out.includes('web-1  | web says one'), out.join('\n'));
   assert.equal((await run(['logs', '--no-log-prefix', 'web'])).stdout, 'web says one\n');
 });
 

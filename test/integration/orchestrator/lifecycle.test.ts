@@ -1,0 +1,171 @@
+// start/stop/restart/rm, --force-recreate, orphans, a failing dependency, and attached `up`
+// stopped by Ctrl-C, with the real `bin/berth compose` on a real engine.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BERTH, berth, startEngine, type Engine, type RunResult } from './engine.js';
+
+const PREFIX = `orl${process.pid}`;
+let engine: Engine | undefined;
+let skip: string | false = false;
+let dir = '';
+const projects = new Set<string>();
+
+before(async () => {
+  if (process.getuid?.() !== 0) { skip = 'needs root'; return; }
+  const started = await startEngine();
+  if (typeof started === 'string') { skip = started; return; }
+  engine = started;
+  dir = mkdtempSync(join(tmpdir(), 'orch-life-'));
+});
+
+after(async () => {
+  if (engine) {
+    for (const p of projects) {
+      const label = [`com.docker.compose.project=${p}`];
+      for (const c of await engine.client.containers.list({ all: true, filters: { label } })) await engine.client.containers.remove(c.Id, { force: true, volumes: true });
+      for (const n of await engine.client.networks.list({ label })) await engine.client.networks.remove(n.Id).catch(() => undefined);
+      for (const v of await engine.client.volumes.list({ label })) await engine.client.volumes.remove(v.Name).catch(() => undefined);
+    }
+    await engine.stop();
+  }
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A project directory with this compose file; returns the project name. */
+function project(name: string, yaml: string): string {
+  const p = `${PREFIX}${name}`;
+  projects.add(p);
+  writeFileSync(join(dir, `${p}.yaml`), `name: ${p}\n${yaml}`);
+  return p;
+}
+
+const compose = (p: string, args: string[]): Promise<RunResult> => berth(engine!.host, ['compose', '-f', `${p}.yaml`, ...args], dir);
+
+async function ok(p: string, args: string[]): Promise<RunResult> {
+  const r = await compose(p, args);
+  assert.equal(r.code, 0, `compose ${args.join(' ')} failed:\n${r.stderr}`);
+  return r;
+}
+
+async function states(p: string): Promise<Record<string, string>> {
+  const list = await engine!.client.containers.list({ all: true, filters: { label: [`com.docker.compose.project=${p}`] } });
+  return Object.fromEntries(list.map((c) => [c.Names[0].replace(/^\//, '').slice(p.length + 1), c.State]));
+}
+
+const SLEEPERS = `services:
+  app:
+    image: busybox
+    command: ["sleep", "1000"]
+    stop_signal: SIGKILL
+    depends_on: [base]
+  base:
+    image: busybox
+    command: ["sleep", "1000"]
+    stop_signal: SIGKILL
+`;
+
+test('stop, start, restart and rm act on the existing containers', async (t) => {
+  if (skip) return t.skip(skip);
+  const p = project('life', SLEEPERS);
+  await ok(p, ['up', '-d']);
+  const stop = await ok(p, ['stop']);
+  // Dependents stop first.
+  assert.ok(stop.stderr.indexOf(`${p}-app-1  Stopped`) < stop.stderr.indexOf(`${p}-base-1  Stopping`), stop.stderr);
+  assert.deepEqual(await states(p), { 'app-1': 'exited', 'base-1': 'exited' });
+  await ok(p, ['start', 'base']);
+  assert.deepEqual(await states(p), { 'app-1': 'exited', 'base-1': 'running' });
+  await ok(p, ['start']);
+  assert.deepEqual(await states(p), { 'app-1': 'running', 'base-1': 'running' });
+  const before = (await engine!.client.containers.inspect(`${p}-app-1`)).State.StartedAt;
+  await ok(p, ['restart', 'app']);
+  assert.notEqual((await engine!.client.containers.inspect(`${p}-app-1`)).State.StartedAt, before);
+  const rmRunning = await ok(p, ['rm', '-f']);
+  assert.match(rmRunning.stderr, /No stopped containers/);
+  assert.deepEqual(await states(p), { 'app-1': 'running', 'base-1': 'running' });
+  await ok(p, ['rm', '-f', '-s', 'app']);
+  assert.deepEqual(await states(p), { 'base-1': 'running' });
+  await ok(p, ['down']);
+  assert.deepEqual(await states(p), {});
+});
+
+test('--force-recreate replaces every container; --no-recreate keeps a diverged one', async (t) => {
+  if (skip) return t.skip(skip);
+  const p = project('force', SLEEPERS);
+  await ok(p, ['up', '-d']);
+  const ids = async () => Object.fromEntries((await engine!.client.containers.list({ filters: { label: [`com.docker.compose.project=${p}`] } })).map((c) => [c.Names[0], c.Id]));
+  const first = await ids();
+  await ok(p, ['up', '-d', '--force-recreate']);
+  const second = await ids();
+  for (const name of Object.keys(first)) assert.notEqual(second[name], first[name], `${name} recreated`);
+  project('force', SLEEPERS.replace('["sleep", "1000"]', '["sleep", "2000"]'));
+  await ok(p, ['up', '-d', '--no-recreate']);
+  assert.deepEqual(await ids(), second);
+  await ok(p, ['down']);
+});
+
+test('orphans are reported by up and removed with --remove-orphans', async (t) => {
+  if (skip) return t.skip(skip);
+  const p = project('orphan', SLEEPERS);
+  await ok(p, ['up', '-d']);
+  project('orphan', SLEEPERS.replace(/ {4}depends_on: \[base\]\n/, '').replace(/ {2}base:\n(?: {4}.*\n)+/, ''));
+  const warned = await ok(p, ['up', '-d']);
+  assert.match(warned.stderr, new RegExp(`Found orphan containers \\(\\[${p}-base-1\\]\\)`));
+  assert.deepEqual(await states(p), { 'app-1': 'running', 'base-1': 'running' });
+  await ok(p, ['up', '-d', '--remove-orphans']);
+  assert.deepEqual(await states(p), { 'app-1': 'running' });
+  await ok(p, ['down']);
+});
+
+test('a dependency that fails stops up with the service and the reason; its dependent never starts', async (t) => {
+  if (skip) return t.skip(skip);
+  const p = project('fail', `services:
+  migrate:
+    image: busybox
+    command: ["sh", "-c", "exit 3"]
+  app:
+    image: busybox
+    command: ["sleep", "1000"]
+    stop_signal: SIGKILL
+    depends_on: {migrate: {condition: service_completed_successfully}}
+`);
+  const r = await compose(p, ['up', '-d']);
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /service "migrate" didn't complete successfully: exit 3/);
+  assert.equal(r.stderr.trimEnd().split('\n').filter((l) => !l.startsWith(' ')).length, 1, `one error line:\n${r.stderr}`);
+  assert.deepEqual(await states(p), { 'app-1': 'created', 'migrate-1': 'exited' });
+  await ok(p, ['down']);
+});
+
+test('attached up prints prefixed logs and stops the project on Ctrl-C', async (t) => {
+  if (skip) return t.skip(skip);
+  const p = project('attach', `services:
+  talker:
+    image: busybox
+    command: ["sh", "-c", "echo hello; exec sleep 1000"]
+`);
+  const child = spawn(BERTH, ['compose', '-f', `${p}.yaml`, 'up', '-t', '1'], { cwd: dir, env: { ...process.env, DOCKER_HOST: engine!.host }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+  t.after(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
+  await new Promise<void>((resolveP, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no log line within 20 s:\n${stdout}\n${stderr}`)), 20_000);
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (stdout.includes('talker-1  | hello\n')) { clearTimeout(timer); resolveP(); }
+    });
+  });
+  assert.match(stdout, /^Attaching to talker-1\n/);
+  child.kill('SIGINT');
+  const code = await exited;
+  assert.match(stdout, /Gracefully stopping\.\.\. \(press Ctrl\+C again to force\)/);
+  assert.match(stderr, new RegExp(` Container ${p}-talker-1  Stopped`));
+  assert.equal(code, 130);
+  assert.deepEqual(await states(p), { 'talker-1': 'exited' });
+  await ok(p, ['down']);
+});
