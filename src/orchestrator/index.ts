@@ -1,6 +1,6 @@
 // The Compose orchestrator: plans and converges a Project on an engine through the API client.
 // Pure planning (plan.ts, create-body.ts) is separate from execution (up.ts, down.ts, lifecycle.ts).
-export { up, type UpOptions, type UpResult } from './up.js';
+export { up, checkProject, type UpOptions, type UpResult } from './up.js';
 export { down, type DownOptions } from './down.js';
 export { startServices, stopServices, restartServices, removeServices, listProjectContainers } from './lifecycle.js';
 export { projectLogs, containerLogLines, prefixer, shortName, type LogLine, type LogOptions, type LogSource } from './logs.js';

@@ -31,7 +31,7 @@ export function prefixer(names: string[]): (name: string) => string {
   return (name) => `${name.padEnd(width)} | `;
 }
 
-async function* lines(chunks: AsyncIterable<{ stream: 'stdout' | 'stderr'; data: Buffer }>): AsyncGenerator<{ stream: 'stdout' | 'stderr'; text: string }> {
+export async function* splitLines(chunks: AsyncIterable<{ stream: 'stdout' | 'stderr'; data: Buffer }>): AsyncGenerator<{ stream: 'stdout' | 'stderr'; text: string }> {
   const pending = { stdout: '', stderr: '' };
   for await (const { stream, data } of chunks) {
     pending[stream] += data.toString('utf8');
@@ -57,7 +57,7 @@ export async function containerLogLines(client: EngineClient, project: string, c
     }
   }
   try {
-    for await (const l of lines(frames())) emit({ source, ...l });
+    for await (const l of splitLines(frames())) emit({ source, ...l });
   } finally {
     res.destroy();
   }

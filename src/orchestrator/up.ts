@@ -7,7 +7,8 @@ import type { Project } from '../compose/index.js';
 import { createContainer, recreateContainer, removeContainer, startContainer, stopContainer, type Made } from './container-ops.js';
 import { observeProject } from './engine-state.js';
 import { dependenciesOf } from './graph.js';
-import { planUp, type UpPlan, type UpPlanOptions } from './plan.js';
+import { planUp, withDependencies, type UpPlan, type UpPlanOptions } from './plan.js';
+import { checkSupported } from './create-body.js';
 import type { Reporter } from './progress.js';
 import { networkCreateBody, volumeCreateBody } from './resources.js';
 import { waitForDependency, waitRunningOrHealthy } from './wait.js';
@@ -59,7 +60,18 @@ async function imageIds(client: EngineClient, project: Project, services: string
   return out;
 }
 
+/**
+ * Refuses, before anything is touched, what berth cannot apply yet in the services `up` would
+ * converge and the networks and volumes it would create.
+ */
+export function checkProject(project: Project, services: string[] = []): void {
+  for (const name of withDependencies(project, services)) checkSupported(project.services[name]);
+  for (const [key, n] of Object.entries(project.networks)) if (!n.external) networkCreateBody(project, key, n);
+  for (const [key, v] of Object.entries(project.volumes)) if (!v.external) volumeCreateBody(project, key, v);
+}
+
 export async function up(client: EngineClient, project: Project, opts: UpOptions, reporter: Reporter): Promise<UpResult> {
+  checkProject(project, opts.services);
   const observed = await observeProject(client, project.name);
   // Plan once without image ids to learn which services take part, then resolve their images.
   const ids = await imageIds(client, project, planUp(project, observed, opts).order);

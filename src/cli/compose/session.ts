@@ -34,9 +34,11 @@ export function stderrReporter(io: ComposeIO): Reporter {
   };
 }
 
-export async function openSession(cmd: Command, io: ComposeIO): Promise<Session> {
+/** Loads the project; `check` (e.g. what berth cannot apply yet) runs before the engine is contacted. */
+export async function openSession(cmd: Command, io: ComposeIO, check?: (project: Project) => void): Promise<Session> {
   const { project, warnings } = loadProject(loadOptionsFrom(globalsOf(cmd), io, { discardEnvFiles: false }));
   for (const w of warnings) io.stderr(`WARN[0000] ${w}\n`);
+  check?.(project);
   return { project, client: await connect(cmd), reporter: stderrReporter(io) };
 }
 

@@ -2,7 +2,7 @@
 // container's log lines with Compose's prefixes and stops the project on Ctrl-C (kills on a second).
 import type { Command } from 'commander';
 import { invalidArgument } from '../../common/errors.js';
-import { containerLogLines, prefixer, shortName, stopServices, up, type UpResult } from '../../orchestrator/index.js';
+import { checkProject, containerLogLines, prefixer, shortName, stopServices, up, type UpResult } from '../../orchestrator/index.js';
 import { CliExit } from '../exit.js';
 import type { ComposeIO } from './options.js';
 import { collect, openSession, scaleFlags, timeoutFlag, type Session } from './session.js';
@@ -51,7 +51,7 @@ async function runUp(services: string[], flags: UpFlags, cmd: Command, io: Compo
   if (flags.forceRecreate && flags.recreate === false) throw invalidArgument('--force-recreate and --no-recreate are incompatible');
   if (flags.start === false && flags.wait) throw invalidArgument('--no-start and --wait are incompatible');
   const timeout = timeoutFlag(flags.timeout);
-  const session = await openSession(cmd, io);
+  const session = await openSession(cmd, io, (project) => checkProject(project, services));
   const result = await up(session.client, session.project, {
     services,
     recreate: flags.forceRecreate ? 'force' : flags.recreate === false ? 'never' : 'diverged',
