@@ -65,3 +65,24 @@ export async function removeServices(
   await byServiceGroups(stopped, (c) => removeContainer(client, c, opts.volumes === true, reporter));
   return stopped;
 }
+
+/** `kill`: signal the running containers of the selected services (SIGKILL by default). */
+export async function killServices(client: EngineClient, project: Project, services: string[], signal: string | undefined, reporter: Reporter): Promise<void> {
+  const running = (await ordered(client, project, services, true)).filter((c) => c.state === 'running');
+  await Promise.all(running.map(async (c) => {
+    reporter.event({ resource: 'Container', name: c.name, status: 'Killing' });
+    await client.containers.kill(c.id, { signal });
+    reporter.event({ resource: 'Container', name: c.name, status: 'Killed' });
+  }));
+}
+
+/** `pause` / `unpause` the running (or paused) containers of the selected services. */
+export async function pauseServices(client: EngineClient, project: Project, services: string[], pause: boolean, reporter: Reporter): Promise<void> {
+  const list = (await ordered(client, project, services, pause)).filter((c) => c.state === (pause ? 'running' : 'paused'));
+  await Promise.all(list.map(async (c) => {
+    reporter.event({ resource: 'Container', name: c.name, status: pause ? 'Pausing' : 'Unpausing' });
+    if (pause) await client.containers.pause(c.id);
+    else await client.containers.unpause(c.id);
+    reporter.event({ resource: 'Container', name: c.name, status: pause ? 'Paused' : 'Unpaused' });
+  }));
+}

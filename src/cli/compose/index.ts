@@ -10,6 +10,8 @@ import { registerStartCommand } from './start.js';
 import { registerStopCommand } from './stop.js';
 import { registerRestartCommand } from './restart.js';
 import { registerRmCommand } from './rm.js';
+import { registerKillCommand } from './kill.js';
+import { registerPauseCommands } from './pause.js';
 
 export function registerComposeCommands(program: Command, io: ComposeIO = processIO): void {
   const compose = addGlobalComposeOptions(program.command('compose').description('Define and run multi-container applications'));
@@ -25,6 +27,8 @@ export function registerComposeCommands(program: Command, io: ComposeIO = proces
   registerStopCommand(compose, io);
   registerRestartCommand(compose, io);
   registerRmCommand(compose, io);
+  registerKillCommand(compose, io);
+  registerPauseCommands(compose, io);
   shareGlobalOptions(compose);
 }
 

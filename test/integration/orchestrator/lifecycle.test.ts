@@ -92,6 +92,20 @@ test('stop, start, restart and rm act on the existing containers', async (t) => 
   assert.deepEqual(await states(p), {});
 });
 
+test('pause, unpause and kill', async (t) => {
+  if (skip) return t.skip(skip);
+  const p = project('signals', SLEEPERS);
+  await ok(p, ['up', '-d']);
+  await ok(p, ['pause', 'app']);
+  assert.deepEqual(await states(p), { 'app-1': 'paused', 'base-1': 'running' });
+  await ok(p, ['unpause']);
+  assert.deepEqual(await states(p), { 'app-1': 'running', 'base-1': 'running' });
+  const killed = await ok(p, ['kill', '-s', 'SIGKILL']);
+  assert.match(killed.stderr, new RegExp(` Container ${p}-base-1  Killed`));
+  assert.deepEqual(await states(p), { 'app-1': 'exited', 'base-1': 'exited' });
+  await ok(p, ['down']);
+});
+
 test('--force-recreate replaces every container; --no-recreate keeps a diverged one', async (t) => {
   if (skip) return t.skip(skip);
   const p = project('force', SLEEPERS);
