@@ -137,3 +137,12 @@ test('down removes dependents first, then the project networks; -v adds the name
   assert.deepEqual(plain.volumes, []);
   assert.deepEqual(planDown(p, observed, { volumes: true }).volumes, ['demo_data']);
 });
+
+test('--no-deps converges only the named services; --always-recreate-deps recreates dependents of a recreated service', () => {
+  const before = projectFrom(TWO);
+  assert.deepEqual(planUp(before, state([]), { services: ['web'], noDeps: true }).order, ['web']);
+  const after = projectFrom(TWO.replace('  db:\n    image: busybox\n    command: sleep 1000', '  db:\n    image: busybox\n    command: sleep 2000'));
+  const observed = state([observedOf(before, 'db', 1), observedOf(before, 'web', 1)], ['demo_default']);
+  assert.deepEqual(summary(planUp(after, observed).steps.web), ['keep demo-web-1']);
+  assert.deepEqual(summary(planUp(after, observed, { alwaysRecreateDeps: true }).steps.web), ['recreate demo-web-1']);
+});

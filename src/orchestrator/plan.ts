@@ -17,6 +17,10 @@ export interface UpPlanOptions {
   scale?: Record<string, number>;
   /** Services named on the command line (with their dependencies); all when empty. */
   services?: string[];
+  /** --no-deps: the named services only, not their dependencies. */
+  noDeps?: boolean;
+  /** --always-recreate-deps: a recreated service's dependents are recreated too. */
+  alwaysRecreateDeps?: boolean;
   /** Image name → image id on the engine; a container made from another id is recreated. */
   imageIds?: Record<string, string>;
 }
@@ -110,7 +114,8 @@ export function planResources(project: Project, observed: ObservedState): { netw
 
 export function planUp(project: Project, observed: ObservedState, opts: UpPlanOptions = {}): UpPlan {
   const policy = opts.recreate ?? 'diverged';
-  const selected = withDependencies(project, opts.services);
+  const selected = opts.noDeps && opts.services?.length ? new Set(opts.services) : withDependencies(project, opts.services);
+  for (const name of selected) if (!project.services[name]) throw invalidArgument(`no such service: ${name}`);
   for (const name of Object.keys(opts.scale ?? {})) {
     if (!project.services[name]) throw invalidArgument(`no such service: ${name}`);
   }
@@ -131,10 +136,12 @@ export function planUp(project: Project, observed: ObservedState, opts: UpPlanOp
     for (const c of have.slice(want).reverse()) list.push({ action: 'remove', service: name, container: c, reason: 'scale' });
     const kept = have.slice(0, want);
     const imageId = s.image ? opts.imageIds?.[s.image] : undefined;
-    const needsRestart = dependenciesOf(project, name).some((d) => recreated.has(d) && s.depends_on?.[d]?.restart === true);
+    const recreatedDeps = dependenciesOf(project, name).filter((d) => recreated.has(d));
+    const needsRestart = recreatedDeps.some((d) => s.depends_on?.[d]?.restart === true);
+    const forced = policy === 'force' || (opts.alwaysRecreateDeps === true && recreatedDeps.length > 0);
     for (const c of kept) {
       const diverged = c.configHash !== hash || (imageId !== undefined && c.imageLabel !== '' && c.imageLabel !== imageId);
-      if (policy === 'force' || (policy === 'diverged' && diverged)) {
+      if (forced || (policy === 'diverged' && diverged)) {
         list.push({ action: 'recreate', service: name, number: c.number, name: containerName(project.name, name, c.number, s.container_name), old: c });
         recreated.add(name);
       } else if (c.state !== 'running') list.push({ action: 'start', service: name, container: c });

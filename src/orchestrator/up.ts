@@ -18,6 +18,8 @@ export interface UpOptions extends UpPlanOptions {
   noStart?: boolean;
   /** --wait: return once every container is running or healthy. */
   wait?: boolean;
+  /** --wait-timeout: seconds --wait may take. */
+  waitTimeout?: number;
   /** -t: seconds to wait for a container to stop before killing it. */
   timeout?: number;
 }
@@ -160,11 +162,18 @@ export async function up(client: EngineClient, project: Project, opts: UpOptions
   });
 
   if (opts.wait) {
-    await Promise.all(Object.values(containers).flat().map(async (c) => {
-      reporter.event({ resource: 'Container', name: c.name, status: 'Waiting' });
-      const how = await waitRunningOrHealthy(client, c);
-      reporter.event({ resource: 'Container', name: c.name, status: how === 'healthy' ? 'Healthy' : 'Running' });
-    }));
+    const ac = new AbortController();
+    const timer = opts.waitTimeout === undefined ? undefined : setTimeout(() => ac.abort(`application not healthy after ${opts.waitTimeout}s`), opts.waitTimeout * 1000);
+    try {
+      await Promise.all(Object.values(containers).flat().map(async (c) => {
+        reporter.event({ resource: 'Container', name: c.name, status: 'Waiting' });
+        const how = await waitRunningOrHealthy(client, c, ac.signal);
+        reporter.event({ resource: 'Container', name: c.name, status: how === 'healthy' ? 'Healthy' : 'Running' });
+      }));
+    } finally {
+      clearTimeout(timer);
+      ac.abort('done');
+    }
   }
   return { plan, containers };
 }

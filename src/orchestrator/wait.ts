@@ -19,16 +19,16 @@ export async function waitHealthy(client: EngineClient, c: Started, signal?: Abo
     if (health === 'healthy') return;
     if (health === 'unhealthy') throw failedPrecondition(`dependency failed to start: container ${c.name} is unhealthy`);
     if (!info.State.Running && !info.State.Restarting) throw failedPrecondition(`dependency failed to start: container ${c.name} exited (${info.State.ExitCode})`);
-    if (signal?.aborted) throw failedPrecondition(`gave up waiting for container ${c.name}`);
+    if (signal?.aborted) throw failedPrecondition(String(signal.reason ?? `gave up waiting for container ${c.name}`));
     await sleep(POLL_MS);
   }
 }
 
 /** Resolves once `c` is running (or, with a healthcheck, healthy): what `up --wait` asks. */
-export async function waitRunningOrHealthy(client: EngineClient, c: Started): Promise<'running' | 'healthy'> {
+export async function waitRunningOrHealthy(client: EngineClient, c: Started, signal?: AbortSignal): Promise<'running' | 'healthy'> {
   const info = await client.containers.inspect(c.id);
   if (info.State.Health?.Status) {
-    await waitHealthy(client, c);
+    await waitHealthy(client, c, signal);
     return 'healthy';
   }
   if (!info.State.Running) throw failedPrecondition(`container ${c.name} exited (${info.State.ExitCode})`);

@@ -14,8 +14,13 @@ interface UpFlags {
   removeOrphans?: boolean;
   scale?: string[];
   wait?: boolean;
+  waitTimeout?: string;
   start?: boolean;
   timeout?: string;
+  deps?: boolean;
+  alwaysRecreateDeps?: boolean;
+  abortOnContainerExit?: boolean;
+  exitCodeFrom?: string;
 }
 
 export function registerUpCommands(compose: Command, io: ComposeIO): void {
@@ -29,7 +34,12 @@ export function registerUpCommands(compose: Command, io: ComposeIO): void {
     .option('--remove-orphans', 'Remove containers for services not defined in the Compose file')
     .option('--scale <SERVICE=NUM>', 'Scale SERVICE to NUM instances (repeatable)', collect)
     .option('--wait', 'Wait for services to be running|healthy. Implies detached mode.')
+    .option('--wait-timeout <seconds>', 'Maximum duration in seconds to wait for the project to be running|healthy')
     .option('--no-start', "Don't start the services after creating them")
+    .option('--no-deps', "Don't start linked services")
+    .option('--always-recreate-deps', 'Recreate dependent containers. Incompatible with --no-recreate.')
+    .option('--abort-on-container-exit', 'Stops all containers if any container was stopped. Incompatible with -d')
+    .option('--exit-code-from <service>', 'Return the exit code of the selected service container. Implies --abort-on-container-exit')
     .option('-t, --timeout <seconds>', 'Use this timeout in seconds for container shutdown')
     .action(async (services: string[], flags: UpFlags, cmd: Command) => {
       await runUp(services, flags, cmd, io);
@@ -50,7 +60,11 @@ export function registerUpCommands(compose: Command, io: ComposeIO): void {
 async function runUp(services: string[], flags: UpFlags, cmd: Command, io: ComposeIO): Promise<void> {
   if (flags.forceRecreate && flags.recreate === false) throw invalidArgument('--force-recreate and --no-recreate are incompatible');
   if (flags.start === false && flags.wait) throw invalidArgument('--no-start and --wait are incompatible');
+  if (flags.alwaysRecreateDeps && flags.recreate === false) throw invalidArgument('--always-recreate-deps and --no-recreate are incompatible');
+  const abort = flags.abortOnContainerExit === true || flags.exitCodeFrom !== undefined;
+  if (abort && flags.detach) throw invalidArgument('--abort-on-container-exit and --detach are incompatible');
   const timeout = timeoutFlag(flags.timeout);
+  const waitTimeout = flags.waitTimeout === undefined ? undefined : timeoutFlag(flags.waitTimeout);
   const session = await openSession(cmd, io, (project) => checkProject(project, services));
   const result = await up(session.client, session.project, {
     services,
@@ -59,24 +73,42 @@ async function runUp(services: string[], flags: UpFlags, cmd: Command, io: Compo
     scale: scaleFlags(flags.scale),
     noStart: flags.start === false,
     wait: flags.wait,
+    waitTimeout,
+    noDeps: flags.deps === false,
+    alwaysRecreateDeps: flags.alwaysRecreateDeps,
     timeout,
   }, session.reporter);
   if (flags.detach || flags.wait || flags.start === false) return;
-  await attach(session, result, timeout, io);
+  if (flags.exitCodeFrom !== undefined && !result.containers[flags.exitCodeFrom]?.length) throw invalidArgument(`no such service: ${flags.exitCodeFrom}`);
+  await attach(session, result, { timeout, abort, exitCodeFrom: flags.exitCodeFrom }, io);
 }
 
-/** Follows every container's logs until all have stopped; Ctrl-C stops them (twice: kills). */
-async function attach(s: Session, result: UpResult, timeout: number | undefined, io: ComposeIO): Promise<void> {
+interface AttachOptions { timeout?: number; abort: boolean; exitCodeFrom?: string }
+
+/**
+ * Follows every container's logs until all have stopped; Ctrl-C stops them (twice: kills). With
+ * --abort-on-container-exit the first container to exit stops the others, and its exit code (or,
+ * with --exit-code-from, that service's) becomes berth's.
+ */
+async function attach(s: Session, result: UpResult, opts: AttachOptions, io: ComposeIO): Promise<void> {
+  const { timeout } = opts;
   const containers = Object.values(result.containers).flat().sort((a, b) => a.name.localeCompare(b.name));
   const names = containers.map((c) => shortName(s.project.name, c.name));
   const prefix = prefixer(names);
   io.stdout(`Attaching to ${names.join(', ')}\n`);
   let stopping: Promise<void> | undefined;
+  let interrupted = false;
+  let firstExit: number | undefined;
+  const exitCodes = new Map<string, number>();
+  const stopAll = () => {
+    stopping = stopServices(s.client, s.project, [], timeout, s.reporter);
+    stopping.catch((e: unknown) => io.stderr(`${e instanceof Error ? e.message : String(e)}\n`));
+  };
   const onSigint = () => {
+    interrupted = true;
     if (!stopping) {
       io.stdout('Gracefully stopping... (press Ctrl+C again to force)\n');
-      stopping = stopServices(s.client, s.project, [], timeout, s.reporter);
-      stopping.catch((e: unknown) => io.stderr(`${e instanceof Error ? e.message : String(e)}\n`));
+      stopAll();
     } else {
       for (const c of containers) s.client.containers.kill(c.id).catch(() => undefined);
     }
@@ -90,11 +122,17 @@ async function attach(s: Session, result: UpResult, timeout: number | undefined,
       });
       const info = await s.client.containers.inspect(c.id);
       io.stdout(`${name} exited with code ${info.State.ExitCode}\n`);
+      if (!exitCodes.has(c.service)) exitCodes.set(c.service, info.State.ExitCode);
+      if (opts.abort && !stopping) {
+        firstExit = info.State.ExitCode;
+        io.stdout('Aborting on container exit...\n');
+        stopAll();
+      }
     }));
-    if (stopping) {
-      await stopping;
-      throw new CliExit(130);
-    }
+    if (stopping) await stopping;
+    if (interrupted) throw new CliExit(130);
+    const code = opts.exitCodeFrom !== undefined ? exitCodes.get(opts.exitCodeFrom) : opts.abort ? firstExit : undefined;
+    if (code) throw new CliExit(code);
   } finally {
     process.off('SIGINT', onSigint);
   }

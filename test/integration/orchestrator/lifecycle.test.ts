@@ -154,6 +154,43 @@ test('a dependency that fails stops up with the service and the reason; its depe
   await ok(p, ['down']);
 });
 
+test('up --exit-code-from stops everything when that service exits and returns its exit code', async (t) => {
+  if (skip) return t.skip(skip);
+  const p = project('exitcode', `services:
+  server:
+    image: busybox
+    command: ["sleep", "1000"]
+    stop_signal: SIGKILL
+  tester:
+    image: busybox
+    command: ["sh", "-c", "echo testing; sleep 1; exit 4"]
+    depends_on: [server]
+`);
+  const r = await compose(p, ['up', '--exit-code-from', 'tester', '-t', '1']);
+  assert.equal(r.code, 4, r.stderr);
+  assert.match(r.stdout, /tester-1  \| testing\n/);
+  assert.match(r.stdout, /Aborting on container exit\.\.\./);
+  assert.deepEqual(await states(p), { 'server-1': 'exited', 'tester-1': 'exited' });
+  await ok(p, ['down']);
+});
+
+test('up --wait --wait-timeout gives up on a service that never turns healthy', async (t) => {
+  if (skip) return t.skip(skip);
+  const p = project('never', `services:
+  sick:
+    image: busybox
+    command: ["sleep", "1000"]
+    stop_signal: SIGKILL
+    healthcheck: {test: ["CMD", "false"], interval: 10s, retries: 3, start_period: 30s}
+`);
+  const started = Date.now();
+  const r = await compose(p, ['up', '-d', '--wait', '--wait-timeout', '2']);
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /application not healthy after 2s/);
+  assert.ok(Date.now() - started < 15_000, 'gave up in time');
+  await ok(p, ['down']);
+});
+
 test('attached up prints prefixed logs and stops the project on Ctrl-C', async (t) => {
   if (skip) return t.skip(skip);
   const p = project('attach', `services:
