@@ -10,3 +10,4 @@ export { observeProject } from './engine-state.js';
 export { LABEL, COMPOSE_VERSION, containerName } from './labels.js';
 export { silentReporter, type ProgressEvent, type Reporter } from './progress.js';
 export { waitHealthy } from './wait.js';
+export { listProjects, summarizeProjects, type ProjectSummary } from './projects.js';

@@ -18,6 +18,7 @@ export interface LogOptions {
   tail?: string;
   timestamps?: boolean;
   since?: string;
+  until?: string;
 }
 
 /** `demo-web-1` → `web-1`; a container_name stays as it is. */
@@ -47,7 +48,7 @@ export async function* splitLines(chunks: AsyncIterable<{ stream: 'stdout' | 'st
 /** Streams one container's log lines to `emit` until the log ends (or, with follow, the container stops). */
 export async function containerLogLines(client: EngineClient, project: string, c: LogSource, opts: LogOptions, emit: (l: LogLine) => void): Promise<void> {
   const tty = (await client.containers.inspect(c.id)).Config.Tty === true;
-  const res = await client.containers.logs(c.id, { follow: opts.follow, tail: opts.tail, timestamps: opts.timestamps, since: opts.since });
+  const res = await client.containers.logs(c.id, { follow: opts.follow, tail: opts.tail, timestamps: opts.timestamps, since: opts.since, until: opts.until });
   const source = shortName(project, c.name);
   async function* frames() {
     if (tty) {

@@ -12,6 +12,7 @@ import { registerRestartCommand } from './restart.js';
 import { registerRmCommand } from './rm.js';
 import { registerKillCommand } from './kill.js';
 import { registerPauseCommands } from './pause.js';
+import { registerLsCommand } from './ls.js';
 
 export function registerComposeCommands(program: Command, io: ComposeIO = processIO): void {
   const compose = addGlobalComposeOptions(program.command('compose').description('Define and run multi-container applications'));
@@ -29,6 +30,7 @@ export function registerComposeCommands(program: Command, io: ComposeIO = proces
   registerRmCommand(compose, io);
   registerKillCommand(compose, io);
   registerPauseCommands(compose, io);
+  registerLsCommand(compose, io);
   shareGlobalOptions(compose);
 }
 

@@ -5,7 +5,7 @@ import { apiTimestamp } from '../flags.js';
 import type { ComposeIO } from './options.js';
 import { openSession } from './session.js';
 
-interface LogsFlags { follow?: boolean; tail?: string; timestamps?: boolean; logPrefix?: boolean; since?: string }
+interface LogsFlags { follow?: boolean; tail?: string; timestamps?: boolean; logPrefix?: boolean; since?: string; until?: string }
 
 export function registerLogsCommand(compose: Command, io: ComposeIO): void {
   compose
@@ -16,6 +16,8 @@ export function registerLogsCommand(compose: Command, io: ComposeIO): void {
     .option('-n, --tail <n>', 'Number of lines to show from the end of the logs for each container', 'all')
     .option('-t, --timestamps', 'Show timestamps')
     .option('--since <time>', 'Show logs since timestamp (e.g. 2013-01-02T13:23:37Z) or relative (e.g. 42m for 42 minutes)')
+    .option('--until <time>', 'Show logs before a timestamp (e.g. 2013-01-02T13:23:37Z) or relative (e.g. 42m for 42 minutes)')
+    .option('--no-color', 'Produce monochrome output (berth never colours log prefixes yet)')
     .option('--no-log-prefix', "Don't print prefix in logs")
     .action(async (services: string[], flags: LogsFlags, cmd: Command) => {
       const s = await openSession(cmd, io);
@@ -23,7 +25,7 @@ export function registerLogsCommand(compose: Command, io: ComposeIO): void {
         .map((c) => ({ id: c.Id, name: (c.Names[0] ?? '').replace(/^\//, '') }))
         .sort((a, b) => a.name.localeCompare(b.name));
       const prefix = prefixer(list.map((c) => shortName(s.project.name, c.name)));
-      const opts = { follow: flags.follow, tail: flags.tail, timestamps: flags.timestamps, since: apiTimestamp(flags.since) };
+      const opts = { follow: flags.follow, tail: flags.tail, timestamps: flags.timestamps, since: apiTimestamp(flags.since), until: apiTimestamp(flags.until) };
       await projectLogs(s.client, s.project.name, list, opts, (l) => {
         const write = l.stream === 'stderr' ? io.stderr : io.stdout;
         write(`${flags.logPrefix === false ? '' : prefix(l.source)}${l.text}\n`);

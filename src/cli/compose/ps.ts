@@ -9,9 +9,11 @@ import { ellipsis } from '../flags.js';
 import { alignTabs } from '../output/table.js';
 import { ago, goTimeString } from '../output/units.js';
 import type { ComposeIO } from './options.js';
-import { openSession } from './session.js';
+import { collect, openSession } from './session.js';
 
-interface PsFlags { all?: boolean; quiet?: boolean; services?: boolean; format?: string }
+interface PsFlags { all?: boolean; quiet?: boolean; services?: boolean; format?: string; status?: string[] }
+
+const STATUSES = ['paused', 'restarting', 'removing', 'running', 'dead', 'created', 'exited'];
 
 export function registerPsCommand(compose: Command, io: ComposeIO): void {
   compose
@@ -22,10 +24,15 @@ export function registerPsCommand(compose: Command, io: ComposeIO): void {
     .option('-q, --quiet', 'Only display IDs')
     .option('--services', 'Display services')
     .option('--format <format>', 'Format the output. Values: [table | json]', 'table')
+    .option('--status <status>', 'Filter services by status. Values: [paused | restarting | removing | running | dead | created | exited] (repeatable)', collect)
     .action(async (services: string[], flags: PsFlags, cmd: Command) => {
       if (flags.format !== 'table' && flags.format !== 'json') throw invalidArgument(`unsupported format "${flags.format}" (table or json)`);
+      for (const st of flags.status ?? []) if (!STATUSES.includes(st)) throw invalidArgument(`invalid filter 'status=${st}'`);
       const s = await openSession(cmd, io);
-      const list = (await listProjectContainers(s.client, s.project.name, { all: flags.all, services })).sort((a, b) => nameOf(a).localeCompare(nameOf(b)));
+      const status = flags.status?.length ? new Set(flags.status) : undefined;
+      const list = (await listProjectContainers(s.client, s.project.name, { all: flags.all || status !== undefined, services }))
+        .filter((c) => !status || status.has(c.State))
+        .sort((a, b) => nameOf(a).localeCompare(nameOf(b)));
       if (flags.quiet) return io.stdout(list.map((c) => `${c.Id}\n`).join(''));
       if (flags.services) return io.stdout([...new Set(list.map(serviceOf))].sort().map((n) => `${n}\n`).join(''));
       if (flags.format === 'json') return io.stdout(list.map((c) => `${JSON.stringify(jsonRow(c))}\n`).join(''));

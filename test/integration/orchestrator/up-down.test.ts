@@ -109,6 +109,11 @@ test('ps lists the containers with docker compose columns; -q, --services and js
   assert.equal((await run(['ps', '--services'])).stdout, 'db\nweb\n');
   const json = (await run(['ps', '--format', 'json'])).stdout.trim().split('\n').map((l) => JSON.parse(l) as { Name: string; Service: string; State: string });
   assert.deepEqual(json.map((j) => [j.Name, j.Service, j.State]), [[`${PROJECT}-db-1`, 'db', 'running'], [`${PROJECT}-web-1`, 'web', 'running']]);
+  assert.equal((await run(['ps', '-q', '--status', 'exited'])).stdout, '');
+  assert.equal((await run(['ps', '-q', '--status', 'running'])).stdout.trim().split('\n').length, 2);
+  const ls = (await run(['ls'])).stdout.split('\n');
+  assert.match(ls[0], /^NAME\s+STATUS\s+CONFIG FILES$/);
+  assert.ok(ls.some((l) => new RegExp(`^${PROJECT}\\s+running\\(2\\)\\s+${dir}/compose.yaml$`).test(l)), ls.join('\n'));
 });
 
 test('logs prefixes each line with the container, as Compose does', async (t) => {
