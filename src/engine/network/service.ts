@@ -35,6 +35,7 @@ export class NetworkService {
   private readonly held = new Map<string, HeldPort>();
   /** Networks whose bridge is up on the host (the rest exist only as records until an endpoint comes). */
   private readonly up = new Set<string>();
+  private forwarding = false;
   private readonly names: HostNames;
   private readonly dir: string;
   private readonly queue = new SerialQueue();
@@ -229,7 +230,7 @@ export class NetworkService {
         defaultRoute: !net.internal && !hasDefault,
       };
       try {
-        await enableIpForward();
+        if (!this.forwarding) { await enableIpForward(); this.forwarding = true; }
         await this.bringUp(net);
         await attachVeth({
           hostIf: ep.hostIf, bridge: net.bridge, mtu: net.mtu, netnsPath, ifName, address: ip, prefixLen: ep.prefixLen,
@@ -252,20 +253,20 @@ export class NetworkService {
       const net = this.mustFind(network);
       const ep = Object.values(net.endpoints).find((e) => e.containerId === containerId);
       if (!ep) throw notFound(`container ${containerId.slice(0, 12)} is not connected to network ${net.name}`);
-      await this.dropEndpoint(net, ep);
-      await this.syncFirewall();
+      if (await this.dropEndpoint(net, ep)) await this.syncFirewall();
     });
   }
 
   /** Detaches a container from every network and unpublishes its ports (container stop / rm). */
   disconnectAll(containerId: string): Promise<void> {
     return this.queue.run(async () => {
+      let portsGone = false;
       for (const net of this.networks.values()) {
         const ep = Object.values(net.endpoints).find((e) => e.containerId === containerId);
-        if (ep) await this.dropEndpoint(net, ep);
+        if (ep) portsGone = (await this.dropEndpoint(net, ep)) || portsGone;
       }
-      await this.releasePorts((p) => p.containerId === containerId);
-      await this.syncFirewall();
+      portsGone = (await this.releasePorts((p) => p.containerId === containerId)) || portsGone;
+      if (portsGone) await this.syncFirewall();
     });
   }
 
@@ -318,8 +319,7 @@ export class NetworkService {
 
   unpublishPorts(containerId: string): Promise<void> {
     return this.queue.run(async () => {
-      await this.releasePorts((p) => p.containerId === containerId);
-      await this.syncFirewall();
+      if (await this.releasePorts((p) => p.containerId === containerId)) await this.syncFirewall();
     });
   }
 
@@ -349,20 +349,20 @@ export class NetworkService {
 
   /** Bridge up, DNS listening on its gateway: what a network needs once it has (or may get) endpoints. */
   private async bringUp(net: NetworkRecord): Promise<void> {
+    if (this.up.has(net.id)) return; // checked once per daemon run; attaching stays two processes
     await ensureBridge(net.bridge, `${net.ipam.gateway}/${parseCidr(net.ipam.subnet).len}`, net.mtu);
     if (net.dns) await this.dns.listen(net.ipam.gateway);
-    if (!this.up.has(net.id)) {
-      this.up.add(net.id);
-      await this.syncFirewall();
-    }
+    this.up.add(net.id);
+    await this.syncFirewall();
   }
 
-  private async dropEndpoint(net: NetworkRecord, ep: StoredEndpoint): Promise<void> {
+  /** Returns whether published ports went with it. */
+  private async dropEndpoint(net: NetworkRecord, ep: StoredEndpoint): Promise<boolean> {
     await deleteLink(ep.hostIf);
     release(net.ipam, ep.ipAddress);
     delete net.endpoints[ep.endpointId];
     await this.save(net);
-    await this.releasePorts((p) => p.containerId === ep.containerId && p.networkId === net.id);
+    const portsGone = await this.releasePorts((p) => p.containerId === ep.containerId && p.networkId === net.id);
     if (ep.defaultRoute) {
       // Hand the default route to another non-internal network of the same container.
       const next = this.endpoints().find((e) => e.containerId === ep.containerId && e.gateway);
@@ -372,14 +372,17 @@ export class NetworkService {
         await this.save(this.networks.get(next.networkId)!);
       }
     }
+    return portsGone;
   }
 
-  private async releasePorts(match: (p: PublishedPort) => boolean): Promise<void> {
+  /** Returns whether any port was released (the nft table then needs a rewrite). */
+  private async releasePorts(match: (p: PublishedPort) => boolean): Promise<boolean> {
     const gone = this.ports.filter(match);
-    if (gone.length === 0) return;
+    if (gone.length === 0) return false;
     this.ports = this.ports.filter((p) => !match(p));
     for (const p of gone) { await this.held.get(portKey(p))?.close(); this.held.delete(portKey(p)); }
     await this.savePorts();
+    return true;
   }
 
   private async removeNetwork(net: NetworkRecord): Promise<void> {
