@@ -5,6 +5,7 @@ import { isBerthError } from '../common/errors.js';
 import type { Project } from '../compose/index.js';
 import { removeContainer, stopContainer } from './container-ops.js';
 import { observeProject } from './engine-state.js';
+import { projectFilter } from './labels.js';
 import type { ObservedContainer } from './observed.js';
 import { planDown, type DownPlan } from './plan.js';
 import type { Reporter } from './progress.js';
@@ -13,6 +14,11 @@ export interface DownOptions {
   removeOrphans?: boolean;
   volumes?: boolean;
   timeout?: number;
+  /**
+   * No Compose file (only a project name): everything labelled with the project goes — its
+   * containers, networks and, with `volumes`, volumes — as `docker compose -p NAME down` does.
+   */
+  byLabels?: boolean;
 }
 
 /** Runs `fn` over containers one service at a time (in the given order), a service's containers in parallel. */
@@ -27,7 +33,12 @@ export async function byServiceGroups(containers: ObservedContainer[], fn: (c: O
 }
 
 export async function down(client: EngineClient, project: Project, opts: DownOptions, reporter: Reporter): Promise<DownPlan> {
-  const plan = planDown(project, await observeProject(client, project.name), opts);
+  const plan = planDown(project, await observeProject(client, project.name), { ...opts, removeOrphans: opts.removeOrphans || opts.byLabels });
+  if (opts.byLabels) {
+    const label = projectFilter(project.name).label;
+    plan.networks = (await client.networks.list({ label })).map((n) => n.Name);
+    plan.volumes = opts.volumes ? (await client.volumes.list({ label })).map((v) => v.Name) : [];
+  }
   if (plan.orphans.length) {
     reporter.warn(`Found orphan containers ([${plan.orphans.map((c) => c.name).join(' ')}]) for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.`);
   }

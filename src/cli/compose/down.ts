@@ -15,7 +15,7 @@ export function registerDownCommand(compose: Command, io: ComposeIO): void {
     .option('-t, --timeout <seconds>', 'Specify a shutdown timeout in seconds')
     .action(async (flags: DownFlags, cmd: Command) => {
       const timeout = timeoutFlag(flags.timeout);
-      const s = await openSession(cmd, io);
-      await down(s.client, s.project, { volumes: flags.volumes, removeOrphans: flags.removeOrphans, timeout }, s.reporter);
+      const s = await openSession(cmd, io, { fileless: true });
+      await down(s.client, s.project, { volumes: flags.volumes, removeOrphans: flags.removeOrphans, timeout, byLabels: s.byLabels }, s.reporter);
     });
 }

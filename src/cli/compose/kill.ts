@@ -11,7 +11,7 @@ export function registerKillCommand(compose: Command, io: ComposeIO): void {
     .argument('[services...]', 'Services to kill')
     .option('-s, --signal <signal>', 'SIGNAL to send to the container', 'SIGKILL')
     .action(async (services: string[], flags: { signal?: string }, cmd: Command) => {
-      const s = await openSession(cmd, io);
+      const s = await openSession(cmd, io, { fileless: true });
       await killServices(s.client, s.project, services, flags.signal, s.reporter);
     });
 }

@@ -20,7 +20,7 @@ export function registerLogsCommand(compose: Command, io: ComposeIO): void {
     .option('--no-color', 'Produce monochrome output (berth never colours log prefixes yet)')
     .option('--no-log-prefix', "Don't print prefix in logs")
     .action(async (services: string[], flags: LogsFlags, cmd: Command) => {
-      const s = await openSession(cmd, io);
+      const s = await openSession(cmd, io, { fileless: true });
       const list = (await listProjectContainers(s.client, s.project.name, { all: true, services }))
         .map((c) => ({ id: c.Id, name: (c.Names[0] ?? '').replace(/^\//, '') }))
         .sort((a, b) => a.name.localeCompare(b.name));

@@ -11,7 +11,7 @@ export function registerPauseCommands(compose: Command, io: ComposeIO): void {
       .description(pause ? 'Pause services' : 'Unpause services')
       .argument('[services...]', 'Services')
       .action(async (services: string[], _flags: object, cmd: Command) => {
-        const s = await openSession(cmd, io);
+        const s = await openSession(cmd, io, { fileless: true });
         await pauseServices(s.client, s.project, services, pause, s.reporter);
       });
   }

@@ -28,7 +28,7 @@ export function registerPsCommand(compose: Command, io: ComposeIO): void {
     .action(async (services: string[], flags: PsFlags, cmd: Command) => {
       if (flags.format !== 'table' && flags.format !== 'json') throw invalidArgument(`unsupported format "${flags.format}" (table or json)`);
       for (const st of flags.status ?? []) if (!STATUSES.includes(st)) throw invalidArgument(`invalid filter 'status=${st}'`);
-      const s = await openSession(cmd, io);
+      const s = await openSession(cmd, io, { fileless: true });
       const status = flags.status?.length ? new Set(flags.status) : undefined;
       const list = (await listProjectContainers(s.client, s.project.name, { all: flags.all || status !== undefined, services }))
         .filter((c) => !status || status.has(c.State))

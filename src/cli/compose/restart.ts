@@ -12,7 +12,7 @@ export function registerRestartCommand(compose: Command, io: ComposeIO): void {
     .option('-t, --timeout <seconds>', 'Specify a shutdown timeout in seconds')
     .action(async (services: string[], flags: { timeout?: string }, cmd: Command) => {
       const timeout = timeoutFlag(flags.timeout);
-      const s = await openSession(cmd, io);
+      const s = await openSession(cmd, io, { fileless: true });
       await restartServices(s.client, s.project, services, timeout, s.reporter);
     });
 }

@@ -17,7 +17,7 @@ export function registerRmCommand(compose: Command, io: ComposeIO): void {
     .option('-s, --stop', 'Stop the containers, if required, before removing')
     .option('-v, --volumes', 'Remove any anonymous volumes attached to containers')
     .action(async (services: string[], flags: RmFlags, cmd: Command) => {
-      const s = await openSession(cmd, io);
+      const s = await openSession(cmd, io, { fileless: true });
       if (!flags.force) {
         // Ask first: list what would go without touching anything.
         const all = await listProjectContainers(s.client, s.project.name, { all: true, services });

@@ -3,7 +3,9 @@
 import type { Command } from 'commander';
 import type { EngineClient } from '../../api/client/index.js';
 import { invalidArgument } from '../../common/errors.js';
-import { loadProject, type Project } from '../../compose/index.js';
+import { resolve } from 'node:path';
+import { loadProject, normalizeProjectName, type Project } from '../../compose/index.js';
+import { discoverComposeFiles } from '../../compose/discover.js';
 import type { ProgressEvent, Reporter } from '../../orchestrator/index.js';
 import { connect } from '../context.js';
 import { loadOptionsFrom, type ComposeGlobalOptions, type ComposeIO } from './options.js';
@@ -12,6 +14,8 @@ export interface Session {
   project: Project;
   client: EngineClient;
   reporter: Reporter;
+  /** No Compose file: the project is known by its labels only. */
+  byLabels: boolean;
 }
 
 /** The `compose` command's own options, wherever the verb sits under it. */
@@ -34,12 +38,40 @@ export function stderrReporter(io: ComposeIO): Reporter {
   };
 }
 
-/** Loads the project; `check` (e.g. what berth cannot apply yet) runs before the engine is contacted. */
-export async function openSession(cmd: Command, io: ComposeIO, check?: (project: Project) => void): Promise<Session> {
-  const { project, warnings } = loadProject(loadOptionsFrom(globalsOf(cmd), io, { discardEnvFiles: false }));
-  for (const w of warnings) io.stderr(`WARN[0000] ${w}\n`);
-  check?.(project);
-  return { project, client: await connect(cmd), reporter: stderrReporter(io) };
+/**
+ * Loads the project; `check` (e.g. what berth cannot apply yet) runs before the engine is
+ * contacted. With `fileless`, a project name (-p or COMPOSE_PROJECT_NAME) and no Compose file to
+ * be found, the project is known by its labels alone (`byLabels`), as docker compose allows for
+ * down, ps, logs, stop...
+ */
+export async function openSession(cmd: Command, io: ComposeIO, opts: { check?: (project: Project) => void; fileless?: boolean } = {}): Promise<Session> {
+  const globals = globalsOf(cmd);
+  const labelsOnly = opts.fileless ? labelOnlyProject(globals, io) : undefined;
+  let project: Project;
+  if (labelsOnly) project = labelsOnly;
+  else {
+    const loaded = loadProject(loadOptionsFrom(globals, io, { discardEnvFiles: false }));
+    for (const w of loaded.warnings) io.stderr(`WARN[0000] ${w}\n`);
+    project = loaded.project;
+  }
+  opts.check?.(project);
+  return { project, client: await connect(cmd), reporter: stderrReporter(io), byLabels: labelsOnly !== undefined };
+}
+
+function labelOnlyProject(g: ComposeGlobalOptions, io: ComposeIO): Project | undefined {
+  const env = io.env();
+  const name = g.projectName ?? env.COMPOSE_PROJECT_NAME;
+  if (!name || g.file?.length || env.COMPOSE_FILE) return undefined;
+  try {
+    discoverComposeFiles({ configPaths: [], env: {}, cwd: io.cwd(), projectDirectory: g.projectDirectory ? resolve(io.cwd(), g.projectDirectory) : undefined });
+    return undefined; // a file is there: load it
+  } catch {
+    // nothing to load: the project is what its labels say
+  }
+  return {
+    name: normalizeProjectName(name), workingDir: io.cwd(), composeFiles: [], environment: {}, services: {}, disabledServices: {},
+    networks: {}, volumes: {}, secrets: {}, configs: {}, extensions: {}, profiles: [],
+  };
 }
 
 /** -t/--timeout: whole seconds. */

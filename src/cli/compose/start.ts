@@ -10,7 +10,7 @@ export function registerStartCommand(compose: Command, io: ComposeIO): void {
     .description('Start services')
     .argument('[services...]', 'Services to start')
     .action(async (services: string[], _flags: object, cmd: Command) => {
-      const s = await openSession(cmd, io);
+      const s = await openSession(cmd, io, { fileless: true });
       await startServices(s.client, s.project, services, s.reporter);
     });
 }

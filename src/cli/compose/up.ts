@@ -65,7 +65,7 @@ async function runUp(services: string[], flags: UpFlags, cmd: Command, io: Compo
   if (abort && flags.detach) throw invalidArgument('--abort-on-container-exit and --detach are incompatible');
   const timeout = timeoutFlag(flags.timeout);
   const waitTimeout = flags.waitTimeout === undefined ? undefined : timeoutFlag(flags.waitTimeout);
-  const session = await openSession(cmd, io, (project) => checkProject(project, services));
+  const session = await openSession(cmd, io, { check: (project) => checkProject(project, services) });
   const result = await up(session.client, session.project, {
     services,
     recreate: flags.forceRecreate ? 'force' : flags.recreate === false ? 'never' : 'diverged',

@@ -191,6 +191,31 @@ test('up --wait --wait-timeout gives up on a service that never turns healthy', 
   await ok(p, ['down']);
 });
 
+test('without a Compose file, -p NAME is enough for ps and down (-v), which go by labels', async (t) => {
+  if (skip) return t.skip(skip);
+  const p = project('nofile', `services:
+  keeper:
+    image: busybox
+    command: ["sleep", "1000"]
+    stop_signal: SIGKILL
+    volumes: [kept:/kept]
+volumes:
+  kept: {}
+`);
+  await ok(p, ['up', '-d']);
+  const empty = mkdtempSync(join(dir, 'empty-'));
+  const byName = (args: string[]) => berth(engine!.host, ['compose', '-p', p, ...args], empty);
+  const ps = await byName(['ps', '-q']);
+  assert.equal(ps.code, 0, ps.stderr);
+  assert.equal(ps.stdout.trim().split('\n').length, 1);
+  const down = await byName(['down', '-v', '-t', '0']);
+  assert.equal(down.code, 0, down.stderr);
+  assert.deepEqual(await states(p), {});
+  const label = [`com.docker.compose.project=${p}`];
+  assert.deepEqual((await engine!.client.networks.list({ label })).map((n) => n.Name), []);
+  assert.deepEqual((await engine!.client.volumes.list({ label })).map((v) => v.Name), []);
+});
+
 test('attached up prints prefixed logs and stops the project on Ctrl-C', async (t) => {
   if (skip) return t.skip(skip);
   const p = project('attach', `services:
