@@ -123,6 +123,16 @@ test('a taken host port is a clear already_exists error and nothing half-publish
   }
 });
 
+test('a daemon restart keeps published ports working and held', async () => {
+  const [p] = await f.svc.publishPorts(ids.web, parsePublishSpec('127.0.0.1::80'));
+  await f.svc.shutdown();
+  f.svc = await f.open();
+  assert.deepEqual(f.svc.listPorts(ids.web).map((x) => x.hostPort), [p!.hostPort]);
+  assert.equal(await get(p!.hostPort), 'pweb\n');
+  await assert.rejects(holdPort({ hostIp: '127.0.0.1', hostPort: p!.hostPort, containerPort: 1, proto: 'tcp' }), (e) => isBerthError(e, 'already_exists'));
+  await f.svc.unpublishPorts(ids.web);
+});
+
 test('throughput and connection set-up through a published port (measured, printed)', async () => {
   const [pub] = await f.svc.publishPorts(ids.web, parsePublishSpec('127.0.0.1::80'));
   const port = pub!.hostPort;
