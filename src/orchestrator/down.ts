@@ -6,7 +6,7 @@ import type { Project } from '../compose/index.js';
 import { removeContainer, stopContainer } from './container-ops.js';
 import { observeProject } from './engine-state.js';
 import { projectFilter } from './labels.js';
-import type { ObservedContainer } from './observed.js';
+import { walkServices } from './walk.js';
 import { planDown, type DownPlan } from './plan.js';
 import type { Reporter } from './progress.js';
 
@@ -21,17 +21,6 @@ export interface DownOptions {
   byLabels?: boolean;
 }
 
-/** Runs `fn` over containers one service at a time (in the given order), a service's containers in parallel. */
-export async function byServiceGroups(containers: ObservedContainer[], fn: (c: ObservedContainer) => Promise<void>): Promise<void> {
-  const groups: ObservedContainer[][] = [];
-  for (const c of containers) {
-    const last = groups.at(-1);
-    if (last && last[0].service === c.service) last.push(c);
-    else groups.push([c]);
-  }
-  for (const g of groups) await Promise.all(g.map(fn));
-}
-
 export async function down(client: EngineClient, project: Project, opts: DownOptions, reporter: Reporter): Promise<DownPlan> {
   const plan = planDown(project, await observeProject(client, project.name), { ...opts, removeOrphans: opts.removeOrphans || opts.byLabels });
   if (opts.byLabels) {
@@ -42,10 +31,10 @@ export async function down(client: EngineClient, project: Project, opts: DownOpt
   if (plan.orphans.length) {
     reporter.warn(`Found orphan containers ([${plan.orphans.map((c) => c.name).join(' ')}]) for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.`);
   }
-  await byServiceGroups(plan.containers, async (c) => {
+  await walkServices(project, plan.containers, true, async (c) => {
     if (c.state === 'running' || c.state === 'paused' || c.state === 'restarting') await stopContainer(client, c, opts.timeout, reporter);
+    await removeContainer(client, c, opts.volumes === true, reporter);
   });
-  await byServiceGroups(plan.containers, (c) => removeContainer(client, c, opts.volumes === true, reporter));
   for (const name of plan.networks) {
     reporter.event({ resource: 'Network', name, status: 'Removing' });
     await ignoreMissing(client.networks.remove(name));

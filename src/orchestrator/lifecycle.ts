@@ -4,7 +4,7 @@ import type { ContainerSummary, EngineClient } from '../api/client/index.js';
 import { invalidArgument } from '../common/errors.js';
 import type { Project } from '../compose/index.js';
 import { removeContainer, startContainer, stopContainer } from './container-ops.js';
-import { byServiceGroups } from './down.js';
+import { walkServices } from './walk.js';
 import { startOrder } from './graph.js';
 import { LABEL, projectFilter } from './labels.js';
 import { observeContainer, type ObservedContainer } from './observed.js';
@@ -32,19 +32,19 @@ async function ordered(client: EngineClient, project: Project, services: string[
 }
 
 export async function startServices(client: EngineClient, project: Project, services: string[], reporter: Reporter): Promise<void> {
-  await byServiceGroups(await ordered(client, project, services, false), async (c) => {
+  await walkServices(project, await ordered(client, project, services, false), false, async (c) => {
     if (c.state !== 'running') await startContainer(client, c, reporter);
   });
 }
 
 export async function stopServices(client: EngineClient, project: Project, services: string[], timeout: number | undefined, reporter: Reporter): Promise<void> {
-  await byServiceGroups(await ordered(client, project, services, true), async (c) => {
+  await walkServices(project, await ordered(client, project, services, true), true, async (c) => {
     if (c.state === 'running' || c.state === 'paused' || c.state === 'restarting') await stopContainer(client, c, timeout, reporter);
   });
 }
 
 export async function restartServices(client: EngineClient, project: Project, services: string[], timeout: number | undefined, reporter: Reporter): Promise<void> {
-  await byServiceGroups(await ordered(client, project, services, false), async (c) => {
+  await walkServices(project, await ordered(client, project, services, false), false, async (c) => {
     reporter.event({ resource: 'Container', name: c.name, status: 'Restarting' });
     await client.containers.restart(c.id, { timeout });
     reporter.event({ resource: 'Container', name: c.name, status: 'Started' });
@@ -57,12 +57,12 @@ export async function removeServices(
 ): Promise<ObservedContainer[]> {
   const list = await ordered(client, project, services, true);
   if (opts.stop) {
-    await byServiceGroups(list, async (c) => {
+    await walkServices(project, list, true, async (c) => {
       if (c.state === 'running' || c.state === 'paused' || c.state === 'restarting') await stopContainer(client, c, opts.timeout, reporter);
     });
   }
   const stopped = opts.stop ? list : list.filter((c) => c.state !== 'running' && c.state !== 'paused' && c.state !== 'restarting');
-  await byServiceGroups(stopped, (c) => removeContainer(client, c, opts.volumes === true, reporter));
+  await walkServices(project, stopped, true, (c) => removeContainer(client, c, opts.volumes === true, reporter));
   return stopped;
 }
 
