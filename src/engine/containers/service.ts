@@ -16,6 +16,9 @@ import { getArchive, putArchive, statPath } from './archive.js';
 import { ociResources } from '../runtime/resources.js';
 import type { RuntimeContext } from './runtime-context.js';
 
+
+/** How long an exit status waits for attached output to drain before it is sent anyway. */
+const ATTACH_DRAIN_LIMIT_MS = 2000;
 export class Containers implements ContainerService {
   readonly lc: Lifecycle;
 
@@ -55,7 +58,30 @@ export class Containers implements ContainerService {
   unpause(id: string): Promise<void> { return this.lc.unpause(id); }
 
   async wait(id: string, condition: WaitCondition): Promise<{ result: Promise<WaitResult> }> {
-    return this.lc.wait(id, condition);
+    const rec = this.lc.find(id);
+    const { result } = this.lc.wait(id, condition);
+    // A client that reads the exit status and then stops reading (dockerode's run(), scripts)
+    // must already have every byte of output: hold the status until the attached streams drain.
+    return { result: result.then(async (r) => { await this.attachedDrained(rec.id); return r; }) };
+  }
+
+  /** Sessions attached to each container, by their `done` promise. */
+  private readonly attached = new Map<string, Set<Promise<void>>>();
+
+  private async attachedDrained(id: string): Promise<void> {
+    const sessions = this.attached.get(id);
+    if (!sessions || sessions.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((r) => { timer = setTimeout(r, ATTACH_DRAIN_LIMIT_MS); });
+    await Promise.race([Promise.all([...sessions]), bound]);
+    clearTimeout(timer);
+  }
+
+  private track(id: string, done: Promise<void>): void {
+    let set = this.attached.get(id);
+    if (!set) this.attached.set(id, (set = new Set()));
+    set.add(done);
+    void done.then(() => { set.delete(done); if (set.size === 0 && this.attached.get(id) === set) this.attached.delete(id); });
   }
 
   async attach(id: string, opts: AttachOptions): Promise<StdioSession> {
@@ -80,6 +106,7 @@ export class Containers implements ContainerService {
       connectNow: running,
       register: (connect) => { unregister = this.lc.onStart(rec.id, async () => { await connect(); unregister?.(); }); },
     } : undefined);
+    if (opts.stream) this.track(rec.id, session.done);
     this.ctx.events.publish('container', 'attach', rec.id, { name: rec.name, image: rec.imageRef });
     return session;
   }
