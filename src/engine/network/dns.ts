@@ -1,8 +1,9 @@
-// The embedded DNS resolver: one UDP socket per DNS-enabled network, on the bridge's gateway
-// address, port 53. Names of containers (and aliases) on the networks the asker shares are
+// The embedded DNS resolver: one UDP socket and one TCP listener per DNS-enabled network, on the
+// bridge's gateway address, port 53. Names of containers (and aliases) on the networks the asker shares are
 // answered here with A records, rotated on every answer so clients spread over replicas;
 // everything else is relayed unchanged to the host's resolvers.
 import { createSocket, type Socket } from 'node:dgram';
+import { createServer, connect, type Server, type Socket as TcpSocket } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import * as dnsPacket from 'dns-packet';
 
@@ -30,12 +31,13 @@ export async function hostResolvers(path = '/etc/resolv.conf'): Promise<string[]
 
 export class EmbeddedDns {
   private readonly sockets = new Map<string, Socket>();
+  private readonly servers = new Map<string, Server>();
   private rotation = 0;
 
   /** upstreams: "ip" or "ip:port" */
   constructor(private readonly source: DnsAnswerSource, public upstreams: string[]) {}
 
-  /** Starts answering on ip:port (idempotent). */
+  /** Starts answering on ip:port, UDP and TCP (idempotent). */
   async listen(ip: string, port = 53): Promise<void> {
     if (this.sockets.has(ip)) return;
     const sock = createSocket({ type: 'udp4' });
@@ -44,26 +46,54 @@ export class EmbeddedDns {
       sock.bind({ address: ip, port, exclusive: true }, () => { sock.off('error', reject); resolve(); });
     });
     sock.on('error', () => { /* a bad packet or a send to a vanished client: keep serving */ });
-    sock.on('message', (msg, rinfo) => { void this.handle(sock, ip, msg, rinfo.address, rinfo.port); });
+    sock.on('message', (msg, rinfo) => {
+      void this.answer(ip, msg, rinfo.address, 'udp').then((reply) => { if (reply) sock.send(reply, rinfo.port, rinfo.address); });
+    });
     this.sockets.set(ip, sock);
+    const server = createServer((c) => this.serveTcp(ip, c));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host: ip, port, exclusive: true }, () => { server.off('error', reject); resolve(); });
+    });
+    server.on('error', () => undefined);
+    this.servers.set(ip, server);
   }
 
   async close(ip: string): Promise<void> {
     const s = this.sockets.get(ip);
-    if (!s) return;
+    const srv = this.servers.get(ip);
     this.sockets.delete(ip);
-    await new Promise<void>((r) => s.close(() => r()));
+    this.servers.delete(ip);
+    if (s) await new Promise<void>((r) => s.close(() => r()));
+    if (srv) await new Promise<void>((r) => srv.close(() => r()));
   }
 
   async closeAll(): Promise<void> {
     await Promise.all([...this.sockets.keys()].map((ip) => this.close(ip)));
   }
 
-  private async handle(sock: Socket, serverIp: string, msg: Buffer, askerIp: string, askerPort: number): Promise<void> {
+  /** DNS over TCP: messages framed by a 2-byte length, several per connection. */
+  private serveTcp(serverIp: string, c: TcpSocket): void {
+    let buf = Buffer.alloc(0);
+    c.on('error', () => undefined);
+    c.setTimeout(10_000, () => c.destroy());
+    c.on('data', (chunk: Buffer) => {
+      buf = Buffer.concat([buf, chunk]);
+      while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
+        const msg = buf.subarray(2, 2 + buf.readUInt16BE(0));
+        buf = buf.subarray(2 + msg.length);
+        void this.answer(serverIp, msg, c.remoteAddress ?? '', 'tcp').then((reply) => {
+          if (reply && !c.destroyed) c.write(Buffer.concat([lengthPrefix(reply.length), reply]));
+        });
+      }
+    });
+  }
+
+  private async answer(serverIp: string, msg: Buffer, askerIp: string, transport: 'udp' | 'tcp'): Promise<Buffer | undefined> {
     let query: dnsPacket.Packet;
-    try { query = dnsPacket.decode(msg); } catch { return; }
+    try { query = dnsPacket.decode(msg); } catch { return undefined; }
     const q = query.questions?.[0];
-    if (query.type !== 'query' || !q) return;
+    if (query.type !== 'query' || !q) return undefined;
     const name = q.name.replace(/\.$/, '').toLowerCase();
     const ips = this.source.lookup(askerIp, serverIp, name);
     let reply: Buffer | undefined;
@@ -74,10 +104,31 @@ export class EmbeddedDns {
         answers: q.type === 'A' ? rotated.map((data) => ({ type: 'A' as const, class: 'IN' as const, name: q.name, ttl: TTL, data })) : [],
       });
     } else if (this.upstreams.length > 0 && this.source.mayForward(askerIp, serverIp)) {
-      reply = await this.forward(msg);
+      reply = transport === 'udp' ? await this.forward(msg) : await this.forwardTcp(msg);
     }
-    reply ??= dnsPacket.encode({ type: 'response', id: query.id, flags: RD | RA | RCODE_SERVFAIL, questions: [q] });
-    sock.send(reply, askerPort, askerIp);
+    return reply ?? dnsPacket.encode({ type: 'response', id: query.id, flags: RD | RA | RCODE_SERVFAIL, questions: [q] });
+  }
+
+  /** The same over TCP, for clients retrying a truncated answer. */
+  private async forwardTcp(msg: Buffer): Promise<Buffer | undefined> {
+    for (const up of this.upstreams) {
+      const [host, port] = up.split(':');
+      const answer = await new Promise<Buffer | undefined>((resolve) => {
+        const c = connect(Number(port ?? 53), host!);
+        let buf = Buffer.alloc(0);
+        const done = (b?: Buffer) => { clearTimeout(timer); c.destroy(); resolve(b); };
+        const timer = setTimeout(() => done(), UPSTREAM_TIMEOUT_MS);
+        c.on('error', () => done());
+        c.on('connect', () => c.write(Buffer.concat([lengthPrefix(msg.length), msg])));
+        c.on('data', (d: Buffer) => {
+          buf = Buffer.concat([buf, d]);
+          if (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) done(buf.subarray(2, 2 + buf.readUInt16BE(0)));
+        });
+        c.on('end', () => done());
+      });
+      if (answer) return answer;
+    }
+    return undefined;
   }
 
   /** Relays the query as it came to each upstream in turn; the first answer wins. */
@@ -96,6 +147,12 @@ export class EmbeddedDns {
     }
     return undefined;
   }
+}
+
+function lengthPrefix(n: number): Buffer {
+  const b = Buffer.alloc(2);
+  b.writeUInt16BE(n);
+  return b;
 }
 
 function rotate<T>(list: T[], n: number): T[] {
