@@ -216,6 +216,33 @@ volumes:
   assert.deepEqual((await engine!.client.volumes.list({ label })).map((v) => v.Name), []);
 });
 
+test('services reach each other by service name and by alias on their project network', async (t) => {
+  if (skip) return t.skip(skip);
+  const p = project('dns', `services:
+  server:
+    image: busybox
+    command: ["sleep", "1000"]
+    stop_signal: SIGKILL
+    networks: {back: {aliases: [db.internal]}}
+  client:
+    image: busybox
+    command: ["sh", "-c", "ping -c 1 -W 3 server >/dev/null && echo NAME-OK; ping -c 1 -W 3 db.internal >/dev/null && echo ALIAS-OK; true"]
+    depends_on: [server]
+    networks: [back]
+networks:
+  back: {}
+`);
+  await ok(p, ['up', '-d']);
+  const server = await engine!.client.containers.inspect(`${p}-server-1`);
+  assert.deepEqual(Object.keys(server.NetworkSettings.Networks ?? {}), [`${p}_back`]);
+  const { StatusCode } = await engine!.client.containers.wait(`${p}-client-1`);
+  assert.equal(StatusCode, 0);
+  const logs = (await ok(p, ['logs', '--no-log-prefix', 'client'])).stdout;
+  assert.match(logs, /NAME-OK/);
+  assert.match(logs, /ALIAS-OK/);
+  await ok(p, ['down', '-t', '0']);
+});
+
 test('attached up prints prefixed logs and stops the project on Ctrl-C', async (t) => {
   if (skip) return t.skip(skip);
   const p = project('attach', `services:
