@@ -2,7 +2,7 @@
 // Pure planning (plan.ts, create-body.ts) is separate from execution (up.ts, down.ts, lifecycle.ts).
 export { up, checkProject, type UpOptions, type UpResult } from './up.js';
 export { down, type DownOptions } from './down.js';
-export { startServices, stopServices, restartServices, removeServices, killServices, pauseServices, listProjectContainers } from './lifecycle.js';
+export { startServices, stopServices, restartServices, removeServices, killServices, pauseServices, listProjectContainers, serviceContainer } from './lifecycle.js';
 export { projectLogs, containerLogLines, prefixer, shortName, type LogLine, type LogOptions, type LogSource } from './logs.js';
 export { planUp, planDown, replicasOf, type UpPlan, type DownPlan, type ContainerStep, type RecreatePolicy } from './plan.js';
 export { buildCreateRequest, checkSupported, type CreateRequest } from './create-body.js';

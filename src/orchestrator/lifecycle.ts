@@ -1,7 +1,7 @@
 // start, stop, restart, rm and the container listing for ps/logs: act on the containers a project
 // already has, selected by service, in dependency order (stop and rm in reverse).
 import type { ContainerSummary, EngineClient } from '../api/client/index.js';
-import { invalidArgument } from '../common/errors.js';
+import { failedPrecondition, invalidArgument } from '../common/errors.js';
 import type { Project } from '../compose/index.js';
 import { removeContainer, startContainer, stopContainer } from './container-ops.js';
 import { walkServices } from './walk.js';
@@ -85,4 +85,13 @@ export async function pauseServices(client: EngineClient, project: Project, serv
     else await client.containers.unpause(c.id);
     reporter.event({ resource: 'Container', name: c.name, status: pause ? 'Paused' : 'Unpaused' });
   }));
+}
+
+/** Container `index` (its container-number) of `service`, running: what exec and port act on. */
+export async function serviceContainer(client: EngineClient, project: Project, service: string, index = 1): Promise<ContainerSummary> {
+  checkServices(project, [service]);
+  const list = await listProjectContainers(client, project.name, { services: [service] });
+  const found = list.find((c) => Number(c.Labels?.[LABEL.number]) === index);
+  if (!found) throw failedPrecondition(`service "${service}" is not running${index !== 1 ? ` (no container number ${index})` : ''}`);
+  return found;
 }

@@ -13,9 +13,12 @@ import { registerRmCommand } from './rm.js';
 import { registerKillCommand } from './kill.js';
 import { registerPauseCommands } from './pause.js';
 import { registerLsCommand } from './ls.js';
+import { registerExecCommand } from './exec.js';
+import { registerPortCommand } from './port.js';
 
 export function registerComposeCommands(program: Command, io: ComposeIO = processIO): void {
   const compose = addGlobalComposeOptions(program.command('compose').description('Define and run multi-container applications'));
+  compose.enablePositionalOptions(); // before any verb: `exec` passes options after its command through
   compose.command('version').description('Show the Compose version information').action(() => {
     io.stdout('berth compose version 0.1.0\n');
   });
@@ -31,6 +34,8 @@ export function registerComposeCommands(program: Command, io: ComposeIO = proces
   registerKillCommand(compose, io);
   registerPauseCommands(compose, io);
   registerLsCommand(compose, io);
+  registerExecCommand(compose, io);
+  registerPortCommand(compose, io);
   shareGlobalOptions(compose);
 }
 
@@ -41,7 +46,6 @@ export function registerComposeCommands(program: Command, io: ComposeIO = proces
  * values given after the verb are merged into the compose command's before any action runs.
  */
 function shareGlobalOptions(compose: Command): void {
-  compose.enablePositionalOptions();
   for (const verb of compose.commands) {
     for (const g of compose.options) {
       if (!g.long || verb.options.some((o) => o.long === g.long)) continue;

@@ -243,6 +243,28 @@ networks:
   await ok(p, ['down', '-t', '0']);
 });
 
+test('exec runs a command in a service container (exit code passed on); port prints the published address', async (t) => {
+  if (skip) return t.skip(skip);
+  const p = project('exec', `services:
+  web:
+    image: busybox
+    command: ["sleep", "1000"]
+    stop_signal: SIGKILL
+    ports: ["127.0.0.1::80"]
+`);
+  await ok(p, ['up', '-d']);
+  const r = await compose(p, ['exec', '-T', '-e', 'X=hi', 'web', 'sh', '-c', 'echo $X from $(hostname); exit 3']);
+  assert.equal(r.code, 3, r.stderr);
+  const id = (await engine!.client.containers.inspect(`${p}-web-1`)).Id;
+  assert.equal(r.stdout, `hi from ${id.slice(0, 12)}\n`);
+  const port = (await ok(p, ['port', 'web', '80'])).stdout;
+  assert.match(port, /^127\.0\.0\.1:\d+\n$/);
+  const missing = await compose(p, ['exec', '-T', 'nope', 'true']);
+  assert.notEqual(missing.code, 0);
+  assert.match(missing.stderr, /no such service: nope/);
+  await ok(p, ['down', '-t', '0']);
+});
+
 test('attached up prints prefixed logs and stops the project on Ctrl-C', async (t) => {
   if (skip) return t.skip(skip);
   const p = project('attach', `services:
