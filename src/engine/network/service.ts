@@ -19,6 +19,7 @@ import { attachVeth, deleteLink, enableIpForward, ensureBridge, linkExists, link
 import { applyRuleset, deleteTable, renderRuleset } from './firewall.js';
 import { type HeldPort, holdPort } from './port-holder.js';
 import { EmbeddedDns, hostResolvers } from './dns.js';
+import { CONTAINER_RESOLVER, redirectResolver, removeResolverRedirect } from './netns-dns.js';
 import { readJson, writeJsonAtomic } from './state-file.js';
 import { SerialQueue } from './serial-queue.js';
 
@@ -36,6 +37,8 @@ export class NetworkService {
   /** Networks whose bridge is up on the host (the rest exist only as records until an endpoint comes). */
   private readonly up = new Set<string>();
   private forwarding = false;
+  /** container id → gateway its 127.0.0.11 is redirected to (what its netns holds now) */
+  private readonly redirected = new Map<string, string>();
   private readonly names: HostNames;
   private readonly dir: string;
   private readonly queue = new SerialQueue();
@@ -93,6 +96,9 @@ export class NetworkService {
         if (Object.keys(net.endpoints).length > 0) await this.bringUp(net);
       }
       const live = new Set(this.endpoints().map((e) => e.containerId));
+      for (const c of live) {
+        await this.syncResolverRedirect(c).catch((e: unknown) => this.log('warn', 'resolver redirect not restored', { container: c, error: asBerthError(e).message }));
+      }
       this.ports = this.ports.filter((p) => live.has(p.containerId));
       for (const p of [...this.ports]) {
         try {
@@ -238,9 +244,12 @@ export class NetworkService {
         });
         net.endpoints[endpointId] = ep;
         await this.save(net);
+        await this.syncResolverRedirect(containerId);
       } catch (e) {
+        await deleteLink(ep.hostIf);
         release(net.ipam, ip);
         delete net.endpoints[endpointId];
+        await this.save(net).catch(() => undefined);
         throw e;
       }
       return toEndpointState(ep);
@@ -282,6 +291,16 @@ export class NetworkService {
   nameserverFor(containerId: string): string | undefined {
     const ep = this.endpoints().find((e) => e.containerId === containerId && this.networks.get(e.networkId)?.dns);
     return ep ? this.networks.get(ep.networkId)!.ipam.gateway : undefined;
+  }
+
+  /**
+   * What the container's /etc/resolv.conf should say, as Docker writes it: "127.0.0.11" (redirected
+   * inside its netns to the embedded resolver) when it is on a DNS-enabled network; undefined: use
+   * the host's resolvers (default bridge, no network).
+   */
+  resolvConfNameserver(containerId: string): string | undefined {
+    const gw = this.nameserverFor(containerId);
+    return gw && this.opts.loopbackResolver !== false ? CONTAINER_RESOLVER : gw;
   }
 
   // ---------- published ports ----------
@@ -363,6 +382,7 @@ export class NetworkService {
     delete net.endpoints[ep.endpointId];
     await this.save(net);
     const portsGone = await this.releasePorts((p) => p.containerId === ep.containerId && p.networkId === net.id);
+    await this.syncResolverRedirect(ep.containerId, ep.netnsPath).catch(() => undefined);
     if (ep.defaultRoute) {
       // Hand the default route to another non-internal network of the same container.
       const next = this.endpoints().find((e) => e.containerId === ep.containerId && e.gateway);
@@ -376,6 +396,22 @@ export class NetworkService {
   }
 
   /** Returns whether any port was released (the nft table then needs a rewrite). */
+  /** Points the container's 127.0.0.11 at the resolver of its first DNS-enabled network (or nowhere). */
+  private async syncResolverRedirect(containerId: string, netnsHint?: string): Promise<void> {
+    if (this.opts.loopbackResolver === false) return;
+    const want = this.nameserverFor(containerId);
+    const have = this.redirected.get(containerId);
+    if (want === have) return;
+    const netns = this.endpoints().find((e) => e.containerId === containerId)?.netnsPath ?? netnsHint;
+    if (want && netns) {
+      await redirectResolver(netns, want);
+      this.redirected.set(containerId, want);
+    } else {
+      this.redirected.delete(containerId);
+      if (netns && existsSync(netns)) await removeResolverRedirect(netns);
+    }
+  }
+
   private async releasePorts(match: (p: PublishedPort) => boolean): Promise<boolean> {
     const gone = this.ports.filter(match);
     if (gone.length === 0) return false;

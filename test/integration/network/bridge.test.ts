@@ -53,6 +53,10 @@ test('two namespaces on one network reach each other by address and by name; ano
   assert.equal(await client.wget('http://web/'), 'web\n');
   assert.equal(await client.wget('http://www/'), 'web\n');
   assert.equal(await client.wget(`http://${ids.web.slice(0, 12)}/`), 'web\n');
+  // Docker's resolver address works inside the namespace too (what resolv.conf will name).
+  assert.equal(f.svc.resolvConfNameserver(ids.client), '127.0.0.11');
+  const via11 = await client.exec([BUSYBOX, 'nslookup', 'web', '127.0.0.11']);
+  assert.deepEqual(nslookupAddresses(via11.stdout), [epWeb.ipAddress], via11.stdout + via11.stderr);
 
   // Across networks: no route through the host, no name either.
   assert.equal(await stranger.wget(`http://${epWeb.ipAddress}/`, 1), null);
