@@ -172,8 +172,19 @@ export class NetworkService {
         await rm(this.recordPath(id), { force: true });
         throw e;
       }
+      this.emit('create', rec);
       return structuredClone(rec);
     });
+  }
+
+  /**
+   * Docker's default network "bridge": created when missing (no embedded DNS on it, as Docker;
+   * containers there get the host's resolvers). Not pruned.
+   */
+  async ensureDefaultNetwork(opts: Omit<NetworkCreateOptions, 'name' | 'dns'> = {}): Promise<NetworkRecord> {
+    const existing = this.find('bridge');
+    if (existing) return structuredClone(existing);
+    return this.create({ ...opts, name: 'bridge', dns: false });
   }
 
   list(): NetworkRecord[] {
@@ -194,12 +205,12 @@ export class NetworkService {
     });
   }
 
-  /** Removes networks without endpoints (except those named in `keep`, e.g. the default bridge). */
+  /** Removes networks without endpoints (except the default "bridge" and those named in `keep`). */
   prune(opts: { keep?: string[]; labels?: Record<string, string> } = {}): Promise<string[]> {
     return this.queue.run(async () => {
       const removed: string[] = [];
       for (const net of [...this.networks.values()]) {
-        if (Object.keys(net.endpoints).length > 0 || opts.keep?.includes(net.name)) continue;
+        if (Object.keys(net.endpoints).length > 0 || net.name === 'bridge' || opts.keep?.includes(net.name)) continue;
         if (opts.labels && Object.entries(opts.labels).some(([k, v]) => net.labels[k] !== v)) continue;
         await this.removeNetwork(net);
         removed.push(net.name);
@@ -245,6 +256,7 @@ export class NetworkService {
         net.endpoints[endpointId] = ep;
         await this.save(net);
         await this.syncResolverRedirect(containerId);
+        this.emit('connect', net, containerId);
       } catch (e) {
         await deleteLink(ep.hostIf);
         release(net.ipam, ip);
@@ -378,6 +390,7 @@ export class NetworkService {
   /** Returns whether published ports went with it. */
   private async dropEndpoint(net: NetworkRecord, ep: StoredEndpoint): Promise<boolean> {
     await deleteLink(ep.hostIf);
+    this.emit('disconnect', net, ep.containerId);
     release(net.ipam, ep.ipAddress);
     delete net.endpoints[ep.endpointId];
     await this.save(net);
@@ -426,6 +439,7 @@ export class NetworkService {
     await deleteLink(net.bridge);
     this.networks.delete(net.id);
     this.up.delete(net.id);
+    this.emit('destroy', net);
     await rm(this.recordPath(net.id), { force: true });
     await this.syncFirewall();
   }
@@ -475,6 +489,10 @@ export class NetworkService {
         return this.endpoints().some((e) => e.containerId === asker.containerId && !this.networks.get(e.networkId)?.internal);
       },
     };
+  }
+
+  private emit(action: string, net: NetworkRecord, containerId?: string): void {
+    this.opts.events?.publish('network', action, net.id, { name: net.name, type: net.driver, ...(containerId ? { container: containerId } : {}) });
   }
 
   private recordPath(id: string): string { return join(this.dir, 'networks', `${id}.json`); }

@@ -1,6 +1,7 @@
 // The network service's own vocabulary: networks as berthd stores them, the options they are
 // created with, published ports. EndpointState (what a container holds) lives in ../types.ts.
 import type { EndpointState } from '../types.js';
+import type { EventBus } from '../events/bus.js';
 
 export type NetworkDriver = 'bridge';
 
@@ -96,5 +97,7 @@ export interface NetworkServiceOptions {
    * the gateway address instead, no per-container rule. Default true.
    */
   loopbackResolver?: boolean;
+  /** Docker's network events (create, destroy, connect, disconnect) go here when given. */
+  events?: EventBus;
   log?: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 }

@@ -60,6 +60,7 @@ export class VolumeService {
       await mkdir(rec.mountpoint, { recursive: true, mode: 0o755 });
       await writeJsonAtomic(join(this.dir, name, 'volume.json'), rec);
       this.volumes.set(name, rec);
+      this.emit('create', name);
       return structuredClone(rec);
     });
   }
@@ -121,6 +122,7 @@ export class VolumeService {
       const users = this.users.get(name) ?? new Set<string>();
       users.add(containerId);
       this.users.set(name, users);
+      this.emit('mount', name, { container: containerId });
       if (populateFrom && existsSync(populateFrom) && statSync(populateFrom).isDirectory() && (await readdir(v.mountpoint)).length === 0) {
         await copyContent(populateFrom, v.mountpoint);
       }
@@ -133,7 +135,7 @@ export class VolumeService {
     return this.queue.run(async () => {
       const v = this.volumes.get(name);
       const users = this.users.get(name);
-      users?.delete(containerId);
+      if (users?.delete(containerId)) this.emit('unmount', name, { container: containerId });
       if (users?.size === 0) this.users.delete(name);
       if (v && !this.users.has(name) && Object.keys(v.options).length > 0 && (await isMountPoint(v.mountpoint))) await unmount(v.mountpoint);
     });
@@ -144,6 +146,11 @@ export class VolumeService {
     await rm(join(this.dir, v.name), { recursive: true, force: true });
     this.volumes.delete(v.name);
     this.users.delete(v.name);
+    this.emit('destroy', v.name);
+  }
+
+  private emit(action: string, name: string, extra: Record<string, string> = {}): void {
+    this.opts.events?.publish('volume', action, name, { driver: 'local', ...extra });
   }
 }
 

@@ -1,4 +1,5 @@
 // Volumes as berthd stores them (local driver only) and the options they are created with.
+import type { EventBus } from '../events/bus.js';
 
 export interface VolumeRecord {
   name: string;
@@ -24,6 +25,8 @@ export interface VolumeServiceOptions {
   dataRoot: string;
   /** Containers (ids) whose records use the volume: such a volume is not removed without force. */
   containersUsing?: (name: string) => string[] | Promise<string[]>;
+  /** Docker's volume events (create, destroy, mount, unmount) go here when given. */
+  events?: EventBus;
 }
 
 /** Docker's label on anonymous volumes: `prune` without `all` removes only these. */

@@ -11,6 +11,7 @@ import { makeFixture, leftovers, scrub, type Fixture } from './fixture.js';
 import { run } from '../../../src/engine/network/exec.js';
 import { isBerthError } from '../../../src/common/errors.js';
 import { randomBytes } from 'node:crypto';
+import { EventBus } from '../../../src/engine/events/bus.js';
 
 let f: Fixture;
 const spaces: TestNs[] = [];
@@ -18,8 +19,15 @@ const cleanups: (() => Promise<unknown>)[] = [];
 const ns = async (tag: string) => { const n = await TestNs.create(tag); spaces.push(n); return n; };
 const cid = (tag: string) => `${tag.padEnd(4, 'x')}${randomBytes(30).toString('hex')}`;
 
-before(async () => { f = await makeFixture(); });
+const bus = new EventBus();
+const seen: string[] = [];
+const abort = new AbortController();
+before(async () => {
+  f = await makeFixture({ events: bus });
+  void (async () => { for await (const e of bus.subscribe({ signal: abort.signal })) seen.push(`${e.action}:${e.attributes.name}`); })();
+});
 after(async () => {
+  abort.abort();
   for (const c of cleanups.reverse()) await c().catch(() => undefined);
   for (const s of spaces) await s.cleanup();
   await f?.svc.shutdown().catch(() => undefined);
@@ -80,6 +88,7 @@ test('two namespaces on one network reach each other by address and by name; ano
   await f.svc.remove(netB.id.slice(0, 10));
   assert.equal(f.svc.list().length, 0);
   assert.deepEqual(await leftovers(f.root), []);
+  assert.deepEqual(seen.filter((x) => x.endsWith('tnet-a')), ['create:tnet-a', 'connect:tnet-a', 'connect:tnet-a', 'connect:tnet-a', 'disconnect:tnet-a', 'disconnect:tnet-a', 'disconnect:tnet-a', 'destroy:tnet-a']);
 });
 
 test('an alias shared by several namespaces is answered with all of them, rotating', async () => {
@@ -229,8 +238,13 @@ test('shutdown with no endpoints left removes every bridge and the nft table', a
   f.svc = await f.open();
   assert.ok(f.svc.list().some((n) => n.name === 'tnet-keep'));
   assert.deepEqual(await leftovers(f.root), []);
+  const dflt = await f.svc.ensureDefaultNetwork();
+  assert.equal(dflt.dns, false);
+  assert.equal((await f.svc.ensureDefaultNetwork()).id, dflt.id);
   const pruned = await f.svc.prune();
   assert.ok(pruned.includes('tnet-keep'));
-  assert.equal(f.svc.list().length, 0);
+  assert.deepEqual(f.svc.list().map((n) => n.name), ['bridge']);
+  await f.svc.remove('bridge');
   assert.deepEqual(await leftovers(f.root), []);
+  assert.deepEqual(seen.filter((x) => x.endsWith('tnet-a')), ['create:tnet-a', 'connect:tnet-a', 'connect:tnet-a', 'connect:tnet-a', 'disconnect:tnet-a', 'disconnect:tnet-a', 'disconnect:tnet-a', 'destroy:tnet-a']);
 });

@@ -11,10 +11,12 @@ import { VolumeService } from '../../../src/engine/volumes/service.js';
 import { ANONYMOUS_LABEL } from '../../../src/engine/volumes/types.js';
 import { isMountPoint, unmount } from '../../../src/engine/volumes/mounts.js';
 import { isBerthError } from '../../../src/common/errors.js';
+import { EventBus } from '../../../src/engine/events/bus.js';
 
 let root = '';
 const recordUsers = new Map<string, string[]>();
-const open = () => VolumeService.open({ dataRoot: root, containersUsing: (n) => recordUsers.get(n) ?? [] });
+const bus = new EventBus();
+const open = () => VolumeService.open({ dataRoot: root, containersUsing: (n) => recordUsers.get(n) ?? [], events: bus });
 
 before(async () => { root = await mkdtemp(join(tmpdir(), 'berthtest-vol-')); });
 after(async () => {
@@ -25,6 +27,9 @@ after(async () => {
 });
 
 test('a named volume keeps its labels and data across a reopen and is removed with its data', async () => {
+  const seen: string[] = [];
+  const abort = new AbortController();
+  const sub = (async () => { for await (const e of bus.subscribe({ signal: abort.signal })) seen.push(`${e.action}:${e.id}`); })();
   let svc = await open();
   const v = await svc.create({ name: 'data1', labels: { app: 'db' } });
   assert.equal(v.mountpoint, join(root, 'volumes', 'data1', '_data'));
@@ -41,6 +46,9 @@ test('a named volume keeps its labels and data across a reopen and is removed wi
   assert.throws(() => svc.get('data1'), (e) => isBerthError(e, 'not_found'));
   await assert.rejects(svc.remove('data1'), (e) => isBerthError(e, 'not_found'));
   await svc.remove('data1', { force: true });
+  abort.abort();
+  await sub;
+  assert.deepEqual(seen, ['create:data1', 'mount:data1', 'unmount:data1', 'destroy:data1']);
 });
 
 test('bad names, drivers and options are clear errors', async () => {
