@@ -128,15 +128,34 @@ test('network_mode replaces networks', () => {
 test('attributes berth cannot apply yet are refused, naming the key', () => {
   const cases: [string, RegExp][] = [
     ['devices: ["/dev/null:/dev/null"]', /"devices" is not supported/],
-    ['secrets: [s]', /"secrets" is not supported/],
+    ['secrets: [env]', /"secrets.env" \(only file-based ones are\) is not supported/],
     ['network_mode: "service:b"', /"network_mode" "service:b" is not supported/],
     ['deploy: {restart_policy: {condition: any}}', /"deploy.restart_policy" is not supported/],
     ['deploy: {resources: {reservations: {devices: [{capabilities: [gpu]}]}}}', /"deploy.resources.reservations.devices"/],
   ];
   for (const [attr, re] of cases) {
-    const p = projectFrom(`services:\n  a:\n    image: busybox\n    ${attr}\n  b: {image: busybox}\nsecrets: {s: {file: ./s}}\n`);
+    const p = projectFrom(`services:\n  a:\n    image: busybox\n    ${attr}\n  b: {image: busybox}\nsecrets: {s: {file: ./s}, env: {environment: HOME}}\n`);
     assert.throws(() => buildCreateRequest(p, p.services.a, { number: 1, configHash: 'h' }), (e) => isBerthError(e, 'not_implemented') && re.test(e.message) && /service "a"/.test(e.message), attr);
   }
   const built = projectFrom('services:\n  a: {build: .}\n');
   assert.throws(() => buildCreateRequest(built, built.services.a, { number: 1, configHash: 'h' }), /"build" \(building images; set "image"\)/);
+});
+
+test('file-based secrets and configs are bind-mounted read-only where Compose puts them', () => {
+  const p = projectFrom(`
+services:
+  a:
+    image: busybox
+    secrets: [pw, {source: pw, target: other}]
+    configs: [cfg, {source: cfg, target: /etc/x.conf}]
+secrets: {pw: {file: /srv/pw.txt}}
+configs: {cfg: {file: /srv/cfg.txt}}
+`);
+  const { body } = buildCreateRequest(p, p.services.a, { number: 1, configHash: 'h' });
+  assert.deepEqual(body.HostConfig?.Mounts, [
+    { Type: 'bind', Source: '/srv/pw.txt', Target: '/run/secrets/pw', ReadOnly: true },
+    { Type: 'bind', Source: '/srv/pw.txt', Target: '/run/secrets/other', ReadOnly: true },
+    { Type: 'bind', Source: '/srv/cfg.txt', Target: '/cfg', ReadOnly: true },
+    { Type: 'bind', Source: '/srv/cfg.txt', Target: '/etc/x.conf', ReadOnly: true },
+  ]);
 });

@@ -28,7 +28,7 @@ const HANDLED = new Set([
   'hostname', 'domainname', 'extra_hosts', 'dns', 'dns_search', 'dns_opt', 'working_dir', 'user', 'stop_signal',
   'stop_grace_period', 'init', 'privileged', 'cap_add', 'cap_drop', 'security_opt', 'tmpfs', 'mem_limit', 'mem_reservation',
   'memswap_limit', 'cpus', 'pids_limit', 'tty', 'stdin_open', 'logging', 'read_only', 'shm_size', 'sysctls', 'ulimits',
-  'pull_policy',
+  'pull_policy', 'secrets', 'configs',
 ]);
 /** deploy keys: replicas and resources are applied; the rest are Swarm-only and docker compose ignores them too. */
 const DEPLOY_HANDLED = new Set(['replicas', 'resources', 'mode', 'labels', 'placement', 'update_config', 'rollback_config', 'endpoint_mode']);
@@ -160,8 +160,25 @@ function applyMounts(project: Project, s: ServiceConfig, host: HostConfig): void
     const [path, ...opts] = String(t).split(':');
     (host.Tmpfs ??= {})[path] = opts.join(':');
   }
+  mounts.push(...fileMounts(project, s, 'secrets'), ...fileMounts(project, s, 'configs'));
   if (binds.length) host.Binds = binds;
   if (mounts.length) host.Mounts = mounts;
+}
+
+/**
+ * File-based secrets and configs, bind-mounted read-only as docker compose does without Swarm:
+ * secrets under /run/secrets/, configs at /<name> unless a target is given.
+ */
+function fileMounts(project: Project, s: ServiceConfig, kind: 'secrets' | 'configs'): MountSpec[] {
+  return (s[kind] ?? []).map((ref) => {
+    const def = project[kind][ref.source];
+    if (!def) throw invalidArgument(`service "${s.name}" refers to undefined ${kind === 'secrets' ? 'secret' : 'config'} ${ref.source}`);
+    if (!def.file) refuse(s.name, `${kind}.${ref.source}`, '(only file-based ones are)');
+    if (ref.uid !== undefined || ref.gid !== undefined || ref.mode !== undefined) refuse(s.name, `${kind}.${ref.source}`, 'with uid/gid/mode');
+    const target = ref.target ?? `/${ref.source}`;
+    const absolute = target.startsWith('/') ? target : kind === 'secrets' ? `/run/secrets/${target}` : `/${target}`;
+    return { Type: 'bind', Source: def.file, Target: absolute, ReadOnly: true };
+  });
 }
 
 /** Short-syntax binds go as `Binds` so the engine creates a missing host path, as Compose does. */

@@ -243,20 +243,27 @@ networks:
   await ok(p, ['down', '-t', '0']);
 });
 
-test('exec runs a command in a service container (exit code passed on); port prints the published address', async (t) => {
+test('exec runs a command in a service container (exit code passed on); secrets are read-only files; port prints the published address', async (t) => {
   if (skip) return t.skip(skip);
+  writeFileSync(join(dir, 'token.txt'), 's3cret\n');
   const p = project('exec', `services:
   web:
     image: busybox
     command: ["sleep", "1000"]
     stop_signal: SIGKILL
     ports: ["127.0.0.1::80"]
+    secrets: [token]
+secrets:
+  token: {file: ./token.txt}
 `);
   await ok(p, ['up', '-d']);
   const r = await compose(p, ['exec', '-T', '-e', 'X=hi', 'web', 'sh', '-c', 'echo $X from $(hostname); exit 3']);
   assert.equal(r.code, 3, r.stderr);
   const id = (await engine!.client.containers.inspect(`${p}-web-1`)).Id;
   assert.equal(r.stdout, `hi from ${id.slice(0, 12)}\n`);
+  assert.equal((await ok(p, ['exec', '-T', 'web', 'cat', '/run/secrets/token'])).stdout, 's3cret\n');
+  const write = await compose(p, ['exec', '-T', 'web', 'sh', '-c', 'echo x > /run/secrets/token']);
+  assert.notEqual(write.code, 0, 'secrets are read-only');
   const port = (await ok(p, ['port', 'web', '80'])).stdout;
   assert.match(port, /^127\.0\.0\.1:\d+\n$/);
   const missing = await compose(p, ['exec', '-T', 'nope', 'true']);
