@@ -127,7 +127,8 @@ test('network_mode replaces networks', () => {
 
 test('attributes berth cannot apply yet are refused, naming the key', () => {
   const cases: [string, RegExp][] = [
-    ['devices: ["/dev/null:/dev/null"]', /"devices" is not supported/],
+    ['links: [b]', /"links" is not supported/],
+    ['pid: "service:b"', /"pid" "service:b" is not supported/],
     ['secrets: [env]', /"secrets.env" \(only file-based ones are\) is not supported/],
     ['network_mode: "service:b"', /"network_mode" "service:b" is not supported/],
     ['deploy: {restart_policy: {condition: any}}', /"deploy.restart_policy" is not supported/],
@@ -158,4 +159,32 @@ configs: {cfg: {file: /srv/cfg.txt}}
     { Type: 'bind', Source: '/srv/cfg.txt', Target: '/cfg', ReadOnly: true },
     { Type: 'bind', Source: '/srv/cfg.txt', Target: '/etc/x.conf', ReadOnly: true },
   ]);
+});
+
+test('devices, namespaces and the remaining host settings are applied', () => {
+  const p = projectFrom(`
+services:
+  a:
+    image: busybox
+    devices: ["/dev/null:/dev/xnull:r", "/dev/zero"]
+    pid: host
+    ipc: shareable
+    group_add: [audio, 1234]
+    cgroup_parent: foo
+    oom_score_adj: 100
+    oom_kill_disable: true
+    cpu_shares: 512
+    cpuset: "0-1"
+    cpu_quota: 50000
+    cpu_period: 100000
+    userns_mode: host
+    runtime: runc
+`);
+  const h = buildCreateRequest(p, p.services.a, { number: 1, configHash: 'h' }).body.HostConfig!;
+  assert.deepEqual(h.Devices, [
+    { PathOnHost: '/dev/null', PathInContainer: '/dev/xnull', CgroupPermissions: 'r' },
+    { PathOnHost: '/dev/zero', PathInContainer: '/dev/zero', CgroupPermissions: 'rwm' },
+  ]);
+  assert.deepEqual([h.PidMode, h.IpcMode, h.GroupAdd, h.CgroupParent, h.OomScoreAdj, h.OomKillDisable], ['host', 'shareable', ['audio', '1234'], 'foo', 100, true]);
+  assert.deepEqual([h.CpuShares, h.CpusetCpus, h.CpuQuota, h.CpuPeriod, h.UsernsMode, h.Runtime], [512, '0-1', 50000, 100000, 'host', 'runc']);
 });

@@ -28,7 +28,8 @@ const HANDLED = new Set([
   'hostname', 'domainname', 'extra_hosts', 'dns', 'dns_search', 'dns_opt', 'working_dir', 'user', 'stop_signal',
   'stop_grace_period', 'init', 'privileged', 'cap_add', 'cap_drop', 'security_opt', 'tmpfs', 'mem_limit', 'mem_reservation',
   'memswap_limit', 'cpus', 'pids_limit', 'tty', 'stdin_open', 'logging', 'read_only', 'shm_size', 'sysctls', 'ulimits',
-  'pull_policy', 'secrets', 'configs',
+  'pull_policy', 'secrets', 'configs', 'devices', 'pid', 'ipc', 'group_add', 'cgroup_parent', 'oom_score_adj', 'oom_kill_disable',
+  'cpu_shares', 'cpuset', 'cpu_quota', 'cpu_period', 'userns_mode', 'runtime',
 ]);
 /** deploy keys: replicas and resources are applied; the rest are Swarm-only and docker compose ignores them too. */
 const DEPLOY_HANDLED = new Set(['replicas', 'resources', 'mode', 'labels', 'placement', 'update_config', 'rollback_config', 'endpoint_mode']);
@@ -46,6 +47,10 @@ export function checkSupported(s: ServiceConfig): void {
   if (s.build && !s.image) refuse(s.name, 'build', '(building images; set "image")');
   if (s.pull_policy === 'build' || s.pull_policy === 'always') refuse(s.name, 'pull_policy', `"${String(s.pull_policy)}"`);
   if (s.network_mode && !['host', 'none', 'bridge', 'default'].includes(s.network_mode)) refuse(s.name, 'network_mode', `"${s.network_mode}"`);
+  for (const key of ['pid', 'ipc'] as const) {
+    const mode = s[key];
+    if (typeof mode === 'string' && /^(service|container):/.test(mode)) refuse(s.name, key, `"${mode}"`);
+  }
   const deploy = (s.deploy ?? {}) as Record<string, unknown>;
   for (const key of Object.keys(deploy)) if (!DEPLOY_HANDLED.has(key)) refuse(s.name, `deploy.${key}`);
   if (deploy.mode !== undefined && deploy.mode !== 'replicated') refuse(s.name, 'deploy.mode', `"${String(deploy.mode)}"`);
@@ -232,6 +237,16 @@ function applyHostSettings(s: ServiceConfig, host: HostConfig): void {
     host.Ulimits = Object.entries(s.ulimits as Record<string, number | { soft?: number; hard?: number; single?: number }>).map(([n, u]) =>
       typeof u === 'number' ? { Name: n, Soft: u, Hard: u } : { Name: n, Soft: u.single ?? u.soft, Hard: u.single ?? u.hard });
   }
+  const devices = s.devices as { source: string; target?: string; permissions?: string }[] | undefined;
+  if (devices) host.Devices = devices.map((d) => ({ PathOnHost: d.source, PathInContainer: d.target ?? d.source, CgroupPermissions: d.permissions ?? 'rwm' }));
+  if (typeof s.pid === 'string') host.PidMode = s.pid;
+  if (typeof s.ipc === 'string') host.IpcMode = s.ipc;
+  if (s.group_add) host.GroupAdd = (s.group_add as (string | number)[]).map(String);
+  if (typeof s.cgroup_parent === 'string') host.CgroupParent = s.cgroup_parent;
+  if (s.oom_score_adj !== undefined) host.OomScoreAdj = s.oom_score_adj;
+  if (s.oom_kill_disable !== undefined) host.OomKillDisable = s.oom_kill_disable;
+  if (typeof s.userns_mode === 'string') host.UsernsMode = s.userns_mode;
+  if (typeof s.runtime === 'string') host.Runtime = s.runtime;
   const logging = s.logging as { driver?: string; options?: Record<string, string> } | undefined;
   if (logging) host.LogConfig = { Type: logging.driver ?? '', Config: logging.options };
 }
@@ -248,6 +263,10 @@ function applyResources(s: ServiceConfig, host: HostConfig): void {
   if (reservation !== undefined) host.MemoryReservation = reservation;
   if (s.memswap_limit !== undefined) host.MemorySwap = s.memswap_limit as number;
   if (s.shm_size !== undefined) host.ShmSize = s.shm_size as number;
+  if (s.cpu_shares !== undefined) host.CpuShares = s.cpu_shares as number;
+  if (s.cpuset !== undefined) host.CpusetCpus = String(s.cpuset);
+  if (s.cpu_quota !== undefined) host.CpuQuota = s.cpu_quota;
+  if (s.cpu_period !== undefined) host.CpuPeriod = s.cpu_period;
 }
 
 /** Networks by priority (highest first), then by name: the first one is given at create. */
