@@ -17,12 +17,14 @@ export function renderRuleset(table: string, networks: FirewallNetwork[], ports:
   if (bridges.length > 0) {
     // With br_netfilter, frames bridged inside one network pass this hook too: let them through first.
     for (const b of bridges) fwd.push(`iifname ${q(b)} oifname ${q(b)} accept`);
-    fwd.push(`iifname ${set(bridges)} oifname ${set(bridges)} drop`);
     for (const n of networks.filter((x) => x.internal)) {
       fwd.push(`iifname ${q(n.bridge)} drop`, `oifname ${q(n.bridge)} drop`);
     }
-    fwd.push(`oifname ${set(bridges)} ct state established,related accept`);
+    // Published ports are reachable from anywhere, other networks included (through the host's address);
+    // the conntrack status also lets their replies back.
     fwd.push(`oifname ${set(bridges)} ct status dnat accept`);
+    fwd.push(`iifname ${set(bridges)} oifname ${set(bridges)} drop`);
+    fwd.push(`oifname ${set(bridges)} ct state established,related accept`);
     fwd.push(`oifname ${set(bridges)} drop`);
     for (const n of networks) {
       // Connections from the host's loopback to a published port: the container must answer the bridge.

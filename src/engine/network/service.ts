@@ -327,6 +327,7 @@ export class NetworkService {
       const eps = this.endpoints().filter((e) => e.containerId === containerId);
       const ep = network ? eps.find((e) => e.networkId === this.mustFind(network).id) : eps.find((e) => !this.networks.get(e.networkId)?.internal);
       if (!ep) throw failedToPublish(containerId, network);
+      if (this.networks.get(ep.networkId)?.internal) throw invalidArgument(`ports cannot be published on internal network ${ep.networkName}`);
       const added: PublishedPort[] = [];
       try {
         for (const r of requests) {

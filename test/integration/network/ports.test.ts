@@ -69,6 +69,20 @@ test('a TCP port published on 127.0.0.1 and an ephemeral one on every address re
   // Hairpin: a namespace on the same network through the host's address and published port.
   const hostAddr = f.svc.get('tports').ipam.gateway;
   assert.equal(await other.wget(`http://${hostAddr}:${eph[0]!.hostPort}/`), 'pweb\n');
+  // From another network too, through that network's gateway (a host address), as Docker allows.
+  await f.svc.create({ name: 'tports-2' });
+  const far = await TestNs.create('pfar');
+  const farId = `far0${randomBytes(30).toString('hex')}`;
+  try {
+    await f.svc.connect(farId, far.path, 'tports-2', { containerName: 'far' });
+    assert.equal(await far.wget(`http://${f.svc.get('tports-2').ipam.gateway}:${eph[0]!.hostPort}/`), 'pweb\n');
+    assert.equal(await far.wget(`http://${webIp}/`, 1), null); // but not directly
+    await assert.rejects(f.svc.publishPorts(farId, parsePublishSpec('80'), 'tports-nope'), (e) => isBerthError(e, 'not_found'));
+  } finally {
+    await f.svc.disconnectAll(farId);
+    await far.cleanup();
+    await f.svc.remove('tports-2');
+  }
   assert.equal(f.svc.listPorts(ids.web).length, 2);
 
   await f.svc.unpublishPorts(ids.web);
