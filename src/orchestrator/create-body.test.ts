@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildCreateRequest } from './create-body.js';
+import { buildCreateRequest, sharedWith } from './create-body.js';
 import { projectFrom } from './test-project.js';
 import { isBerthError } from '../common/errors.js';
 
@@ -127,10 +127,9 @@ test('network_mode replaces networks', () => {
 
 test('attributes berth cannot apply yet are refused, naming the key', () => {
   const cases: [string, RegExp][] = [
-    ['links: [b]', /"links" is not supported/],
-    ['pid: "service:b"', /"pid" "service:b" is not supported/],
+    ['mac_address: "02:42:ac:11:00:02"', /"mac_address" is not supported/],
     ['secrets: [env]', /"secrets.env" \(only file-based ones are\) is not supported/],
-    ['network_mode: "service:b"', /"network_mode" "service:b" is not supported/],
+    ['network_mode: "slirp4netns"', /"network_mode" "slirp4netns" is not supported/],
     ['deploy: {restart_policy: {condition: any}}', /"deploy.restart_policy" is not supported/],
     ['deploy: {resources: {reservations: {devices: [{capabilities: [gpu]}]}}}', /"deploy.resources.reservations.devices"/],
   ];
@@ -187,4 +186,29 @@ services:
   ]);
   assert.deepEqual([h.PidMode, h.IpcMode, h.GroupAdd, h.CgroupParent, h.OomScoreAdj, h.OomKillDisable], ['host', 'shareable', ['audio', '1234'], 'foo', 100, true]);
   assert.deepEqual([h.CpuShares, h.CpusetCpus, h.CpuQuota, h.CpuPeriod, h.UsernsMode, h.Runtime], [512, '0-1', 50000, 100000, 'host', 'runc']);
+});
+
+test('service: namespaces, volumes_from and links point at the other service\'s containers', () => {
+  const p = projectFrom(`
+services:
+  a:
+    image: busybox
+    network_mode: "service:b"
+    pid: "service:b"
+    ipc: "container:other"
+    volumes_from: [b, "b:ro", "container:foo"]
+  c:
+    image: busybox
+    links: [b, "d:dee"]
+  b: {image: busybox}
+  d: {image: busybox, scale: 2}
+`);
+  const a = buildCreateRequest(p, p.services.a, { number: 1, configHash: 'h' });
+  assert.deepEqual([a.body.HostConfig?.NetworkMode, a.body.HostConfig?.PidMode, a.body.HostConfig?.IpcMode], ['container:demo-b-1', 'container:demo-b-1', 'container:other']);
+  assert.deepEqual(a.body.HostConfig?.VolumesFrom, ['demo-b-1', 'demo-b-1:ro', 'foo']);
+  assert.equal(a.body.NetworkingConfig, undefined);
+  assert.deepEqual(sharedWith(p.services.a), ['b']);
+  const c = buildCreateRequest(p, p.services.c, { number: 1, configHash: 'h' });
+  assert.deepEqual(c.body.HostConfig?.Links, ['demo-b-1:b', 'demo-d-1:dee', 'demo-d-2:dee']);
+  assert.deepEqual(sharedWith(p.services.c), []);
 });

@@ -29,7 +29,7 @@ const HANDLED = new Set([
   'stop_grace_period', 'init', 'privileged', 'cap_add', 'cap_drop', 'security_opt', 'tmpfs', 'mem_limit', 'mem_reservation',
   'memswap_limit', 'cpus', 'pids_limit', 'tty', 'stdin_open', 'logging', 'read_only', 'shm_size', 'sysctls', 'ulimits',
   'pull_policy', 'secrets', 'configs', 'devices', 'pid', 'ipc', 'group_add', 'cgroup_parent', 'oom_score_adj', 'oom_kill_disable',
-  'cpu_shares', 'cpuset', 'cpu_quota', 'cpu_period', 'userns_mode', 'runtime',
+  'cpu_shares', 'cpuset', 'cpu_quota', 'cpu_period', 'userns_mode', 'runtime', 'volumes_from', 'links',
 ]);
 /** deploy keys: replicas and resources are applied; the rest are Swarm-only and docker compose ignores them too. */
 const DEPLOY_HANDLED = new Set(['replicas', 'resources', 'mode', 'labels', 'placement', 'update_config', 'rollback_config', 'endpoint_mode']);
@@ -46,11 +46,8 @@ export function checkSupported(s: ServiceConfig): void {
   }
   if (s.build && !s.image) refuse(s.name, 'build', '(building images; set "image")');
   if (s.pull_policy === 'build' || s.pull_policy === 'always') refuse(s.name, 'pull_policy', `"${String(s.pull_policy)}"`);
-  if (s.network_mode && !['host', 'none', 'bridge', 'default'].includes(s.network_mode)) refuse(s.name, 'network_mode', `"${s.network_mode}"`);
-  for (const key of ['pid', 'ipc'] as const) {
-    const mode = s[key];
-    if (typeof mode === 'string' && /^(service|container):/.test(mode)) refuse(s.name, key, `"${mode}"`);
-  }
+  const mode = s.network_mode;
+  if (mode && !['host', 'none', 'bridge', 'default'].includes(mode) && !/^(service|container):./.test(mode)) refuse(s.name, 'network_mode', `"${mode}"`);
   const deploy = (s.deploy ?? {}) as Record<string, unknown>;
   for (const key of Object.keys(deploy)) if (!DEPLOY_HANDLED.has(key)) refuse(s.name, `deploy.${key}`);
   if (deploy.mode !== undefined && deploy.mode !== 'replicated') refuse(s.name, 'deploy.mode', `"${String(deploy.mode)}"`);
@@ -94,6 +91,7 @@ export function buildCreateRequest(project: Project, s: ServiceConfig, ctx: Crea
   applyPorts(s, body, host);
   applyMounts(project, s, host);
   applyHostSettings(s, host);
+  applySharing(project, s, host);
   applyResources(s, host);
   const extraNetworks = applyNetworks(project, s, body, host);
   return { name, body, extraNetworks };
@@ -239,8 +237,6 @@ function applyHostSettings(s: ServiceConfig, host: HostConfig): void {
   }
   const devices = s.devices as { source: string; target?: string; permissions?: string }[] | undefined;
   if (devices) host.Devices = devices.map((d) => ({ PathOnHost: d.source, PathInContainer: d.target ?? d.source, CgroupPermissions: d.permissions ?? 'rwm' }));
-  if (typeof s.pid === 'string') host.PidMode = s.pid;
-  if (typeof s.ipc === 'string') host.IpcMode = s.ipc;
   if (s.group_add) host.GroupAdd = (s.group_add as (string | number)[]).map(String);
   if (typeof s.cgroup_parent === 'string') host.CgroupParent = s.cgroup_parent;
   if (s.oom_score_adj !== undefined) host.OomScoreAdj = s.oom_score_adj;
@@ -269,6 +265,50 @@ function applyResources(s: ServiceConfig, host: HostConfig): void {
   if (s.cpu_period !== undefined) host.CpuPeriod = s.cpu_period;
 }
 
+/** The name of a service's first container (`service:x` points there, as in Compose). */
+function firstContainerOf(project: Project, s: ServiceConfig, service: string): string {
+  const target = project.services[service];
+  if (!target) throw invalidArgument(`service "${s.name}" refers to undefined service ${service}`);
+  return containerName(project.name, service, 1, target.container_name);
+}
+
+/** `service:x` → `container:<x's first container>`; `container:name` and the rest as given. */
+function namespaceMode(project: Project, s: ServiceConfig, mode: string): string {
+  return mode.startsWith('service:') ? `container:${firstContainerOf(project, s, mode.slice('service:'.length))}` : mode;
+}
+
+/** Namespaces, volumes and links shared with other containers (network_mode is in applyNetworks). */
+function applySharing(project: Project, s: ServiceConfig, host: HostConfig): void {
+  if (typeof s.pid === 'string') host.PidMode = namespaceMode(project, s, s.pid);
+  if (typeof s.ipc === 'string') host.IpcMode = namespaceMode(project, s, s.ipc);
+  const from = s.volumes_from as string[] | undefined;
+  if (from?.length) {
+    host.VolumesFrom = from.map((v) => {
+      if (v.startsWith('container:')) return v.slice('container:'.length);
+      const [service, mode] = v.replace(/^service:/, '').split(':');
+      return `${firstContainerOf(project, s, service)}${mode ? `:${mode}` : ''}`;
+    });
+  }
+  const links = s.links as string[] | undefined;
+  if (links?.length) {
+    host.Links = links.flatMap((l) => {
+      const [service, alias = service] = l.split(':');
+      const target = project.services[service];
+      if (!target) throw invalidArgument(`service "${s.name}" refers to undefined service ${service}`);
+      const replicas = target.container_name ? 1 : Number(target.scale ?? target.deploy?.replicas ?? 1);
+      return Array.from({ length: replicas }, (_, i) => `${containerName(project.name, service, i + 1, target.container_name)}:${alias}`);
+    });
+  }
+}
+
+/** Services whose containers this one joins or borrows from: recreating them means recreating it. */
+export function sharedWith(s: ServiceConfig): string[] {
+  const out = new Set<string>();
+  for (const mode of [s.network_mode, s.pid, s.ipc]) if (typeof mode === 'string' && mode.startsWith('service:')) out.add(mode.slice('service:'.length));
+  for (const v of (s.volumes_from as string[] | undefined) ?? []) if (!v.startsWith('container:')) out.add(v.replace(/^service:/, '').split(':')[0]);
+  return [...out];
+}
+
 /** Networks by priority (highest first), then by name: the first one is given at create. */
 export function serviceNetworks(s: ServiceConfig): string[] {
   const nets = s.networks ?? {};
@@ -277,7 +317,7 @@ export function serviceNetworks(s: ServiceConfig): string[] {
 
 function applyNetworks(project: Project, s: ServiceConfig, body: ContainerCreateBody, host: HostConfig): CreateRequest['extraNetworks'] {
   if (s.network_mode) {
-    host.NetworkMode = s.network_mode;
+    host.NetworkMode = namespaceMode(project, s, s.network_mode);
     return [];
   }
   const endpoints = serviceNetworks(s).map((key) => {

@@ -146,3 +146,11 @@ test('--no-deps converges only the named services; --always-recreate-deps recrea
   assert.deepEqual(summary(planUp(after, observed).steps.web), ['keep demo-web-1']);
   assert.deepEqual(summary(planUp(after, observed, { alwaysRecreateDeps: true }).steps.web), ['recreate demo-web-1']);
 });
+
+test('a container sharing a recreated service\'s network namespace is recreated with it', () => {
+  const yaml = 'services:\n  side: {image: busybox, network_mode: "service:main"}\n  main: {image: busybox, command: [sleep, "1"]}\n';
+  const before = projectFrom(yaml);
+  const after = projectFrom(yaml.replace('"1"', '"2"'));
+  const plan = planUp(after, state([observedOf(before, 'main', 1), observedOf(before, 'side', 1)], ['demo_default']));
+  assert.deepEqual([...summary(plan.steps.main), ...summary(plan.steps.side)], ['recreate demo-main-1', 'recreate demo-side-1']);
+});

@@ -5,6 +5,7 @@
 import { invalidArgument, notFound } from '../common/errors.js';
 import { serviceConfigHash, type Project, type ServiceConfig } from '../compose/index.js';
 import { containerName } from './labels.js';
+import { sharedWith } from './create-body.js';
 import { dependenciesOf, startOrder } from './graph.js';
 import type { ObservedContainer, ObservedState } from './observed.js';
 
@@ -138,7 +139,9 @@ export function planUp(project: Project, observed: ObservedState, opts: UpPlanOp
     const imageId = s.image ? opts.imageIds?.[s.image] : undefined;
     const recreatedDeps = dependenciesOf(project, name).filter((d) => recreated.has(d));
     const needsRestart = recreatedDeps.some((d) => s.depends_on?.[d]?.restart === true);
-    const forced = policy === 'force' || (opts.alwaysRecreateDeps === true && recreatedDeps.length > 0);
+    // A container that joined a recreated one's namespaces or took its volumes must follow it.
+    const shares = sharedWith(s).some((d) => recreated.has(d));
+    const forced = policy === 'force' || shares || (opts.alwaysRecreateDeps === true && recreatedDeps.length > 0);
     for (const c of kept) {
       const diverged = c.configHash !== hash || (imageId !== undefined && c.imageLabel !== '' && c.imageLabel !== imageId);
       if (forced || (policy === 'diverged' && diverged)) {

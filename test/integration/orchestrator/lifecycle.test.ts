@@ -272,6 +272,39 @@ secrets:
   await ok(p, ['down', '-t', '0']);
 });
 
+test('network_mode service: joins the other container\'s network namespace, and follows it when it is recreated', async (t) => {
+  if (skip) return t.skip(skip);
+  const yaml = (text: string) => `services:
+  main:
+    image: busybox
+    command: ["sh", "-c", "mkdir /www && echo ${text} > /www/x && exec httpd -f -p 8080 -h /www"]
+    stop_signal: SIGKILL
+  side:
+    image: busybox
+    command: ["sh", "-c", "sleep 1; wget -q -O - http://127.0.0.1:8080/x; exec sleep 1000"]
+    stop_signal: SIGKILL
+    network_mode: "service:main"
+`;
+  const p = project('netns', yaml('first'));
+  await ok(p, ['up', '-d']);
+  const waitLog = async (want: string) => {
+    for (let i = 0; i < 40; i++) {
+      const out = (await ok(p, ['logs', '--no-log-prefix', 'side'])).stdout;
+      if (out.includes(want)) return;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    assert.fail(`side never printed ${want}`);
+  };
+  await waitLog('first');
+  const sideBefore = (await engine!.client.containers.inspect(`${p}-side-1`)).Id;
+  project('netns', yaml('second'));
+  const r = await ok(p, ['up', '-d']);
+  assert.match(r.stderr, new RegExp(` Container ${p}-side-1  Recreated`));
+  assert.notEqual((await engine!.client.containers.inspect(`${p}-side-1`)).Id, sideBefore);
+  await waitLog('second');
+  await ok(p, ['down', '-t', '0']);
+});
+
 test('attached up prints prefixed logs and stops the project on Ctrl-C', async (t) => {
   if (skip) return t.skip(skip);
   const p = project('attach', `services:
