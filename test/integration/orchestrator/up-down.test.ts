@@ -177,9 +177,10 @@ test('a service_healthy dependency that turns healthy late holds its dependent b
   assert.equal(late.State.Health?.Status, 'healthy');
 });
 
-test('down removes the containers and the network but keeps the named volume; down -v removes it', async (t) => {
+test('down removes the containers and the network but keeps the named volume and its data; down -v removes it', async (t) => {
   if (skip) return t.skip(skip);
   write(compose('two'));
+  await run(['exec', '-T', 'db', 'sh', '-c', 'echo kept > /data/f']);
   const r = await run(['down', '--remove-orphans', '-t', '0']);
   assert.match(r.stderr, new RegExp(` Network ${PROJECT}_default  Removed`));
   assert.deepEqual(await ids(), {});
@@ -188,6 +189,7 @@ test('down removes the containers and the network but keeps the named volume; do
   const volumes = async () => (await engine!.client.volumes.list()).map((v) => v.Name).filter((n) => n === `${PROJECT}_data`);
   assert.deepEqual(await volumes(), [`${PROJECT}_data`], 'a named volume survives down');
   await run(['up', '-d']);
+  assert.equal((await run(['exec', '-T', 'db', 'cat', '/data/f'])).stdout, 'kept\n', 'the data outlived down');
   await run(['down', '-v', '-t', '0']);
   assert.deepEqual(await ids(), {});
   assert.deepEqual(await volumes(), [], 'down -v removes it');
