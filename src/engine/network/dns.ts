@@ -21,6 +21,8 @@ export interface DnsAnswerSource {
   lookup(askerIp: string, serverIp: string, name: string): string[] | undefined;
   /** May a query from this asker leave for the host's resolvers (not from internal-only containers)? */
   mayForward(askerIp: string, serverIp: string): boolean;
+  /** The asker's own upstreams (`--dns`), if it has any. */
+  upstreamsFor(askerIp: string, serverIp: string): string[] | undefined;
 }
 
 export async function hostResolvers(path = '/etc/resolv.conf'): Promise<string[]> {
@@ -103,15 +105,16 @@ export class EmbeddedDns {
         type: 'response', id: query.id, flags: RD | RA | dnsPacket.AUTHORITATIVE_ANSWER, questions: [q],
         answers: q.type === 'A' ? rotated.map((data) => ({ type: 'A' as const, class: 'IN' as const, name: q.name, ttl: TTL, data })) : [],
       });
-    } else if (this.upstreams.length > 0 && this.source.mayForward(askerIp, serverIp)) {
-      reply = transport === 'udp' ? await this.forward(msg) : await this.forwardTcp(msg);
+    } else if (this.source.mayForward(askerIp, serverIp)) {
+      const ups = this.source.upstreamsFor(askerIp, serverIp) ?? this.upstreams;
+      if (ups.length > 0) reply = transport === 'udp' ? await this.forward(msg, ups) : await this.forwardTcp(msg, ups);
     }
     return reply ?? dnsPacket.encode({ type: 'response', id: query.id, flags: RD | RA | RCODE_SERVFAIL, questions: [q] });
   }
 
   /** The same over TCP, for clients retrying a truncated answer. */
-  private async forwardTcp(msg: Buffer): Promise<Buffer | undefined> {
-    for (const up of this.upstreams) {
+  private async forwardTcp(msg: Buffer, upstreams: string[]): Promise<Buffer | undefined> {
+    for (const up of upstreams) {
       const [host, port] = up.split(':');
       const answer = await new Promise<Buffer | undefined>((resolve) => {
         const c = connect(Number(port ?? 53), host!);
@@ -132,8 +135,8 @@ export class EmbeddedDns {
   }
 
   /** Relays the query as it came to each upstream in turn; the first answer wins. */
-  private async forward(msg: Buffer): Promise<Buffer | undefined> {
-    for (const up of this.upstreams) {
+  private async forward(msg: Buffer, upstreams: string[]): Promise<Buffer | undefined> {
+    for (const up of upstreams) {
       const answer = await new Promise<Buffer | undefined>((resolve) => {
         const s = createSocket('udp4');
         const done = (b?: Buffer) => { clearTimeout(timer); s.close(); resolve(b); };

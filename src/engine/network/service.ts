@@ -245,6 +245,7 @@ export class NetworkService {
         dnsNames: net.dns ? [o.containerName, ...(o.aliases ?? []), containerId.slice(0, 12)] : [],
         containerId, containerName: o.containerName, netnsPath, ifName, hostIf: this.names.veth(endpointId),
         defaultRoute: !net.internal && !hasDefault,
+        ...(o.dns?.length ? { upstreams: o.dns } : {}),
       };
       try {
         if (!this.forwarding) { await enableIpForward(); this.forwarding = true; }
@@ -483,6 +484,7 @@ export class NetworkService {
         }
         return ips.length ? ips : undefined;
       },
+      upstreamsFor: (askerIp: string, serverIp: string): string[] | undefined => byIp(serverIp, askerIp).asker?.upstreams,
       mayForward: (askerIp: string, serverIp: string): boolean => {
         const { net, asker } = byIp(serverIp, askerIp);
         if (!net) return false;

@@ -57,6 +57,8 @@ export interface StoredEndpoint extends EndpointState {
   hostIf: string;
   /** This endpoint's gateway is the container's default route. */
   defaultRoute: boolean;
+  /** `--dns` servers of the container, when given */
+  upstreams?: string[];
 }
 
 export interface ConnectOptions {
@@ -65,6 +67,8 @@ export interface ConnectOptions {
   aliases?: string[];
   ipv4Address?: string;
   macAddress?: string;
+  /** `--dns`: the upstreams the embedded resolver uses for this container's other names (default: the daemon's). */
+  dns?: string[];
 }
 
 export type PortProto = 'tcp' | 'udp';

@@ -131,16 +131,21 @@ async function tcpQuery(server: string, name: string): Promise<dnsPacket.Packet>
 }
 
 test('other names are forwarded to the upstream resolvers; internal networks are not', async () => {
-  // A fake upstream on loopback: every A query gets 192.0.2.99.
-  const up = createSocket('udp4');
-  await new Promise<void>((r) => up.bind(0, '127.0.0.1', () => r()));
-  cleanups.push(() => new Promise<void>((r) => up.close(() => r())));
-  up.on('message', (m, ri) => {
-    const q = dnsPacket.decode(m);
-    const qq = q.questions![0]!;
-    const answers = qq.type === 'A' ? [{ type: 'A' as const, name: qq.name, ttl: 5, data: '192.0.2.99' }] : [];
-    up.send(dnsPacket.encode({ type: 'response', id: q.id, flags: 1 << 8, questions: q.questions, answers }), ri.port, ri.address);
-  });
+  // Fake upstreams on loopback: every A query gets 192.0.2.99 (the daemon's) or 192.0.2.77 (a container's --dns).
+  const fakeUpstream = async (answer: string) => {
+    const up = createSocket('udp4');
+    await new Promise<void>((r) => up.bind(0, '127.0.0.1', () => r()));
+    cleanups.push(() => new Promise<void>((r) => up.close(() => r())));
+    up.on('message', (m, ri) => {
+      const q = dnsPacket.decode(m);
+      const qq = q.questions![0]!;
+      const answers = qq.type === 'A' ? [{ type: 'A' as const, name: qq.name, ttl: 5, data: answer }] : [];
+      up.send(dnsPacket.encode({ type: 'response', id: q.id, flags: 1 << 8, questions: q.questions, answers }), ri.port, ri.address);
+    });
+    return up;
+  };
+  const up = await fakeUpstream('192.0.2.99');
+  const own = await fakeUpstream('192.0.2.77');
   await f.svc.shutdown();
   f.svc = await f.open({ dnsUpstreams: [`127.0.0.1:${(up.address()).port}`] });
   const a = await ns('fwd');
@@ -150,6 +155,12 @@ test('other names are forwarded to the upstream resolvers; internal networks are
   await f.svc.connect(id, a.path, 'tnet-fwd', { containerName: 'fwd' });
   const r = await a.exec([BUSYBOX, 'nslookup', 'somewhere.example', f.svc.nameserverFor(id)!]);
   assert.deepEqual(nslookupAddresses(r.stdout), ['192.0.2.99'], r.stdout + r.stderr);
+  const c = await ns('owndns');
+  const idC = cid('own');
+  cleanups.push(() => f.svc.disconnectAll(idC));
+  await f.svc.connect(idC, c.path, 'tnet-fwd', { containerName: 'owndns', dns: [`127.0.0.1:${own.address().port}`] });
+  const rc = await c.exec([BUSYBOX, 'nslookup', 'somewhere.example', '127.0.0.11']);
+  assert.deepEqual(nslookupAddresses(rc.stdout), ['192.0.2.77'], rc.stdout + rc.stderr);
 
   const b = await ns('int');
   const idB = cid('int');
