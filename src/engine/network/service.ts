@@ -112,6 +112,8 @@ export class NetworkService {
       const ownBridges = new Set([...this.networks.values()].filter((n) => this.up.has(n.id)).map((n) => n.bridge));
       const ownVeths = new Set(this.endpoints().map((e) => e.hostIf));
       for (const l of await linksWithPrefix(this.names.bridgePrefix)) if (!ownBridges.has(l)) await deleteLink(l);
+      // Bridges named by the user (com.docker.network.bridge.name) carry no prefix: the record says they are ours.
+      for (const n of this.networks.values()) if (!this.up.has(n.id) && (await linkExists(n.bridge))) await deleteLink(n.bridge);
       for (const l of await linksWithPrefix(this.names.vethPrefix)) if (!ownVeths.has(l)) await deleteLink(l);
       await this.syncFirewall();
     });

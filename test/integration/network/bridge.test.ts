@@ -241,10 +241,18 @@ test('IPAM and endpoints survive a reopen; a reopen reclaims endpoints whose net
 
 test('shutdown with no endpoints left removes every bridge and the nft table', async () => {
   for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
+  const custom = `btst${randomBytes(4).toString('hex')}`;
+  cleanups.push(() => run('ip', ['link', 'del', custom]));
+  const named = await f.svc.create({ name: 'tnet-named', options: { 'com.docker.network.bridge.name': custom } });
+  assert.equal(named.bridge, custom);
+  assert.equal((await run('ip', ['link', 'show', custom])).code, 0);
+  await assert.rejects(f.svc.create({ name: 'tnet-named2', options: { 'com.docker.network.bridge.name': custom } }), (e) => isBerthError(e, 'already_exists'));
+  await assert.rejects(f.svc.create({ name: 'tnet-long', options: { 'com.docker.network.bridge.name': 'a-very-long-bridge-name' } }), (e) => isBerthError(e, 'invalid_argument'));
   assert.ok(f.svc.list().length > 0);
   assert.notDeepEqual(await leftovers(f.root), []);
   await f.svc.shutdown();
   assert.deepEqual(await leftovers(f.root), []);
+  assert.notEqual((await run('ip', ['link', 'show', custom])).code, 0);
   // The records stay: a new start brings them back lazily (bridges appear with the first endpoint).
   f.svc = await f.open();
   assert.ok(f.svc.list().some((n) => n.name === 'tnet-keep'));
