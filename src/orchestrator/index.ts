@@ -11,3 +11,4 @@ export { LABEL, COMPOSE_VERSION, containerName } from './labels.js';
 export { silentReporter, type ProgressEvent, type Reporter } from './progress.js';
 export { waitHealthy } from './wait.js';
 export { listProjects, summarizeProjects, type ProjectSummary } from './projects.js';
+export { createOneOff, type RunOptions, type OneOff } from './run.js';

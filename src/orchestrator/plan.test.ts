@@ -154,3 +154,12 @@ test('a container sharing a recreated service\'s network namespace is recreated 
   const plan = planUp(after, state([observedOf(before, 'main', 1), observedOf(before, 'side', 1)], ['demo_default']));
   assert.deepEqual([...summary(plan.steps.main), ...summary(plan.steps.side)], ['recreate demo-main-1', 'recreate demo-side-1']);
 });
+
+test('one-off containers are never converged by up but are removed by down', () => {
+  const p = projectFrom(TWO);
+  const oneoff = { ...observedOf(p, 'web', 1), name: 'demo-web-run-0123456789ab', oneoff: true, id: 'x'.repeat(64) };
+  const plan = planUp(p, state([observedOf(p, 'db', 1), observedOf(p, 'web', 1), oneoff], ['demo_default']));
+  assert.deepEqual(summary(plan.steps.web), ['keep demo-web-1']);
+  assert.deepEqual(plan.orphans, []);
+  assert.deepEqual(planDown(p, state([observedOf(p, 'web', 1), oneoff])).containers.map((c) => c.name), ['demo-web-run-0123456789ab', 'demo-web-1']);
+});

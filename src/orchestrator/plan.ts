@@ -179,9 +179,11 @@ export function planDown(project: Project, observed: ObservedState, opts: DownPl
   const reverse = startOrder(project).reverse();
   const rank = new Map(reverse.map((s, i) => [s, i]));
   const orphans = findOrphans(project, observed);
-  const candidates = observed.containers.filter((c) => !c.oneoff && (rank.has(c.service) || (opts.removeOrphans && orphans.includes(c))));
-  // Orphans first (nothing depends on them), then services in reverse start order, highest numbers first.
-  const containers = candidates.sort((a, b) => (rank.get(a.service) ?? -1) - (rank.get(b.service) ?? -1) || b.number - a.number);
+  // One-off (`run`) containers go too, as with docker compose down.
+  const candidates = observed.containers.filter((c) => c.oneoff || rank.has(c.service) || (opts.removeOrphans && orphans.includes(c)));
+  // One-offs and orphans first (nothing depends on them), then services in reverse start order, highest numbers first.
+  const position = (c: ObservedContainer) => (c.oneoff ? -2 : rank.get(c.service) ?? -1);
+  const containers = candidates.sort((a, b) => position(a) - position(b) || b.number - a.number);
   const networks = Object.values(project.networks).filter((n) => !n.external && observed.networks.has(n.name)).map((n) => n.name);
   const volumes = opts.volumes ? Object.values(project.volumes).filter((v) => !v.external && observed.volumes.has(v.name)).map((v) => v.name) : [];
   return { containers, networks, volumes, orphans: opts.removeOrphans ? [] : orphans };

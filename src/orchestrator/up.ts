@@ -72,16 +72,8 @@ export function checkProject(project: Project, services: string[] = []): void {
   for (const [key, v] of Object.entries(project.volumes)) if (!v.external) volumeCreateBody(project, key, v);
 }
 
-export async function up(client: EngineClient, project: Project, opts: UpOptions, reporter: Reporter): Promise<UpResult> {
-  checkProject(project, opts.services);
-  const observed = await observeProject(client, project.name);
-  // Plan once without image ids to learn which services take part, then resolve their images.
-  const ids = await imageIds(client, project, planUp(project, observed, opts).order);
-  const plan = planUp(project, observed, { ...opts, imageIds: ids });
-
-  if (plan.orphans.length && !opts.removeOrphans) {
-    reporter.warn(`Found orphan containers ([${plan.orphans.map((c) => c.name).join(' ')}]) for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.`);
-  }
+/** Creates the networks and volumes a plan says are missing. */
+export async function createResources(client: EngineClient, project: Project, plan: Pick<UpPlan, 'networks' | 'volumes'>, reporter: Reporter): Promise<void> {
   for (const n of plan.networks.filter((s) => s.create)) {
     reporter.event({ resource: 'Network', name: n.name, status: 'Creating' });
     await client.networks.create(networkCreateBody(project, n.key, project.networks[n.key]));
@@ -92,6 +84,19 @@ export async function up(client: EngineClient, project: Project, opts: UpOptions
     await client.volumes.create(volumeCreateBody(project, v.key, project.volumes[v.key]));
     reporter.event({ resource: 'Volume', name: v.name, status: 'Created' });
   }
+}
+
+export async function up(client: EngineClient, project: Project, opts: UpOptions, reporter: Reporter): Promise<UpResult> {
+  checkProject(project, opts.services);
+  const observed = await observeProject(client, project.name);
+  // Plan once without image ids to learn which services take part, then resolve their images.
+  const ids = await imageIds(client, project, planUp(project, observed, opts).order);
+  const plan = planUp(project, observed, { ...opts, imageIds: ids });
+
+  if (plan.orphans.length && !opts.removeOrphans) {
+    reporter.warn(`Found orphan containers ([${plan.orphans.map((c) => c.name).join(' ')}]) for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.`);
+  }
+  await createResources(client, project, plan, reporter);
   if (opts.removeOrphans) {
     await Promise.all(plan.orphans.map(async (c) => {
       if (c.state === 'running') await stopContainer(client, c, opts.timeout, reporter);

@@ -15,6 +15,7 @@ import { registerPauseCommands } from './pause.js';
 import { registerLsCommand } from './ls.js';
 import { registerExecCommand } from './exec.js';
 import { registerPortCommand } from './port.js';
+import { registerRunCommand } from './run.js';
 
 export function registerComposeCommands(program: Command, io: ComposeIO = processIO): void {
   const compose = addGlobalComposeOptions(program.command('compose').description('Define and run multi-container applications'));
@@ -36,6 +37,7 @@ export function registerComposeCommands(program: Command, io: ComposeIO = proces
   registerLsCommand(compose, io);
   registerExecCommand(compose, io);
   registerPortCommand(compose, io);
+  registerRunCommand(compose, io);
   shareGlobalOptions(compose);
 }
 

@@ -305,6 +305,23 @@ test('network_mode service: joins the other container\'s network namespace, and 
   await ok(p, ['down', '-t', '0']);
 });
 
+test('run: a one-off container after its dependencies, its exit code, --rm, -d; down removes one-offs', async (t) => {
+  if (skip) return t.skip(skip);
+  const p = project('run', SLEEPERS);
+  const r = await compose(p, ['run', '--rm', '-e', 'X=1', 'app', 'sh', '-c', 'echo one-off $X; exit 5']);
+  assert.equal(r.code, 5, r.stderr);
+  assert.equal(r.stdout, 'one-off 1\n');
+  assert.deepEqual(await states(p), { 'base-1': 'running' }, 'the dependency is up, the --rm one-off gone');
+  const d = await ok(p, ['run', '-d', 'app']);
+  assert.match(d.stdout, new RegExp(`^${p}-app-run-[0-9a-f]{12}\n$`));
+  const oneOff = await engine!.client.containers.inspect(d.stdout.trim());
+  assert.equal(oneOff.Config.Labels?.['com.docker.compose.oneoff'], 'True');
+  assert.equal(oneOff.State.Running, true);
+  assert.equal((await ok(p, ['ps', '-q'])).stdout.trim().split('\n').length, 1, 'ps lists service containers only');
+  await ok(p, ['down', '-t', '0']);
+  assert.deepEqual(await states(p), {});
+});
+
 test('attached up prints prefixed logs and stops the project on Ctrl-C', async (t) => {
   if (skip) return t.skip(skip);
   const p = project('attach', `services:
