@@ -22,6 +22,7 @@ import { EmbeddedDns, hostResolvers } from './dns.js';
 import { CONTAINER_RESOLVER, redirectResolver, removeResolverRedirect } from './netns-dns.js';
 import { readJson, writeJsonAtomic } from './state-file.js';
 import { SerialQueue } from './serial-queue.js';
+import { withHostLock } from './host-lock.js';
 
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 const OPT_BRIDGE_NAME = 'com.docker.network.bridge.name';
@@ -148,32 +149,38 @@ export class NetworkService {
       if (bridge.length > MAX_IFNAME || !/^[a-zA-Z0-9_.-]+$/.test(bridge)) throw invalidArgument(`invalid bridge name "${bridge}" (at most ${MAX_IFNAME} characters)`);
       if ([...this.networks.values()].some((n) => n.bridge === bridge) || (await linkExists(bridge))) throw alreadyExists(`bridge ${bridge} already exists on the host`);
 
-      const own = [...this.networks.values()].map((n) => parseCidr(n.ipam.subnet));
-      let subnet: Cidr;
-      if (o.subnet) {
-        subnet = parseCidr(o.subnet);
-        if (own.some((c) => overlaps(c, subnet))) throw conflict(`subnet ${o.subnet} overlaps with another network of this daemon`);
-      } else {
-        if (o.gateway || o.ipRange) throw invalidArgument('--gateway and --ip-range need --subnet');
-        const pool = this.opts.pool ?? DEFAULT_POOL;
-        subnet = chooseSubnet(pool, [...own, ...(await hostRouteCidrs())], parseInt(this.names.table.slice(-6), 16));
-      }
-      const rec: NetworkRecord = {
-        id, name: o.name, driver: 'bridge', created: new Date().toISOString(), internal: !!o.internal,
-        labels: o.labels ?? {}, options, bridge, mtu, dns: o.dns ?? true,
-        ipam: newIpam(subnet, o.gateway, o.ipRange), endpoints: {},
-      };
-      this.networks.set(id, rec);
-      try {
-        await this.save(rec);
-        await this.bringUp(rec);
-        await this.syncFirewall();
-      } catch (e) {
-        this.networks.delete(id);
-        await deleteLink(bridge);
-        await rm(this.recordPath(id), { force: true });
-        throw e;
-      }
+      // Under the host-wide lock: the subnet is chosen against the host's routes and the bridge (with
+      // its route) is up before another daemon looks.
+      const rec = await withHostLock(async () => {
+        const own = [...this.networks.values()].map((n) => parseCidr(n.ipam.subnet));
+        let subnet: Cidr;
+        if (o.subnet) {
+          subnet = parseCidr(o.subnet);
+          if (own.some((c) => overlaps(c, subnet))) throw conflict(`subnet ${o.subnet} overlaps with another network of this daemon`);
+        } else {
+          if (o.gateway || o.ipRange) throw invalidArgument('--gateway and --ip-range need --subnet');
+          const pool = this.opts.pool ?? DEFAULT_POOL;
+          subnet = chooseSubnet(pool, [...own, ...(await hostRouteCidrs())], parseInt(this.names.table.slice(-6), 16));
+        }
+        const created: NetworkRecord = {
+          id, name: o.name, driver: 'bridge', created: new Date().toISOString(), internal: !!o.internal,
+          labels: o.labels ?? {}, options, bridge, mtu, dns: o.dns ?? true,
+          ipam: newIpam(subnet, o.gateway, o.ipRange), endpoints: {},
+        };
+        this.networks.set(id, created);
+        try {
+          await this.save(created);
+          await this.bringUp(created);
+          await this.syncFirewall();
+        } catch (e) {
+          this.networks.delete(id);
+          this.up.delete(id);
+          await deleteLink(bridge);
+          await rm(this.recordPath(id), { force: true });
+          throw e;
+        }
+        return created;
+      });
       this.emit('create', rec);
       return structuredClone(rec);
     });

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { TestNs } from './netns.js';
 import { makeFixture, leftovers, scrub, type Fixture } from './fixture.js';
 import { parseCidr, overlaps } from '../../../src/engine/network/ipv4.js';
+import { isBerthError } from '../../../src/common/errors.js';
 
 const fixtures: Fixture[] = [];
 const spaces: TestNs[] = [];
@@ -39,3 +40,14 @@ test('two daemons: separate subnets and host objects, isolated from each other',
   await d2.svc.shutdown();
   assert.deepEqual(await leftovers(d2.root), []);
 });
+
+test('daemons creating networks at the same moment from a two-subnet pool get different subnets', async () => {
+  const pool = { base: '10.254.6.0/23', size: 24 };
+  const ds = [await makeFixture({ pool }), await makeFixture({ pool })];
+  fixtures.push(...ds);
+  const nets = await Promise.all(ds.map((d) => d.svc.create({ name: 'racer' })));
+  assert.deepEqual(nets.map((n) => n.ipam.subnet).sort(), ['10.254.6.0/24', '10.254.7.0/24']);
+  await assert.rejects(ds[0]!.svc.create({ name: 'third' }), (e) => isBerthError(e, 'failed_precondition'));
+  for (const d of ds) await d.svc.remove('racer');
+});
+
