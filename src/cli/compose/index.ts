@@ -16,6 +16,8 @@ import { registerLsCommand } from './ls.js';
 import { registerExecCommand } from './exec.js';
 import { registerPortCommand } from './port.js';
 import { registerRunCommand } from './run.js';
+import { registerScaleCommand } from './scale.js';
+import { registerTopCommand } from './top.js';
 
 export function registerComposeCommands(program: Command, io: ComposeIO = processIO): void {
   const compose = addGlobalComposeOptions(program.command('compose').description('Define and run multi-container applications'));
@@ -38,6 +40,8 @@ export function registerComposeCommands(program: Command, io: ComposeIO = proces
   registerExecCommand(compose, io);
   registerPortCommand(compose, io);
   registerRunCommand(compose, io);
+  registerScaleCommand(compose, io);
+  registerTopCommand(compose, io);
   shareGlobalOptions(compose);
 }
 

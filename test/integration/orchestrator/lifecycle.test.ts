@@ -92,10 +92,17 @@ test('stop, start, restart and rm act on the existing containers', async (t) => 
   assert.deepEqual(await states(p), {});
 });
 
-test('pause, unpause and kill', async (t) => {
+test('top, scale, pause, unpause and kill', async (t) => {
   if (skip) return t.skip(skip);
   const p = project('signals', SLEEPERS);
   await ok(p, ['up', '-d']);
+  const top = (await ok(p, ['top', 'app'])).stdout.split('\n');
+  assert.equal(top[0], `${p}-app-1`);
+  assert.match(top[1], /PID/);
+  assert.ok(top.some((l) => /sleep 1000/.test(l)), top.join('\n'));
+  await ok(p, ['scale', 'app=2']);
+  assert.deepEqual(await states(p), { 'app-1': 'running', 'app-2': 'running', 'base-1': 'running' });
+  await ok(p, ['scale', 'app=1']);
   await ok(p, ['pause', 'app']);
   assert.deepEqual(await states(p), { 'app-1': 'paused', 'base-1': 'running' });
   await ok(p, ['unpause']);
