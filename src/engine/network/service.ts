@@ -96,6 +96,15 @@ export class NetworkService {
         if (changed) await this.save(net);
         if (Object.keys(net.endpoints).length > 0) await this.bringUp(net);
       }
+      // Repair: an endpoint whose netns lives but whose veth pair was deleted behind our back is wired again.
+      const present = new Set(await linksWithPrefix(this.names.vethPrefix));
+      for (const ep of this.endpoints().filter((e) => !present.has(e.hostIf))) {
+        const net = this.networks.get(ep.networkId)!;
+        await attachVeth({
+          hostIf: ep.hostIf, bridge: net.bridge, mtu: net.mtu, netnsPath: ep.netnsPath, ifName: ep.ifName, address: ep.ipAddress,
+          prefixLen: ep.prefixLen, mac: ep.macAddress, defaultVia: ep.defaultRoute ? net.ipam.gateway : null,
+        }).catch((e: unknown) => this.log('warn', 'endpoint could not be rewired', { endpoint: ep.endpointId, error: asBerthError(e).message }));
+      }
       const live = new Set(this.endpoints().map((e) => e.containerId));
       for (const c of live) {
         await this.syncResolverRedirect(c).catch((e: unknown) => this.log('warn', 'resolver redirect not restored', { container: c, error: asBerthError(e).message }));

@@ -217,8 +217,9 @@ test('IPAM and endpoints survive a reopen; a reopen reclaims endpoints whose net
   const e2 = await f.svc.connect(id2, k2.path, 'tnet-keep', { containerName: 'k2' });
   assert.match((await k1.exec(['ip', 'link', 'show', 'eth0'])).stdout, /mtu 1400/);
   await f.svc.shutdown();
-  // k2's namespace disappears while the daemon is down.
+  // k2's namespace disappears while the daemon is down; k1's veth pair is deleted by someone.
   await k2.cleanup();
+  await run('ip', ['link', 'del', f.svc.get('tnet-keep').endpoints[e1.endpointId]!.hostIf]);
   spaces.splice(spaces.indexOf(k2), 1);
   f.svc = await f.open();
   const net = f.svc.get('tnet-keep');
@@ -234,7 +235,8 @@ test('IPAM and endpoints survive a reopen; a reopen reclaims endpoints whose net
   assert.notEqual(e3.ipAddress, e2.ipAddress);
   assert.notEqual(e3.ipAddress, e1.ipAddress);
   await k3.httpd();
-  assert.equal(await k1.wget(`http://${e3.ipAddress}/`), 'k3\n');
+  assert.equal(await k1.wget(`http://${e3.ipAddress}/`), 'k3\n'); // k1 rewired by the reopen
+  assert.match((await k1.exec(['ip', '-o', '-4', 'addr', 'show', 'eth0'])).stdout, new RegExp(e1.ipAddress.replace(/\./g, '\\.')));
   await k1.setResolver(f.svc.nameserverFor(id1)!);
   assert.equal(await k1.wget('http://k3/'), 'k3\n');
 });
