@@ -42,8 +42,17 @@ export async function down(client: EngineClient, project: Project, opts: DownOpt
   }
   for (const name of plan.volumes) {
     reporter.event({ resource: 'Volume', name, status: 'Removing' });
-    await ignoreMissing(client.volumes.remove(name));
-    reporter.event({ resource: 'Volume', name, status: 'Removed' });
+    try {
+      await ignoreMissing(client.volumes.remove(name));
+      reporter.event({ resource: 'Volume', name, status: 'Removed' });
+    } catch (e) {
+      // Another container (of another project, say) still uses it: Compose warns and goes on.
+      if (!isBerthError(e, 'conflict')) throw e;
+      reporter.event({ resource: 'Volume', name, status: 'Resource is still in use' });
+    }
+  }
+  if (!plan.containers.length && !plan.networks.length && !plan.volumes.length) {
+    reporter.warn(`No resource found to remove for project "${project.name}".`);
   }
   return plan;
 }

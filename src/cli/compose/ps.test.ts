@@ -21,4 +21,5 @@ test('progress lines are docker compose\'s plain ones: resource, name, two space
   assert.equal(progressLine({ resource: 'Container', name: 'demo-web-1', status: 'Started' }), ' Container demo-web-1  Started\n');
   assert.equal(progressLine({ resource: 'Network', name: 'demo_default', status: 'Creating' }), ' Network demo_default  Creating\n');
   assert.equal(progressLine({ resource: 'Volume', name: 'demo_data', status: 'Created' }), ' Volume "demo_data"  Created\n');
+  assert.equal(progressLine({ resource: 'Volume', name: 'demo_data', status: 'Removed' }), ' Volume demo_data  Removed\n');
 });

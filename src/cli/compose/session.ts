@@ -25,9 +25,12 @@ export function globalsOf(cmd: Command): ComposeGlobalOptions {
   return (c ?? cmd).opts<ComposeGlobalOptions>();
 }
 
-/** ` Container demo-web-1  Started`: docker compose's plain progress line (empty text column). */
+/**
+ * ` Container demo-web-1  Started`: docker compose's plain progress line (empty text column).
+ * Compose quotes a volume's name while creating it (`Volume "demo_data"  Created`), not elsewhere.
+ */
 export function progressLine(e: ProgressEvent): string {
-  const name = e.resource === 'Volume' ? `"${e.name}"` : e.name;
+  const name = e.resource === 'Volume' && (e.status === 'Creating' || e.status === 'Created') ? `"${e.name}"` : e.name;
   return ` ${e.resource} ${name}  ${e.status}\n`;
 }
 
