@@ -1,0 +1,217 @@
+// berth vs Docker, side by side in one run (issue 4's benchmarks): `run --rm IMG true`, `exec`,
+// create+start of 50 containers, and memory with 10 idle containers. Starts a private berthd and
+// (when docker.io is installed) a private containerd + dockerd, imports the same busybox image into
+// both, interleaves the engines sample by sample, prints a table, and removes everything it made,
+// also on SIGINT or when a step fails. It reports; it never fails on a goal.
+//
+// Usage: node --import tsx bench/engine/run.ts [--runs 20] [--batches 3] [--json FILE]
+import { join, resolve } from 'node:path';
+import { startTestDaemon, type TestDaemon } from '../../test/helpers/daemon.js';
+import { makeBusyboxTar, BUSYBOX_PATH } from '../../test/helpers/busybox.js';
+import { dockerInstalled, startDockerEngine, type DockerEngine } from './docker-engine.js';
+import { memoryOf, pidsOf } from './memory.js';
+import { loadAverage, runAsync, summarise, timeCommand, type Summary } from './stats.js';
+import { printReport, writeJson, type Report } from './report.js';
+import { makeRuncBundle } from './runc-reference.js';
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { request } from 'node:http';
+
+const REPO = resolve(import.meta.dirname, '../..');
+const DOCKER = ['/usr/local/bin/docker'];
+const BERTH = [process.execPath, join(REPO, 'bin/berth')];
+const IMAGE = 'bench-busybox:latest';
+
+function flag(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+const RUNS = Number(flag('--runs')) || 20;
+const BATCHES = Number(flag('--batches')) || 3;
+const JSON_FILE = flag('--json');
+
+// Cleanups run last-in first-out, once, on normal exit, on error and on SIGINT/SIGTERM.
+const cleanups: Array<() => Promise<void> | void> = [];
+let cleaning: Promise<void> | undefined;
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    for (const c of cleanups.reverse()) {
+      try { await c(); } catch (e) { console.error(`cleanup: ${(e as Error).message}`); }
+    }
+  })();
+  return cleaning;
+}
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    console.error(`\n${sig}: cleaning up`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+interface Engine { name: 'berthd' | 'dockerd'; host: string; pids(): { daemon: number[]; monitors: number[] } }
+
+function removeAll(e: Engine): void {
+  try {
+    const ids = output([...DOCKER, 'ps', '-aq'], e.host).split('\n').filter(Boolean);
+    if (ids.length) timeCommand([...DOCKER, 'rm', '-f', ...ids], e.host);
+  } catch (err) {
+    console.error(`# removing ${e.name}'s containers: ${(err as Error).message}`);
+  }
+}
+/** The output of a quick command (ids, an import); a failure throws. */
+function output(argv: string[], host: string): string {
+  const r = spawnSync(argv[0], argv.slice(1), { env: { ...process.env, DOCKER_HOST: host }, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${argv.join(' ')}: ${r.stderr.trim().split('\n')[0]}`);
+  return r.stdout.trim();
+}
+
+/** Interleaves the cases sample by sample (rotating who goes first) so load hits all alike. */
+function interleaved(cases: Array<{ label: string; argv: string[]; host: string }>, runs: number): Map<string, Summary | undefined> {
+  const samples = new Map(cases.map((c) => [c.label, [] as number[]]));
+  const failed = new Set<string>();
+  for (let i = -2; i < runs; i++) { // two warm-up rounds
+    const order = cases.map((_, k) => cases[(k + Math.max(i, 0)) % cases.length]);
+    for (const c of order) {
+      if (failed.has(c.label)) continue;
+      try {
+        const ms = timeCommand(c.argv, c.host);
+        if (i >= 0) samples.get(c.label)!.push(ms);
+      } catch (e) {
+        failed.add(c.label);
+        console.error(`# ${c.label}: ${(e as Error).message}`);
+      }
+    }
+  }
+  return new Map(cases.map((c) => [c.label, failed.has(c.label) ? undefined : summarise(samples.get(c.label)!)]));
+}
+
+/** Wall time of creating + starting `count` `sleep 300` containers, `parallel` at a time. */
+async function createStart(e: Engine, count: number, parallel: number): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  for (let done = 0; done < count; done += parallel) {
+    const batch = Array.from({ length: Math.min(parallel, count - done) }, () => runAsync([...DOCKER, 'run', '-d', IMAGE, 'sleep', '300'], e.host));
+    await Promise.all(batch);
+  }
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+function infoRuntime(socket: string): Promise<string | undefined> {
+  return new Promise((res) => {
+    const req = request({ socketPath: socket, path: '/info' }, (r) => {
+      let body = '';
+      r.on('data', (d: Buffer) => { body += d.toString(); });
+      r.on('end', () => { try { res((JSON.parse(body) as { DefaultRuntime?: string }).DefaultRuntime); } catch { res(undefined); } });
+    });
+    req.on('error', () => res(undefined));
+    req.end();
+  });
+}
+
+async function main(): Promise<void> {
+  const report: Report = { date: new Date().toISOString(), runs: RUNS, loadBefore: loadAverage(), rows: [], notes: [] };
+  const berthd: TestDaemon = await startTestDaemon({ runtime: 'auto', logLevel: 'info' });
+  cleanups.push(() => berthd.stop());
+  report.berthRuntime = await infoRuntime(berthd.socket);
+  let docker: DockerEngine | undefined;
+  if (dockerInstalled()) {
+    try {
+      docker = await startDockerEngine();
+      cleanups.push(() => docker!.stop());
+    } catch (e) {
+      report.notes.push(`dockerd could not start: ${(e as Error).message.split('\n')[0]}`);
+    }
+  } else report.notes.push('docker.io is not installed: docker columns are empty');
+
+  const engines: Engine[] = [{ name: 'berthd', host: berthd.dockerHost, pids: () => ({ daemon: [berthd.pid], monitors: pidsOf('conmon', berthd.execRoot) }) }];
+  if (docker) {
+    const d = docker;
+    engines.push({ name: 'dockerd', host: d.host, pids: () => { const all = d.pids(); return { daemon: all.slice(0, 2), monitors: all.slice(2) }; } });
+  }
+  const tar = makeBusyboxTar();
+  cleanups.push(() => rmSync(dirname(tar), { recursive: true, force: true }));
+  for (const e of engines) output([...DOCKER, 'import', '--change', `ENV PATH=${BUSYBOX_PATH}`, tar, IMAGE], e.host);
+  const [B, D] = [engines[0], engines[1] as Engine | undefined];
+  for (const e of engines) cleanups.push(() => removeAll(e));
+
+  // 1. run --rm IMG true
+  console.error(`# run --rm: ${RUNS} interleaved rounds`);
+  const runCases = [
+    { label: 'docker->berthd', argv: [...DOCKER, 'run', '--rm', IMAGE, 'true'], host: B.host },
+    { label: 'berth->berthd', argv: [...BERTH, 'run', '--rm', IMAGE, 'true'], host: B.host },
+    ...(D ? [{ label: 'docker->dockerd', argv: [...DOCKER, 'run', '--rm', IMAGE, 'true'], host: D.host }] : []),
+  ];
+  const ref = makeRuncBundle();
+  cleanups.push(() => ref.remove());
+  const run = interleaved(runCases, RUNS);
+  const refSamples: number[] = [];
+  for (let i = 0; i < RUNS; i++) refSamples.push(ref.time());
+  report.rows.push(
+    { what: 'run --rm IMG true, docker CLI on both', berth: run.get('docker->berthd'), docker: run.get('docker->dockerd'), unit: 'ms', goal: 'berth/docker <= 0.2 (5x)' },
+    { what: 'run --rm IMG true, berth CLI vs docker CLI', berth: run.get('berth->berthd'), docker: run.get('docker->dockerd'), unit: 'ms', goal: 'berth/docker <= 0.33 (3x)' },
+    { what: 'bare runc run of true (floor, no engine)', berth: summarise(refSamples), unit: 'ms' },
+  );
+
+  // 2. exec CONTAINER true
+  console.error(`# exec: ${RUNS} interleaved rounds`);
+  const target = new Map<string, string>(engines.map((e) => [e.name, output([...DOCKER, 'run', '-d', IMAGE, 'sleep', '300'], e.host)]));
+  const execCases = [
+    { label: 'docker->berthd', argv: [...DOCKER, 'exec', target.get('berthd')!, 'true'], host: B.host },
+    { label: 'berth->berthd', argv: [...BERTH, 'exec', target.get('berthd')!, 'true'], host: B.host },
+    ...(D ? [{ label: 'docker->dockerd', argv: [...DOCKER, 'exec', target.get('dockerd')!, 'true'], host: D.host }] : []),
+  ];
+  const exec = interleaved(execCases, RUNS);
+  report.rows.push(
+    { what: 'exec C true, docker CLI on both', berth: exec.get('docker->berthd'), docker: exec.get('docker->dockerd'), unit: 'ms' },
+    { what: 'exec C true, berth CLI vs docker CLI', berth: exec.get('berth->berthd'), docker: exec.get('docker->dockerd'), unit: 'ms' },
+  );
+  for (const e of engines) removeAll(e);
+
+  // 3. create + start of 50 containers (docker CLI `run -d`, 10 at a time, the same for both)
+  console.error(`# 50 x create+start: ${BATCHES} rounds`);
+  const fifty = new Map<string, number[]>(engines.map((e) => [e.name, []]));
+  for (let r = 0; r < BATCHES; r++) {
+    for (const e of r % 2 ? [...engines].reverse() : engines) {
+      try {
+        fifty.get(e.name)!.push(await createStart(e, 50, 10));
+      } catch (err) {
+        console.error(`# 50 containers on ${e.name}: ${(err as Error).message}`);
+      }
+      removeAll(e);
+    }
+  }
+  const sum = (name: string) => (fifty.get(name)?.length ? summarise(fifty.get(name)!) : undefined);
+  report.rows.push({ what: 'create+start 50 containers (10 parallel)', berth: sum('berthd'), docker: sum('dockerd'), unit: 'ms' });
+
+  // 4. memory with 10 idle containers
+  console.error('# memory with 10 idle containers');
+  for (const e of engines) await createStart(e, 10, 10);
+  await new Promise((r) => setTimeout(r, 3000)); // let start-up garbage settle
+  const mem = new Map<string, { daemon: ReturnType<typeof memoryOf>; monitors: ReturnType<typeof memoryOf> }>(engines.map((e) => {
+    const p = e.pids();
+    return [e.name, { daemon: memoryOf(p.daemon), monitors: memoryOf(p.monitors) }];
+  }));
+  const mb = (name: string, part: 'daemon' | 'monitors' | 'all', key: 'rssMB' | 'pssMB') => {
+    const m = mem.get(name);
+    if (!m) return undefined;
+    return part === 'all' ? m.daemon[key] + m.monitors[key] : m[part][key];
+  };
+  report.rows.push(
+    { what: 'memory RSS, daemon(s)', berth: mb('berthd', 'daemon', 'rssMB'), docker: mb('dockerd', 'daemon', 'rssMB'), unit: 'MB' },
+    { what: `memory RSS, monitors (${mem.get('berthd')?.monitors.pids} conmon / ${mem.get('dockerd')?.monitors.pids ?? 0} shims)`, berth: mb('berthd', 'monitors', 'rssMB'), docker: mb('dockerd', 'monitors', 'rssMB'), unit: 'MB' },
+    { what: 'memory RSS, total', berth: mb('berthd', 'all', 'rssMB'), docker: mb('dockerd', 'all', 'rssMB'), unit: 'MB', goal: 'berth/docker <= 0.5' },
+    { what: 'memory PSS, total', berth: mb('berthd', 'all', 'pssMB'), docker: mb('dockerd', 'all', 'pssMB'), unit: 'MB', goal: 'berth/docker <= 0.5' },
+  );
+  report.loadAfter = loadAverage();
+  printReport(report);
+  if (JSON_FILE) writeJson(JSON_FILE, report);
+}
+
+try {
+  await main();
+} catch (e) {
+  console.error(`benchmark aborted: ${(e as Error).message}`);
+  process.exitCode = 1;
+} finally {
+  await cleanup();
+}
