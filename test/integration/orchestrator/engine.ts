@@ -1,5 +1,5 @@
 // The engine the orchestrator tests run `bin/berth compose` against: berthd when it can create
-// networks, else a throwaway Debian dockerd (own containerd, roots and socket under /tmp,
+// networks and volumes, else a throwaway Debian dockerd (own containerd, roots and socket under /tmp,
 // --iptables=false), else none (the tests skip with the reason). Both get a busybox image
 // imported from busybox-static, and everything is stopped and removed by `stop()`.
 import { spawn } from 'node:child_process';
@@ -48,11 +48,13 @@ async function importBusybox(host: string): Promise<void> {
   }
 }
 
-/** Can this engine create (and remove) a bridge network? */
-async function canNetwork(client: EngineClient): Promise<boolean> {
+/** Can this engine create (and remove) a bridge network and a named volume? */
+async function canNetworkAndVolume(client: EngineClient): Promise<boolean> {
   try {
     const { Id } = await client.networks.create({ Name: `orch-probe-${process.pid}` });
     await client.networks.remove(Id);
+    const v = await client.volumes.create({ Name: `orch-probe-${process.pid}` });
+    await client.volumes.remove(v.Name);
     return true;
   } catch {
     return false;
@@ -63,14 +65,14 @@ export async function startEngine(): Promise<Engine | string> {
   ensureBuilt();
   const berthd = await startTestDaemon({ runtime: 'runc' });
   const bclient = EngineClient.fromHost(berthd.dockerHost);
-  if (await canNetwork(bclient)) {
+  if (await canNetworkAndVolume(bclient)) {
     await importBusybox(berthd.dockerHost);
     return { kind: 'berthd', host: berthd.dockerHost, client: bclient, stop: async () => { bclient.close(); await berthd.stop(); } };
   }
   bclient.close();
   await berthd.stop();
   const missing = dockerdAvailable();
-  if (missing) return `berthd cannot create networks yet and ${missing}`;
+  if (missing) return `berthd cannot create networks and volumes yet and ${missing}`;
   const dockerd = await startDockerd();
   const client = EngineClient.fromHost(dockerd.host);
   const stop = async () => {
