@@ -11,6 +11,9 @@ import type { ObservedContainer, ObservedState } from './observed.js';
 
 export type RecreatePolicy = 'diverged' | 'force' | 'never';
 
+/** States in which a container counts as up: start would fail on them (a paused one stays paused). */
+const LIVE = new Set(['running', 'restarting', 'paused']);
+
 export interface UpPlanOptions {
   recreate?: RecreatePolicy;
   removeOrphans?: boolean;
@@ -147,7 +150,7 @@ export function planUp(project: Project, observed: ObservedState, opts: UpPlanOp
       if (forced || (policy === 'diverged' && diverged)) {
         list.push({ action: 'recreate', service: name, number: c.number, name: containerName(project.name, name, c.number, s.container_name), old: c });
         recreated.add(name);
-      } else if (c.state !== 'running') list.push({ action: 'start', service: name, container: c });
+      } else if (!LIVE.has(c.state)) list.push({ action: 'start', service: name, container: c });
       else if (needsRestart) list.push({ action: 'restart', service: name, container: c });
       else list.push({ action: 'keep', service: name, container: c });
     }
