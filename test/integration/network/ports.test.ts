@@ -167,8 +167,9 @@ test('throughput and connection set-up through a published port (measured, print
     dr.push(await download(`http://${webIp}/big`));
   }
   const [viaPort, direct] = [med(vp), med(dr)];
-  // Connection set-up: a node server in the namespace that accepts and closes at once.
-  web.spawn([process.execPath, '-e', `require('net').createServer((c) => c.destroy()).listen({ port: 81, backlog: 1024 })`]);
+  // Connection set-up, end to end: a node server in the namespace writes one byte and closes; the
+  // client times connect → that byte (a proxy's own accept does not count).
+  web.spawn([process.execPath, '-e', `require('net').createServer((c) => c.end('x')).listen({ port: 81, backlog: 1024 })`]);
   await new Promise((r) => setTimeout(r, 300));
   const [pub81] = await f.svc.publishPorts(ids.web, parsePublishSpec('127.0.0.1::81'));
   const connects = async (host: string, p: number, n: number) => {
@@ -177,7 +178,8 @@ test('throughput and connection set-up through a published port (measured, print
     for (let i = 0; i < n; i++) {
       const s0 = process.hrtime.bigint();
       await new Promise<void>((resolve, reject) => {
-        const c = connect(p, host, () => { c.destroy(); resolve(); });
+        const c = connect(p, host);
+        c.once('data', () => { c.destroy(); resolve(); });
         c.on('error', reject);
       });
       times.push(Number(process.hrtime.bigint() - s0) / 1e6);
@@ -191,7 +193,7 @@ test('throughput and connection set-up through a published port (measured, print
   // Docker's path for 127.0.0.1 (userland-proxy, its default): docker-proxy in front of the same namespace.
   const proxyLine = await dockerProxyFigures(webIp, download, connects, med);
   console.log(`# 1 GiB via published port: ${(1024 / viaPort).toFixed(0)} MiB/s (${viaPort.toFixed(2)} s); direct to the namespace: ${(1024 / direct).toFixed(0)} MiB/s`);
-  console.log(`# connects via published port: ${cPort.perSec}/s, median ${cPort.median} ms; direct: ${cDirect.perSec}/s, median ${cDirect.median} ms`);
+  console.log(`# connect → first byte via published port: ${cPort.perSec}/s, median ${cPort.median} ms; direct: ${cDirect.perSec}/s, median ${cDirect.median} ms`);
   if (proxyLine) console.log(`# docker-proxy (Docker's userland path) on the same namespace: ${proxyLine}`);
   await f.svc.unpublishPorts(ids.web);
 });
