@@ -18,6 +18,7 @@ import { registerPortCommand } from './port.js';
 import { registerRunCommand } from './run.js';
 import { registerScaleCommand } from './scale.js';
 import { registerTopCommand } from './top.js';
+import { registerImagesCommand } from './images.js';
 
 export function registerComposeCommands(program: Command, io: ComposeIO = processIO): void {
   const compose = addGlobalComposeOptions(program.command('compose').description('Define and run multi-container applications'));
@@ -42,6 +43,7 @@ export function registerComposeCommands(program: Command, io: ComposeIO = proces
   registerRunCommand(compose, io);
   registerScaleCommand(compose, io);
   registerTopCommand(compose, io);
+  registerImagesCommand(compose, io);
   shareGlobalOptions(compose);
 }
 

@@ -61,7 +61,7 @@ async function ids(): Promise<Record<string, string>> {
   return Object.fromEntries(list.map((c) => [c.Names[0].replace(/^\//, ''), c.Id]));
 }
 
-test('on berthd: up, a no-op up, a changed service recreated alone, scale, logs and down', async (t) => {
+test('on berthd: up, a no-op up, a changed service recreated alone, scale, logs, images and down', async (t) => {
   if (skip) return t.skip(skip);
   writeFileSync(join(dir, 'compose.yaml'), yaml('one'));
   const first = await compose(['up', '-d']);
@@ -80,6 +80,10 @@ test('on berthd: up, a no-op up, a changed service recreated alone, scale, logs 
   assert.deepEqual(Object.keys(await ids()).sort(), ['bt-db-1', 'bt-web-1', 'bt-web-2']);
   const logs = (await compose(['logs', 'web'])).stdout.split('\n');
   assert.ok(logs.includes('web-1  | web two') && logs.includes('web-2  | web two'), logs.join('\n'));
+  const images = (await compose(['images'])).stdout.split('\n');
+  assert.match(images[0], /^CONTAINER\s+REPOSITORY\s+TAG\s+IMAGE ID\s+SIZE$/);
+  assert.match(images[1], /^bt-db-1\s+busybox\s+latest\s+[0-9a-f]{12}\s+\d/);
+  assert.equal(images.filter(Boolean).length, 4);
   await compose(['down', '-t', '0']);
   assert.deepEqual(await ids(), {});
 });
