@@ -19,6 +19,7 @@ import { registerRunCommand } from './run.js';
 import { registerScaleCommand } from './scale.js';
 import { registerTopCommand } from './top.js';
 import { registerImagesCommand } from './images.js';
+import { registerWaitCommand } from './wait.js';
 
 export function registerComposeCommands(program: Command, io: ComposeIO = processIO): void {
   const compose = addGlobalComposeOptions(program.command('compose').description('Define and run multi-container applications'));
@@ -44,6 +45,7 @@ export function registerComposeCommands(program: Command, io: ComposeIO = proces
   registerScaleCommand(compose, io);
   registerTopCommand(compose, io);
   registerImagesCommand(compose, io);
+  registerWaitCommand(compose, io);
   shareGlobalOptions(compose);
 }
 

@@ -161,7 +161,7 @@ test('a dependency that fails stops up with the service and the reason; its depe
   await ok(p, ['down']);
 });
 
-test('up --exit-code-from stops everything when that service exits and returns its exit code', async (t) => {
+test('wait and up --exit-code-from return the exit code of the service that exits (the latter stopping everything)', async (t) => {
   if (skip) return t.skip(skip);
   const p = project('exitcode', `services:
   server:
@@ -173,6 +173,10 @@ test('up --exit-code-from stops everything when that service exits and returns i
     command: ["sh", "-c", "echo testing; sleep 1; exit 4"]
     depends_on: [server]
 `);
+  await ok(p, ['up', '-d']);
+  const waited = await compose(p, ['wait', 'tester']);
+  assert.equal(waited.code, 4, waited.stderr);
+  await ok(p, ['down', '-t', '0']);
   const r = await compose(p, ['up', '--exit-code-from', 'tester', '-t', '1']);
   assert.equal(r.code, 4, r.stderr);
   assert.ok(r.stdout.includes('tester-1  | testing\n'), r.stdout);
