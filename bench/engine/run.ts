@@ -4,7 +4,7 @@
 // both, interleaves the engines sample by sample, prints a table, and removes everything it made,
 // also on SIGINT or when a step fails. It reports; it never fails on a goal.
 //
-// Usage: node --import tsx bench/engine/run.ts [--runs 20] [--batches 3] [--json FILE]
+// Usage: node --import tsx bench/engine/run.ts [--runs 20] [--batches 3] [--json FILE] [--trace]
 import { join, resolve } from 'node:path';
 import { startTestDaemon, type TestDaemon } from '../../test/helpers/daemon.js';
 import { makeBusyboxTar, BUSYBOX_PATH } from '../../test/helpers/busybox.js';
@@ -13,6 +13,7 @@ import { memoryOf, pidsOf } from './memory.js';
 import { loadAverage, runAsync, summarise, timeCommand, type Summary } from './stats.js';
 import { printReport, writeJson, type Report } from './report.js';
 import { makeRuncBundle } from './runc-reference.js';
+import { printRequestTimes, requestTimes } from './trace.js';
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -30,6 +31,8 @@ function flag(name: string): string | undefined {
 const RUNS = Number(flag('--runs')) || 20;
 const BATCHES = Number(flag('--batches')) || 3;
 const JSON_FILE = flag('--json');
+// --trace runs berthd at debug level and prints its per-endpoint request times (costs a little).
+const TRACE = process.argv.includes('--trace');
 
 // Cleanups run last-in first-out, once, on normal exit, on error and on SIGINT/SIGTERM.
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -42,8 +45,14 @@ function cleanup(): Promise<void> {
   })();
   return cleaning;
 }
+let interrupted = false;
+/** Called between samples and steps: after a signal the run stops there (cleanup is under way). */
+function checkpoint(): void {
+  if (interrupted) throw new Error('interrupted');
+}
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.on(sig, () => {
+    interrupted = true;
     console.error(`\n${sig}: cleaning up`);
     void cleanup().finally(() => process.exit(130));
   });
@@ -73,6 +82,7 @@ function interleaved(cases: Array<{ label: string; argv: string[]; host: string 
   for (let i = -2; i < runs; i++) { // two warm-up rounds
     const order = cases.map((_, k) => cases[(k + Math.max(i, 0)) % cases.length]);
     for (const c of order) {
+      checkpoint();
       if (failed.has(c.label)) continue;
       try {
         const ms = timeCommand(c.argv, c.host);
@@ -90,6 +100,7 @@ function interleaved(cases: Array<{ label: string; argv: string[]; host: string 
 async function createStart(e: Engine, count: number, parallel: number): Promise<number> {
   const t0 = process.hrtime.bigint();
   for (let done = 0; done < count; done += parallel) {
+    checkpoint();
     const batch = Array.from({ length: Math.min(parallel, count - done) }, () => runAsync([...DOCKER, 'run', '-d', IMAGE, 'sleep', '300'], e.host));
     await Promise.all(batch);
   }
@@ -110,7 +121,7 @@ function infoRuntime(socket: string): Promise<string | undefined> {
 
 async function main(): Promise<void> {
   const report: Report = { date: new Date().toISOString(), runs: RUNS, loadBefore: loadAverage(), rows: [], notes: [] };
-  const berthd: TestDaemon = await startTestDaemon({ runtime: 'auto', logLevel: 'info' });
+  const berthd: TestDaemon = await startTestDaemon({ runtime: 'auto', logLevel: TRACE ? 'debug' : 'info' });
   cleanups.push(() => berthd.stop());
   report.berthRuntime = await infoRuntime(berthd.socket);
   let docker: DockerEngine | undefined;
@@ -152,6 +163,7 @@ async function main(): Promise<void> {
     { what: 'bare runc run of true (floor, no engine)', berth: summarise(refSamples), unit: 'ms' },
   );
 
+  checkpoint();
   // 2. exec CONTAINER true
   console.error(`# exec: ${RUNS} interleaved rounds`);
   const target = new Map<string, string>(engines.map((e) => [e.name, output([...DOCKER, 'run', '-d', IMAGE, 'sleep', '300'], e.host)]));
@@ -167,6 +179,7 @@ async function main(): Promise<void> {
   );
   for (const e of engines) removeAll(e);
 
+  checkpoint();
   // 3. create + start of 50 containers (docker CLI `run -d`, 10 at a time, the same for both)
   console.error(`# 50 x create+start: ${BATCHES} rounds`);
   const fifty = new Map<string, number[]>(engines.map((e) => [e.name, []]));
@@ -183,6 +196,7 @@ async function main(): Promise<void> {
   const sum = (name: string) => (fifty.get(name)?.length ? summarise(fifty.get(name)!) : undefined);
   report.rows.push({ what: 'create+start 50 containers (10 parallel)', berth: sum('berthd'), docker: sum('dockerd'), unit: 'ms' });
 
+  checkpoint();
   // 4. memory with 10 idle containers
   console.error('# memory with 10 idle containers');
   for (const e of engines) await createStart(e, 10, 10);
@@ -202,8 +216,10 @@ async function main(): Promise<void> {
     { what: 'memory RSS, total', berth: mb('berthd', 'all', 'rssMB'), docker: mb('dockerd', 'all', 'rssMB'), unit: 'MB', goal: 'berth/docker <= 0.5' },
     { what: 'memory PSS, total', berth: mb('berthd', 'all', 'pssMB'), docker: mb('dockerd', 'all', 'pssMB'), unit: 'MB', goal: 'berth/docker <= 0.5' },
   );
+  checkpoint();
   report.loadAfter = loadAverage();
   printReport(report);
+  if (TRACE) printRequestTimes(requestTimes(berthd.logFile));
   if (JSON_FILE) writeJson(JSON_FILE, report);
 }
 
