@@ -1,0 +1,30 @@
+// Where berthd's time goes: its debug request log (one JSON line per request with `ms`, the time
+// from request to response end, or to hijack for attach/exec streams) summarised per endpoint.
+import { readFileSync } from 'node:fs';
+import { summarise, type Summary } from './stats.js';
+
+interface RequestLine { msg?: string; method?: string; path?: string; ms?: number }
+
+/** Replaces ids and the version prefix so requests group by endpoint. */
+const endpoint = (method: string, path: string) =>
+  `${method} ${path.replace(/^\/v[0-9.]+/, '').replace(/\/[0-9a-f]{12,64}(?=\/|$)/g, '/{id}')}`;
+
+export function requestTimes(logFile: string): Map<string, Summary> {
+  const byEndpoint = new Map<string, number[]>();
+  for (const line of readFileSync(logFile, 'utf8').split('\n')) {
+    if (!line.startsWith('{')) continue;
+    let r: RequestLine;
+    try { r = JSON.parse(line) as RequestLine; } catch { continue; }
+    if (r.msg !== 'request' || !r.method || !r.path || typeof r.ms !== 'number') continue;
+    const key = endpoint(r.method, r.path);
+    byEndpoint.set(key, [...(byEndpoint.get(key) ?? []), r.ms]);
+  }
+  return new Map([...byEndpoint].map(([k, v]) => [k, summarise(v)]));
+}
+
+export function printRequestTimes(times: Map<string, Summary>): void {
+  console.log('\n# berthd request times during the whole run (debug log), ms');
+  for (const [k, s] of [...times].sort((a, b) => b[1].median * b[1].n - a[1].median * a[1].n)) {
+    console.log(`${k.padEnd(44)} n=${String(s.n).padStart(4)}  median ${s.median.toFixed(1).padStart(7)}  p90 ${s.p90.toFixed(1).padStart(7)}`);
+  }
+}
