@@ -20,6 +20,7 @@ import { registerScaleCommand } from './scale.js';
 import { registerTopCommand } from './top.js';
 import { registerImagesCommand } from './images.js';
 import { registerWaitCommand } from './wait.js';
+import { registerEventsCommand } from './events.js';
 
 export function registerComposeCommands(program: Command, io: ComposeIO = processIO): void {
   const compose = addGlobalComposeOptions(program.command('compose').description('Define and run multi-container applications'));
@@ -46,6 +47,7 @@ export function registerComposeCommands(program: Command, io: ComposeIO = proces
   registerTopCommand(compose, io);
   registerImagesCommand(compose, io);
   registerWaitCommand(compose, io);
+  registerEventsCommand(compose, io);
   shareGlobalOptions(compose);
 }
 

@@ -61,8 +61,9 @@ async function ids(): Promise<Record<string, string>> {
   return Object.fromEntries(list.map((c) => [c.Names[0].replace(/^\//, ''), c.Id]));
 }
 
-test('on berthd: up, a no-op up, a changed service recreated alone, scale, logs, images and down', async (t) => {
+test('on berthd: up, a no-op up, a changed service recreated alone, scale, logs, events, images and down', async (t) => {
   if (skip) return t.skip(skip);
+  const started = Date.now();
   writeFileSync(join(dir, 'compose.yaml'), yaml('one'));
   const first = await compose(['up', '-d']);
   assert.ok(first.stderr.indexOf(' Container bt-db-1  Started') < first.stderr.indexOf(' Container bt-web-1  Starting'), first.stderr);
@@ -80,6 +81,12 @@ test('on berthd: up, a no-op up, a changed service recreated alone, scale, logs,
   assert.deepEqual(Object.keys(await ids()).sort(), ['bt-db-1', 'bt-web-1', 'bt-web-2']);
   const logs = (await compose(['logs', 'web'])).stdout.split('\n');
   assert.ok(logs.includes('web-1  | web two') && logs.includes('web-2  | web two'), logs.join('\n'));
+  // events: what happened since the test began, up to now, for one service.
+  const since = String(Math.floor(started / 1000) - 1);
+  const until = String(Math.ceil(Date.now() / 1000) + 1);
+  const ev = (await compose(['events', '--json', '--since', since, '--until', until, 'db'])).stdout.trim().split('\n').map((l) => JSON.parse(l) as { service: string; action: string; id: string });
+  assert.ok(ev.length > 0 && ev.every((e) => e.service === 'db'), JSON.stringify(ev));
+  assert.ok(ev.some((e) => e.action === 'start' && e.id === after['bt-db-1']), JSON.stringify(ev));
   const images = (await compose(['images'])).stdout.split('\n');
   assert.match(images[0], /^CONTAINER\s+REPOSITORY\s+TAG\s+IMAGE ID\s+SIZE$/);
   assert.match(images[1], /^bt-db-1\s+busybox\s+latest\s+[0-9a-f]{12}\s+\d/);
