@@ -15,7 +15,7 @@ import { printReport, writeJson, type Report } from './report.js';
 import { makeRuncBundle } from './runc-reference.js';
 import { printRequestTimes, requestTimes } from './trace.js';
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { request } from 'node:http';
 
@@ -154,7 +154,10 @@ async function main(): Promise<void> {
   ];
   const ref = makeRuncBundle();
   cleanups.push(() => ref.remove());
+  const logAt = () => statSync(berthd.logFile).size;
+  const runFrom = logAt();
   const run = interleaved(runCases, RUNS);
+  const runTo = logAt();
   const refSamples: number[] = [];
   for (let i = 0; i < RUNS; i++) refSamples.push(ref.time());
   report.rows.push(
@@ -172,7 +175,9 @@ async function main(): Promise<void> {
     { label: 'berth->berthd', argv: [...BERTH, 'exec', target.get('berthd')!, 'true'], host: B.host },
     ...(D ? [{ label: 'docker->dockerd', argv: [...DOCKER, 'exec', target.get('dockerd')!, 'true'], host: D.host }] : []),
   ];
+  const execFrom = logAt();
   const exec = interleaved(execCases, RUNS);
+  const execTo = logAt();
   report.rows.push(
     { what: 'exec C true, docker CLI on both', berth: exec.get('docker->berthd'), docker: exec.get('docker->dockerd'), unit: 'ms' },
     { what: 'exec C true, berth CLI vs docker CLI', berth: exec.get('berth->berthd'), docker: exec.get('docker->dockerd'), unit: 'ms' },
@@ -219,7 +224,10 @@ async function main(): Promise<void> {
   checkpoint();
   report.loadAfter = loadAverage();
   printReport(report);
-  if (TRACE) printRequestTimes(requestTimes(berthd.logFile));
+  if (TRACE) {
+    printRequestTimes('run --rm step (both CLIs)', requestTimes(berthd.logFile, runFrom, runTo));
+    printRequestTimes('exec step (both CLIs)', requestTimes(berthd.logFile, execFrom, execTo));
+  }
   if (JSON_FILE) writeJson(JSON_FILE, report);
 }
 

@@ -9,9 +9,10 @@ interface RequestLine { msg?: string; method?: string; path?: string; ms?: numbe
 const endpoint = (method: string, path: string) =>
   `${method} ${path.replace(/^\/v[0-9.]+/, '').replace(/\/[0-9a-f]{12,64}(?=\/|$)/g, '/{id}')}`;
 
-export function requestTimes(logFile: string): Map<string, Summary> {
+/** Per-endpoint times of the requests logged between byte offsets `from` and `to` of the log. */
+export function requestTimes(logFile: string, from = 0, to = Infinity): Map<string, Summary> {
   const byEndpoint = new Map<string, number[]>();
-  for (const line of readFileSync(logFile, 'utf8').split('\n')) {
+  for (const line of readFileSync(logFile).subarray(from, to).toString('utf8').split('\n')) {
     if (!line.startsWith('{')) continue;
     let r: RequestLine;
     try { r = JSON.parse(line) as RequestLine; } catch { continue; }
@@ -22,8 +23,8 @@ export function requestTimes(logFile: string): Map<string, Summary> {
   return new Map([...byEndpoint].map(([k, v]) => [k, summarise(v)]));
 }
 
-export function printRequestTimes(times: Map<string, Summary>): void {
-  console.log('\n# berthd request times during the whole run (debug log), ms');
+export function printRequestTimes(title: string, times: Map<string, Summary>): void {
+  console.log(`\n# berthd request times (debug log), ${title}, ms`);
   for (const [k, s] of [...times].sort((a, b) => b[1].median * b[1].n - a[1].median * a[1].n)) {
     console.log(`${k.padEnd(44)} n=${String(s.n).padStart(4)}  median ${s.median.toFixed(1).padStart(7)}  p90 ${s.p90.toFixed(1).padStart(7)}`);
   }
