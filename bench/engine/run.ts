@@ -170,6 +170,11 @@ async function main(): Promise<void> {
   // 2. exec CONTAINER true
   console.error(`# exec: ${RUNS} interleaved rounds`);
   const target = new Map<string, string>(engines.map((e) => [e.name, output([...DOCKER, 'run', '-d', IMAGE, 'sleep', '300'], e.host)]));
+  // Network set-up is part of a start's cost: say what each engine gave its containers.
+  for (const e of engines) {
+    const net = output([...DOCKER, 'inspect', '-f', '{{.HostConfig.NetworkMode}} ip={{.NetworkSettings.IPAddress}}', target.get(e.name)!], e.host);
+    report.notes.push(`${e.name} container network: ${net}`);
+  }
   const execCases = [
     { label: 'docker->berthd', argv: [...DOCKER, 'exec', target.get('berthd')!, 'true'], host: B.host },
     { label: 'berth->berthd', argv: [...BERTH, 'exec', target.get('berthd')!, 'true'], host: B.host },
