@@ -11,9 +11,9 @@ export interface Made { id: string; name: string; service: string; number: numbe
 /** Creates (not starts) container `number` of `service`, joined to all its networks. */
 export async function createContainer(
   client: EngineClient, project: Project, service: string, number: number, hash: string, imageId: string | undefined, reporter: Reporter,
-  announce = true,
+  announce = true, inheritVolumes: { name: string; destination: string }[] = [],
 ): Promise<Made> {
-  const req = buildCreateRequest(project, project.services[service], { number, configHash: hash, imageId });
+  const req = buildCreateRequest(project, project.services[service], { number, configHash: hash, imageId, inheritVolumes });
   if (announce) reporter.event({ resource: 'Container', name: req.name, status: 'Creating' });
   const { Id } = await client.containers.create(req.body, { name: req.name });
   try {
@@ -55,14 +55,19 @@ export async function removeContainer(client: EngineClient, c: { id: string; nam
  */
 export async function recreateContainer(
   client: EngineClient, project: Project, old: { id: string; name: string }, service: string, number: number, hash: string,
-  imageId: string | undefined, timeout: number | undefined, reporter: Reporter,
+  imageId: string | undefined, timeout: number | undefined, reporter: Reporter, renewAnonymousVolumes = false,
 ): Promise<Made> {
   reporter.event({ resource: 'Container', name: old.name, status: 'Recreate' });
+  // Anonymous volumes (no name of the project's) carry over, unless -V asks for new ones.
+  const named = new Set(Object.values(project.volumes).map((v) => v.name));
+  const inherit = renewAnonymousVolumes ? [] : (await client.containers.inspect(old.id)).Mounts
+    .filter((m) => m.Type === 'volume' && m.Name && !named.has(m.Name))
+    .map((m) => ({ name: m.Name!, destination: m.Destination }));
   await client.containers.stop(old.id, { timeout });
   await client.containers.rename(old.id, `${old.id.slice(0, 12)}_${old.name}`);
   let made: Made;
   try {
-    made = await createContainer(client, project, service, number, hash, imageId, reporter, false);
+    made = await createContainer(client, project, service, number, hash, imageId, reporter, false, inherit);
   } catch (e) {
     await client.containers.rename(old.id, old.name).catch(() => undefined);
     throw e;

@@ -212,3 +212,17 @@ services:
   assert.deepEqual(c.body.HostConfig?.Links, ['demo-b-1:b', 'demo-d-1:dee', 'demo-d-2:dee']);
   assert.deepEqual(sharedWith(p.services.c), []);
 });
+
+test('a recreated container takes over its predecessor\'s anonymous volumes where nothing else is mounted', () => {
+  const p = projectFrom('services:\n  a:\n    image: busybox\n    volumes: ["/anon", "/srv:/bound", "named:/named"]\nvolumes: {named: {}}\n');
+  const inheritVolumes = [
+    { name: 'abc', destination: '/anon' }, { name: 'def', destination: '/from-image' }, { name: 'ghi', destination: '/bound' },
+  ];
+  const h = buildCreateRequest(p, p.services.a, { number: 1, configHash: 'h', inheritVolumes }).body.HostConfig!;
+  assert.deepEqual(h.Mounts, [
+    { Type: 'volume', Target: '/anon', Source: 'abc' },
+    { Type: 'volume', Target: '/named', Source: 'demo_named' },
+    { Type: 'volume', Source: 'def', Target: '/from-image' },
+  ]);
+  assert.deepEqual(h.Binds, ['/srv:/bound']);
+});

@@ -19,6 +19,8 @@ export interface CreateContext {
   configHash: string;
   /** The image's id (sha256:...), recorded as `com.docker.compose.image`. */
   imageId?: string;
+  /** Anonymous volumes of the container this one replaces: kept at their paths, as Compose keeps them. */
+  inheritVolumes?: { name: string; destination: string }[];
 }
 
 /** Attributes the mapping below applies (or that only steer the orchestrator). */
@@ -90,6 +92,7 @@ export function buildCreateRequest(project: Project, s: ServiceConfig, ctx: Crea
 
   applyPorts(s, body, host);
   applyMounts(project, s, host);
+  inheritAnonymousVolumes(host, ctx.inheritVolumes ?? []);
   applyHostSettings(s, host);
   applySharing(project, s, host);
   applyResources(s, host);
@@ -182,6 +185,19 @@ function fileMounts(project: Project, s: ServiceConfig, kind: 'secrets' | 'confi
     const absolute = target.startsWith('/') ? target : kind === 'secrets' ? `/run/secrets/${target}` : `/${target}`;
     return { Type: 'bind', Source: def.file, Target: absolute, ReadOnly: true };
   });
+}
+
+/** A recreated container gets its predecessor's anonymous volumes back, where nothing else is mounted. */
+function inheritAnonymousVolumes(host: HostConfig, inherited: { name: string; destination: string }[]): void {
+  for (const v of inherited) {
+    const mount = host.Mounts?.find((m) => m.Target === v.destination);
+    if (mount) {
+      if (mount.Type === 'volume' && !mount.Source) mount.Source = v.name;
+      continue;
+    }
+    if ((host.Binds ?? []).some((b) => b.split(':')[1] === v.destination) || host.Tmpfs?.[v.destination] !== undefined) continue;
+    (host.Mounts ??= []).push({ Type: 'volume', Source: v.name, Target: v.destination });
+  }
 }
 
 /** Short-syntax binds go as `Binds` so the engine creates a missing host path, as Compose does. */

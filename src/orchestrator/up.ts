@@ -22,6 +22,8 @@ export interface UpOptions extends UpPlanOptions {
   waitTimeout?: number;
   /** -t: seconds to wait for a container to stop before killing it. */
   timeout?: number;
+  /** -V: recreated containers get new anonymous volumes instead of their predecessors'. */
+  renewAnonymousVolumes?: boolean;
 }
 
 export interface UpResult {
@@ -128,7 +130,7 @@ export async function up(client: EngineClient, project: Project, opts: UpOptions
           return;
         }
         case 'recreate': {
-          const c = await recreateContainer(client, project, step.old, service, step.number, hash, imageId, opts.timeout, reporter);
+          const c = await recreateContainer(client, project, step.old, service, step.number, hash, imageId, opts.timeout, reporter, opts.renewAnonymousVolumes);
           made.push(c);
           start.push(c);
           return;

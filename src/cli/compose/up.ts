@@ -21,6 +21,7 @@ interface UpFlags {
   alwaysRecreateDeps?: boolean;
   abortOnContainerExit?: boolean;
   exitCodeFrom?: string;
+  renewAnonVolumes?: boolean;
 }
 
 export function registerUpCommands(compose: Command, io: ComposeIO): void {
@@ -37,6 +38,7 @@ export function registerUpCommands(compose: Command, io: ComposeIO): void {
     .option('--wait-timeout <seconds>', 'Maximum duration in seconds to wait for the project to be running|healthy')
     .option('--no-start', "Don't start the services after creating them")
     .option('--no-deps', "Don't start linked services")
+    .option('-V, --renew-anon-volumes', 'Recreate anonymous volumes instead of retrieving data from the previous containers')
     .option('--always-recreate-deps', 'Recreate dependent containers. Incompatible with --no-recreate.')
     .option('--abort-on-container-exit', 'Stops all containers if any container was stopped. Incompatible with -d')
     .option('--exit-code-from <service>', 'Return the exit code of the selected service container. Implies --abort-on-container-exit')
@@ -76,6 +78,7 @@ async function runUp(services: string[], flags: UpFlags, cmd: Command, io: Compo
     waitTimeout,
     noDeps: flags.deps === false,
     alwaysRecreateDeps: flags.alwaysRecreateDeps,
+    renewAnonymousVolumes: flags.renewAnonVolumes,
     timeout,
   }, session.reporter);
   if (flags.detach || flags.wait || flags.start === false) return;

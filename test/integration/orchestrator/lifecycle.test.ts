@@ -128,6 +128,28 @@ test('--force-recreate replaces every container; --no-recreate keeps a diverged 
   await ok(p, ['down']);
 });
 
+test('a recreated container keeps its anonymous volumes; -V gives it new ones', async (t) => {
+  if (skip) return t.skip(skip);
+  const svc = (v: string) => `services:
+  cache:
+    image: busybox
+    command: ["sleep", "1000"]
+    stop_signal: SIGKILL
+    environment: {V: "${v}"}
+    volumes: ["/cache"]
+`;
+  const p = project('anon', svc('1'));
+  await ok(p, ['up', '-d']);
+  await ok(p, ['exec', '-T', 'cache', 'sh', '-c', 'echo warm > /cache/f']);
+  project('anon', svc('2'));
+  await ok(p, ['up', '-d']);
+  assert.equal((await ok(p, ['exec', '-T', 'cache', 'cat', '/cache/f'])).stdout, 'warm\n');
+  await ok(p, ['up', '-d', '--force-recreate', '-V']);
+  const r = await compose(p, ['exec', '-T', 'cache', 'cat', '/cache/f']);
+  assert.notEqual(r.code, 0, 'a renewed anonymous volume is empty');
+  await ok(p, ['down', '-v', '-t', '0']);
+});
+
 test('orphans are reported by up and removed with --remove-orphans', async (t) => {
   if (skip) return t.skip(skip);
   const p = project('orphan', SLEEPERS);
