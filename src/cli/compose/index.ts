@@ -25,6 +25,7 @@ import { registerEventsCommand } from './events.js';
 export function registerComposeCommands(program: Command, io: ComposeIO = processIO): void {
   const compose = addGlobalComposeOptions(program.command('compose').description('Define and run multi-container applications'));
   compose.enablePositionalOptions(); // before any verb: `exec` passes options after its command through
+  compose.option('--progress <type>', 'Set type of progress output (auto, tty, plain, json, quiet)');
   compose.command('version').description('Show the Compose version information').action(() => {
     io.stdout('berth compose version 0.1.0\n');
   });

@@ -34,11 +34,16 @@ export function progressLine(e: ProgressEvent): string {
   return ` ${e.resource} ${name}  ${e.status}\n`;
 }
 
-export function stderrReporter(io: ComposeIO): Reporter {
-  return {
-    event: (e) => io.stderr(progressLine(e)),
-    warn: (m) => io.stderr(`WARN[0000] ${m}\n`),
-  };
+/**
+ * Progress on stderr: plain lines (auto and tty print them too: no live TTY rendering yet), one
+ * JSON object per event (`json`), or nothing but warnings (`quiet`).
+ */
+export function stderrReporter(io: ComposeIO, progress = 'auto'): Reporter {
+  if (!['auto', 'tty', 'plain', 'json', 'quiet'].includes(progress)) throw invalidArgument(`unsupported --progress "${progress}" (auto, tty, plain, json, quiet)`);
+  const warn = (m: string) => io.stderr(`WARN[0000] ${m}\n`);
+  if (progress === 'quiet') return { event: () => undefined, warn };
+  if (progress === 'json') return { event: (e) => io.stderr(`${JSON.stringify({ id: `${e.resource} ${e.name}`, status: e.status })}\n`), warn };
+  return { event: (e) => io.stderr(progressLine(e)), warn };
 }
 
 /**
@@ -58,7 +63,8 @@ export async function openSession(cmd: Command, io: ComposeIO, opts: { check?: (
     project = loaded.project;
   }
   opts.check?.(project);
-  return { project, client: await connect(cmd), reporter: stderrReporter(io), byLabels: labelsOnly !== undefined };
+  const { progress } = globals as { progress?: string };
+  return { project, client: await connect(cmd), reporter: stderrReporter(io, progress), byLabels: labelsOnly !== undefined };
 }
 
 function labelOnlyProject(g: ComposeGlobalOptions, io: ComposeIO): Project | undefined {

@@ -71,6 +71,7 @@ test('on berthd: up, a no-op up, a changed service recreated alone, scale, logs,
   assert.deepEqual(Object.keys(before).sort(), ['bt-db-1', 'bt-web-1']);
   const noop = await compose(['up', '-d']);
   assert.doesNotMatch(noop.stderr, /Creat|Start/);
+  assert.equal((await compose(['up', '-d', '--progress', 'quiet'])).stderr, '');
   assert.deepEqual(await ids(), before);
   writeFileSync(join(dir, 'compose.yaml'), yaml('two'));
   await compose(['up', '-d']);
