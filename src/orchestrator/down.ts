@@ -19,6 +19,8 @@ export interface DownOptions {
    * containers, networks and, with `volumes`, volumes — as `docker compose -p NAME down` does.
    */
   byLabels?: boolean;
+  /** --rmi: `all` removes the images the services use; `local` those without a custom tag (built ones). */
+  rmi?: 'local' | 'all';
 }
 
 export async function down(client: EngineClient, project: Project, opts: DownOptions, reporter: Reporter): Promise<DownPlan> {
@@ -51,6 +53,17 @@ export async function down(client: EngineClient, project: Project, opts: DownOpt
       reporter.event({ resource: 'Volume', name, status: 'Resource is still in use' });
     }
   }
+  for (const image of imagesToRemove(project, opts.rmi)) {
+    reporter.event({ resource: 'Image', name: image, status: 'Removing' });
+    try {
+      await client.images.remove(image);
+      reporter.event({ resource: 'Image', name: image, status: 'Removed' });
+    } catch (e) {
+      if (isBerthError(e, 'not_found')) reporter.event({ resource: 'Image', name: image, status: 'Warning: No resource found to remove' });
+      else if (isBerthError(e, 'conflict')) reporter.event({ resource: 'Image', name: image, status: 'Resource is still in use' });
+      else throw e;
+    }
+  }
   if (!plan.containers.length && !plan.networks.length && !plan.volumes.length) {
     reporter.warn(`No resource found to remove for project "${project.name}".`);
   }
@@ -63,4 +76,15 @@ async function ignoreMissing(p: Promise<void>): Promise<void> {
   } catch (e) {
     if (!isBerthError(e, 'not_found')) throw e;
   }
+}
+
+/** Images `down --rmi` removes: every service's (`all`), or only the ones Compose names itself (`local`). */
+export function imagesToRemove(project: Project, rmi: DownOptions['rmi']): string[] {
+  if (!rmi) return [];
+  const out = new Set<string>();
+  for (const s of Object.values(project.services)) {
+    if (rmi === 'all' && s.image) out.add(s.image);
+    if (!s.image && s.build) out.add(`${project.name}-${s.name}`);
+  }
+  return [...out].sort();
 }

@@ -163,3 +163,11 @@ test('one-off containers are never converged by up but are removed by down', () 
   assert.deepEqual(plan.orphans, []);
   assert.deepEqual(planDown(p, state([observedOf(p, 'web', 1), oneoff])).containers.map((c) => c.name), ['demo-web-run-0123456789ab', 'demo-web-1']);
 });
+
+test('down --rmi all names every service image; local only the images Compose builds and names', async () => {
+  const { imagesToRemove } = await import('./down.js');
+  const p = projectFrom('services:\n  a: {image: busybox}\n  b: {build: .}\n  c: {image: busybox}\n');
+  assert.deepEqual(imagesToRemove(p, 'all'), ['busybox', 'demo-b']);
+  assert.deepEqual(imagesToRemove(p, 'local'), ['demo-b']);
+  assert.deepEqual(imagesToRemove(p, undefined), []);
+});

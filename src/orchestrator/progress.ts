@@ -1,7 +1,7 @@
 // What the orchestrator reports while it works: one event per resource status change, as docker
 // compose's progress writer receives them. The CLI decides how they look.
 
-export type ResourceKind = 'Container' | 'Network' | 'Volume';
+export type ResourceKind = 'Container' | 'Network' | 'Volume' | 'Image';
 
 export interface ProgressEvent {
   resource: ResourceKind;

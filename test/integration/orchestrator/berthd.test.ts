@@ -61,7 +61,7 @@ async function ids(): Promise<Record<string, string>> {
   return Object.fromEntries(list.map((c) => [c.Names[0].replace(/^\//, ''), c.Id]));
 }
 
-test('on berthd: up, a no-op up, a changed service recreated alone, scale, logs, events, images and down', async (t) => {
+test('on berthd: up, a no-op up, a changed service recreated alone, scale, logs, events, images and down --rmi', async (t) => {
   if (skip) return t.skip(skip);
   const started = Date.now();
   writeFileSync(join(dir, 'compose.yaml'), yaml('one'));
@@ -92,6 +92,8 @@ test('on berthd: up, a no-op up, a changed service recreated alone, scale, logs,
   assert.match(images[0], /^CONTAINER\s+REPOSITORY\s+TAG\s+IMAGE ID\s+SIZE$/);
   assert.match(images[1], /^bt-db-1\s+busybox\s+latest\s+[0-9a-f]{12}\s+\d/);
   assert.equal(images.filter(Boolean).length, 4);
-  await compose(['down', '-t', '0']);
+  const down = await compose(['down', '-t', '0', '--rmi', 'all']);
+  assert.match(down.stderr, / Image busybox {2}Removed/);
   assert.deepEqual(await ids(), {});
+  await assert.rejects(client!.images.inspect('busybox'), /No such image|not found/i);
 });
