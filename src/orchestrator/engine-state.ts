@@ -14,5 +14,7 @@ export async function observeProject(client: EngineClient, project: string): Pro
     containers: containers.map(observeContainer),
     networks: new Set(networks.map((n) => n.Name)),
     volumes: new Set(volumes.map((v) => v.Name)),
+    networkLabels: new Map(networks.map((n) => [n.Name, n.Labels ?? {}])),
+    volumeLabels: new Map(volumes.map((v) => [v.Name, v.Labels ?? {}])),
   };
 }

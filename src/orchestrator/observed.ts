@@ -22,6 +22,9 @@ export interface ObservedState {
   /** Names of the networks that exist (project-made and external alike). */
   networks: Set<string>;
   volumes: Set<string>;
+  /** Labels of the existing networks and volumes, by name (to tell whose they are). */
+  networkLabels?: Map<string, Record<string, string>>;
+  volumeLabels?: Map<string, Record<string, string>>;
 }
 
 export function observeContainer(c: ContainerSummary): ObservedContainer {

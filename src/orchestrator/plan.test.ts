@@ -171,3 +171,15 @@ test('down --rmi all names every service image; local only the images Compose bu
   assert.deepEqual(imagesToRemove(p, 'local'), ['demo-b']);
   assert.deepEqual(imagesToRemove(p, undefined), []);
 });
+
+test('an existing network or volume another project made is used, with Compose\'s warning', () => {
+  const p = projectFrom(TWO.replace('    command: sleep 1000\nvolumes', '    command: sleep 1000\n    volumes: [data:/data]\nvolumes'));
+  const observed = state([], ['demo_default'], ['demo_data']);
+  observed.networkLabels = new Map([['demo_default', { 'com.docker.compose.project': 'other' }]]);
+  observed.volumeLabels = new Map([['demo_data', { 'com.docker.compose.project': 'demo' }]]);
+  const plan = planUp(p, observed);
+  assert.equal(plan.networks[0].create, false);
+  assert.deepEqual(plan.warnings, ['a network with name demo_default exists but was not created for project "demo".\nSet `external: true` to use an existing network']);
+  observed.volumeLabels = new Map([['demo_data', {}]]);
+  assert.match(planUp(p, observed).warnings[1], /volume "demo_data" already exists but was not created by Docker Compose/);
+});

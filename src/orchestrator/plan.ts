@@ -4,7 +4,7 @@
 // removes the highest numbers first; orphans are only removed when asked.
 import { invalidArgument, notFound } from '../common/errors.js';
 import { serviceConfigHash, type Project, type ServiceConfig } from '../compose/index.js';
-import { containerName } from './labels.js';
+import { LABEL, containerName } from './labels.js';
 import { sharedWith } from './create-body.js';
 import { dependenciesOf, startOrder } from './graph.js';
 import type { ObservedContainer, ObservedState } from './observed.js';
@@ -59,6 +59,8 @@ export interface UpPlan {
   /** Config hash per service (written on the containers created). */
   hashes: Record<string, string>;
   orphans: ObservedContainer[];
+  /** Things to tell the user (resources found that another project made). */
+  warnings: string[];
 }
 
 /** How many containers a service runs: --scale, else `scale`, else deploy.replicas, else 1. */
@@ -102,18 +104,27 @@ export function findOrphans(project: Project, observed: ObservedState): Observed
   return observed.containers.filter((c) => !c.oneoff && !project.services[c.service] && !project.disabledServices[c.service]);
 }
 
-export function planResources(project: Project, observed: ObservedState): { networks: ResourceStep[]; volumes: ResourceStep[] } {
+export function planResources(project: Project, observed: ObservedState): { networks: ResourceStep[]; volumes: ResourceStep[]; warnings: string[] } {
+  const warnings: string[] = [];
+  // An existing, non-external resource made for another project (or by hand) is used, with Compose's warning.
+  const whose = (labels: Map<string, Record<string, string>> | undefined, name: string) => labels?.get(name)?.[LABEL.project];
   const networks = Object.entries(project.networks).map(([key, n]): ResourceStep => {
     const exists = observed.networks.has(n.name);
     if (n.external && !exists) throw notFound(`network ${n.name} declared as external, but could not be found`);
+    if (exists && !n.external && observed.networkLabels && whose(observed.networkLabels, n.name) !== project.name) {
+      warnings.push(`a network with name ${n.name} exists but was not created for project "${project.name}".\nSet \`external: true\` to use an existing network`);
+    }
     return { key, name: n.name, external: n.external === true, create: !exists && !n.external };
   });
   const volumes = Object.entries(project.volumes).map(([key, v]): ResourceStep => {
     const exists = observed.volumes.has(v.name);
     if (v.external && !exists) throw notFound(`external volume "${v.name}" not found`);
+    if (exists && !v.external && observed.volumeLabels && whose(observed.volumeLabels, v.name) !== project.name) {
+      warnings.push(`volume "${v.name}" already exists but was not created by Docker Compose. Use \`external: true\` to use an existing volume`);
+    }
     return { key, name: v.name, external: v.external === true, create: !exists && !v.external };
   });
-  return { networks, volumes };
+  return { networks, volumes, warnings };
 }
 
 export function planUp(project: Project, observed: ObservedState, opts: UpPlanOptions = {}): UpPlan {

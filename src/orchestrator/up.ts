@@ -95,6 +95,7 @@ export async function up(client: EngineClient, project: Project, opts: UpOptions
   const ids = await imageIds(client, project, planUp(project, observed, opts).order);
   const plan = planUp(project, observed, { ...opts, imageIds: ids });
 
+  for (const w of plan.warnings) reporter.warn(w);
   if (plan.orphans.length && !opts.removeOrphans) {
     reporter.warn(`Found orphan containers ([${plan.orphans.map((c) => c.name).join(' ')}]) for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.`);
   }
