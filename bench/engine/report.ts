@@ -19,6 +19,7 @@ export interface Report {
   loadBefore: string;
   loadAfter?: string;
   berthRuntime?: string;
+  berthBuild?: string;
   rows: Row[];
   notes: string[];
 }
@@ -38,7 +39,7 @@ export function ratio(row: Row): number | undefined {
 }
 
 export function printReport(r: Report): void {
-  console.log(`\n# berth vs docker, ${r.date}, n=${r.runs}, berth runtime ${r.berthRuntime ?? '?'}`);
+  console.log(`\n# berth vs docker, ${r.date}, n=${r.runs}, berth runtime ${r.berthRuntime ?? '?'}, berth build ${r.berthBuild ?? '?'}`);
   console.log(`# load average before: ${r.loadBefore}; after: ${r.loadAfter ?? '?'}\n`);
   const lines = [['measurement', 'berth', 'docker', 'berth/docker', 'goal']];
   for (const row of r.rows) {

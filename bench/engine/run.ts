@@ -4,9 +4,9 @@
 // both, interleaves the engines sample by sample, prints a table, and removes everything it made,
 // also on SIGINT or when a step fails. It reports; it never fails on a goal.
 //
-// Usage: node --import tsx bench/engine/run.ts [--runs 20] [--batches 3] [--json FILE] [--trace]
-import { join, resolve } from 'node:path';
-import { startTestDaemon, type TestDaemon } from '../../test/helpers/daemon.js';
+// Usage: node --import tsx bench/engine/run.ts [--runs 20] [--batches 3] [--json FILE] [--trace] [--from-head]
+import { join } from 'node:path';
+import { prepareBuild, startBerthd } from './berth-engine.js';
 import { makeBusyboxTar, BUSYBOX_PATH } from '../../test/helpers/busybox.js';
 import { dockerInstalled, startDockerEngine, type DockerEngine } from './docker-engine.js';
 import { memoryOf, pidsOf } from './memory.js';
@@ -19,9 +19,7 @@ import { rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { request } from 'node:http';
 
-const REPO = resolve(import.meta.dirname, '../..');
 const DOCKER = ['/usr/local/bin/docker'];
-const BERTH = [process.execPath, join(REPO, 'bin/berth')];
 const IMAGE = 'bench-busybox:latest';
 
 function flag(name: string): string | undefined {
@@ -33,6 +31,8 @@ const BATCHES = Number(flag('--batches')) || 3;
 const JSON_FILE = flag('--json');
 // --trace runs berthd at debug level and prints its per-endpoint request times (costs a little).
 const TRACE = process.argv.includes('--trace');
+// --from-head measures a build of the last commit instead of this (possibly half-edited) tree.
+const FROM_HEAD = process.argv.includes('--from-head');
 
 // Cleanups run last-in first-out, once, on normal exit, on error and on SIGINT/SIGTERM.
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -121,7 +121,11 @@ function infoRuntime(socket: string): Promise<string | undefined> {
 
 async function main(): Promise<void> {
   const report: Report = { date: new Date().toISOString(), runs: RUNS, loadBefore: loadAverage(), rows: [], notes: [] };
-  const berthd: TestDaemon = await startTestDaemon({ runtime: 'auto', logLevel: TRACE ? 'debug' : 'info' });
+  const build = prepareBuild(FROM_HEAD);
+  cleanups.push(() => build.remove());
+  report.berthBuild = build.commit;
+  const BERTH = [process.execPath, join(build.dir, 'bin/berth')];
+  const berthd = await startBerthd(build, TRACE ? 'debug' : 'info');
   cleanups.push(() => berthd.stop());
   report.berthRuntime = await infoRuntime(berthd.socket);
   let docker: DockerEngine | undefined;
@@ -134,7 +138,7 @@ async function main(): Promise<void> {
     }
   } else report.notes.push('docker.io is not installed: docker columns are empty');
 
-  const engines: Engine[] = [{ name: 'berthd', host: berthd.dockerHost, pids: () => ({ daemon: [berthd.pid], monitors: pidsOf('conmon', berthd.execRoot) }) }];
+  const engines: Engine[] = [{ name: 'berthd', host: berthd.host, pids: () => ({ daemon: [berthd.pid], monitors: pidsOf('conmon', berthd.execRoot) }) }];
   if (docker) {
     const d = docker;
     engines.push({ name: 'dockerd', host: d.host, pids: () => { const all = d.pids(); return { daemon: all.slice(0, 2), monitors: all.slice(2) }; } });
