@@ -7,6 +7,8 @@ import type {
   EngineEvent, EngineInfo, ExecRecord, ExecSpec, ImageHistoryEntry, ImageLoadProgress, ImageRecord,
   ImageRemoval, LogLine, LogOptions, StdioSession, WaitCondition, WaitResult,
 } from './types.js';
+import type { NetworkService } from './network/service.js';
+import type { VolumeService } from './volumes/service.js';
 
 export interface ImageService {
   list(opts?: { all?: boolean }): Promise<ImageRecord[]>;
@@ -66,8 +68,15 @@ export interface EventService {
   subscribe(opts: { since?: bigint; until?: bigint; signal: AbortSignal }): AsyncIterable<EngineEvent>;
 }
 
+/** Networks as the API sees them (records and options in ./network/types.ts). */
+export type NetworkServiceContract = Pick<NetworkService, 'list' | 'get' | 'create' | 'remove' | 'prune' | 'endpointsOf' | 'listPorts'>;
+/** Volumes (local driver; ./volumes/types.ts). */
+export type VolumeServiceContract = Pick<VolumeService, 'list' | 'get' | 'create' | 'remove' | 'prune' | 'inUseBy'>;
+
 export interface Engine {
   images: ImageService;
+  networks: NetworkServiceContract;
+  volumes: VolumeServiceContract;
   containers: ContainerService;
   exec: ExecService;
   events: EventService;

@@ -15,6 +15,8 @@ import { Containers } from './containers/service.js';
 import { Execs } from './containers/exec.js';
 import type { LogFn } from './containers/runtime-context.js';
 import { openImageStore } from './images/index.js';
+import { NetworkService } from './network/service.js';
+import { VolumeService } from './volumes/service.js';
 
 export const SERVER_VERSION = '0.1.0';
 
@@ -23,6 +25,11 @@ export interface EngineOptions {
   execRoot: string;
   runtime: 'auto' | 'runc' | 'crun';
   log: LogFn;
+  /**
+   * networkMode "default" joins the `bridge` network as Docker's does (openEngine: true). Without
+   * it such containers keep a loopback-only netns; "bridge" and user networks connect either way.
+   */
+  defaultBridge?: boolean;
 }
 
 export type ImageStoreLike = ImageService & RootfsService;
@@ -45,7 +52,7 @@ async function osName(): Promise<string> {
 }
 
 /** Opens the engine with a given image store (tests pass their own; berthd uses openEngine). */
-export async function openEngineWith(opts: EngineOptions, makeImages: ImageStoreFactory): Promise<Engine & { containers: Containers; exec: Execs }> {
+export async function openEngineWith(opts: EngineOptions, makeImages: ImageStoreFactory): Promise<Engine & { containers: Containers; exec: Execs; networks: NetworkService; volumes: VolumeService }> {
   await mkdir(opts.dataRoot, { recursive: true });
   await mkdir(opts.execRoot, { recursive: true });
   findConmon();
@@ -67,6 +74,16 @@ export async function openEngineWith(opts: EngineOptions, makeImages: ImageStore
   });
   ref.containers = containers;
   await containers.open();
+  // Networks after the containers are reconciled: endpoints of containers that are gone are dropped.
+  const running = (cid: string) => { const r = containers.lc.records.get(cid); return !!r && containers.lc.isRunning(r); };
+  const networks = await NetworkService.open({ dataRoot: opts.dataRoot, events, log: (level, msg, fields) => opts.log(level, msg, fields) }, running);
+  await networks.ensureDefaultNetwork();
+  containers.ctx.networks = networks;
+  containers.ctx.defaultBridge = opts.defaultBridge ?? false;
+  const volumes = await VolumeService.open({
+    dataRoot: opts.dataRoot, events,
+    containersUsing: (name) => [...containers.lc.records.values()].filter((r) => r.mounts.some((m) => m.type === 'volume' && m.name === name)).map((r) => r.id),
+  });
   const exec = new Execs(containers.lc);
   const id = await engineId(opts.dataRoot);
   const c = containers;
@@ -87,6 +104,8 @@ export async function openEngineWith(opts: EngineOptions, makeImages: ImageStore
 
   return {
     images,
+    networks,
+    volumes,
     containers: c,
     exec,
     events: { subscribe: (o) => events.subscribe(o) },
@@ -99,6 +118,7 @@ export async function openEngineWith(opts: EngineOptions, makeImages: ImageStore
     },
     async shutdown() {
       await c.shutdown();
+      await networks.shutdown();
       // Containers keep running under their monitors; with none left, the daemon's cgroup parent goes.
       if (![...c.lc.records.values()].some((r) => c.lc.isRunning(r))) removeCgroupParent(opts.dataRoot);
     },
@@ -107,5 +127,5 @@ export async function openEngineWith(opts: EngineOptions, makeImages: ImageStore
 
 /** berthd's engine over the real image store (src/engine/images). */
 export async function openEngine(opts: EngineOptions): Promise<Engine> {
-  return openEngineWith(opts, openImageStore);
+  return openEngineWith({ ...opts, defaultBridge: opts.defaultBridge ?? true }, openImageStore);
 }

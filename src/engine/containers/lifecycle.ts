@@ -18,6 +18,7 @@ import { planHostMounts, ensureBindSources } from '../runtime/binds.js';
 import { resolveUser } from '../runtime/user.js';
 import { launchConmon } from '../runtime/conmon.js';
 import { parseSignal } from '../runtime/signals.js';
+import { attachNetworking, checkNetworks, detachNetworking } from './networking.js';
 
 type Waiter = { condition: WaitCondition; resolve: (r: WaitResult) => void };
 /** Called between `runtime create` and `runtime start`: attach sessions connect stdin here. */
@@ -177,6 +178,7 @@ export class Lifecycle {
         logPath: join(dir, 'container.log'), rootfsPath: '', hostnamePath: join(dir, 'hostname'), hostsPath: join(dir, 'hosts'), resolvConfPath: join(dir, 'resolv.conf'),
         mounts: [], network: { sandboxKey: '', ports: {}, endpoints: {} },
       };
+      if (this.ctx.networks) checkNetworks(this.ctx.networks, rec, !!this.ctx.defaultBridge);
       logPolicy(rec); // bad max-size/max-file fail the create, as Docker's do
       const planned = planHostMounts(spec.host);
       ensureBindSources(spec.host);
@@ -241,6 +243,7 @@ export class Lifecycle {
         rec.state.exitCode = /no such file|not found/i.test(err.message) ? 127 : 126;
         await this.save(rec);
         await this.cleanupRuntime(rec.id);
+        await this.releaseNetworking(rec);
         throw err;
       }
     });
@@ -274,6 +277,8 @@ export class Lifecycle {
       persistDir: join(bundle, 'persist'), socketDir: this.paths.socketDir, logPath: rec.logPath, logSizeMax,
       terminal: rec.spec.tty, stdin: rec.spec.openStdin, leaveStdinOpen: rec.spec.openStdin && !rec.spec.stdinOnce,
     });
+    // The netns exists now and the process has not run yet: its network is ready before it starts.
+    if (this.ctx.networks) await attachNetworking(this.ctx.networks, rec, pid, !!this.ctx.defaultBridge);
     for (const hook of this.startHooks.get(id) ?? []) {
       await hook(rec).catch((e: unknown) => this.ctx.log('warn', 'attach before start failed', { id, error: String(e) }));
     }
@@ -312,6 +317,8 @@ export class Lifecycle {
       if (!rec || !this.isRunning(rec)) return false;
       const oom = await stat(join(this.paths.bundleDir(id), 'persist', 'oom')).then(() => true, () => false);
       Object.assign(rec.state, { status: 'exited', pid: 0, exitCode: code, oomKilled: oom, finishedAt: new Date().toISOString() });
+      // Before the news: whoever waited for the exit may publish the same port again at once.
+      await this.releaseNetworking(rec);
       await this.save(rec);
       if (oom) this.publish('oom', rec);
       this.publish('die', rec, { exitCode: String(code) });
@@ -419,7 +426,15 @@ export class Lifecycle {
     });
   }
 
+  /** Endpoints and ports go with the process (Docker frees ports when a container stops). */
+  private async releaseNetworking(rec: ContainerRecord): Promise<void> {
+    if (!this.ctx.networks) return;
+    await detachNetworking(this.ctx.networks, rec).catch((e: unknown) => this.ctx.log('warn', 'network release failed', { id: rec.id, error: String(e) }));
+    await this.save(rec).catch(() => undefined);
+  }
+
   private async removeNow(rec: ContainerRecord): Promise<void> {
+    await this.releaseNetworking(rec);
     if (existsSync(join(this.ctx.runtime.root, rec.id))) await this.ctx.runtime.delete(rec.id).catch(() => undefined);
     await this.ctx.rootfs.remove(rec.id).catch((e: unknown) => { if (!isBerthError(e, 'not_found')) throw e; });
     await rm(join(this.paths.exitDir, rec.id), { force: true });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { ImageService, RootfsService } from '../contract.js';
 import type { EventBus } from '../events/bus.js';
 import type { OciRuntime } from '../runtime/oci-runtime.js';
+import type { NetworkService } from '../network/service.js';
 
 export type LogFn = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 
@@ -19,6 +20,10 @@ export interface RuntimeContext {
   cgroupParent: string;
   /** Host path of tini-static for --init, if installed. */
   initBinary?: string;
+  /** Set by the engine once open: containers in bridge/user network modes get endpoints from it. */
+  networks?: NetworkService;
+  /** networkMode "default" means the `bridge` network (else a loopback-only netns). */
+  defaultBridge?: boolean;
 }
 
 export class RuntimePaths {

@@ -1,0 +1,85 @@
+// The lifecycle's side of networking (docs/network.md, "Wiring into the container lifecycle"):
+// after `runtime create` the container's netns exists (/proc/<pid>/ns/net); endpoints are connected,
+// ports published and /etc/hosts + /etc/resolv.conf rewritten before `runtime start`. Containers in
+// host/none/container:X mode are left alone. When the process is gone, everything is released.
+import { readFile, writeFile } from 'node:fs/promises';
+import type { ContainerRecord, PortBinding } from '../types.js';
+import type { NetworkService } from '../network/service.js';
+import { portRequestsFromBindings } from '../network/port-specs.js';
+import { renderResolvConf, ownHostsLines } from '../network/container-files.js';
+import { writeHostFiles } from './host-files.js';
+
+const DEFAULT_NETWORK = 'bridge';
+
+/** The network networkMode names, or undefined when the container gets no managed network. */
+export function mainNetwork(rec: ContainerRecord, defaultBridge: boolean): string | undefined {
+  const mode = rec.spec.host.networkMode || 'default';
+  if (mode === 'none' || mode === 'host' || mode.startsWith('container:')) return undefined;
+  if (mode === 'default' && !defaultBridge) return undefined;
+  return mode === 'default' ? DEFAULT_NETWORK : mode;
+}
+
+/** Endpoint names that mean the main network itself (the CLI sends {"default": {...}} for default mode). */
+function isMain(name: string, main: string, rec: ContainerRecord): boolean {
+  return name === main || name === (rec.spec.host.networkMode || 'default') || (main === DEFAULT_NETWORK && name === 'default');
+}
+
+/** At create: unknown networks fail early (not_found). */
+export function checkNetworks(networks: NetworkService, rec: ContainerRecord, defaultBridge: boolean): void {
+  const main = mainNetwork(rec, defaultBridge);
+  if (!main) return; // host/none/container:X (and default without the bridge): no endpoints to check
+  if (main !== DEFAULT_NETWORK) networks.get(main);
+  for (const name of Object.keys(rec.spec.endpoints ?? {})) if (!isMain(name, main, rec)) networks.get(name);
+}
+
+/** Connects, publishes and writes the name files; on failure releases what was taken and throws. */
+export async function attachNetworking(networks: NetworkService, rec: ContainerRecord, pid: number, defaultBridge: boolean): Promise<void> {
+  const main = mainNetwork(rec, defaultBridge);
+  rec.network = { sandboxKey: '', ports: {}, endpoints: {} };
+  if (!main) return;
+  const netnsPath = `/proc/${pid}/ns/net`;
+  rec.network.sandboxKey = netnsPath;
+  const host = rec.spec.host;
+  try {
+    const eps = rec.spec.endpoints ?? {};
+    const mainKey = Object.keys(eps).find((n) => isMain(n, main, rec));
+    const order = [main, ...Object.keys(eps).filter((n) => !isMain(n, main, rec))];
+    for (const net of order) {
+      const e = net === main ? (mainKey ? eps[mainKey] : undefined) : eps[net];
+      const ep = await networks.connect(rec.id, netnsPath, net, {
+        containerName: rec.name, aliases: e?.aliases ?? [], ipv4Address: e?.ipv4Address || undefined, macAddress: e?.macAddress || undefined,
+        dns: host.dns?.length ? host.dns : undefined,
+      });
+      rec.network.endpoints[ep.networkName] = ep;
+    }
+    const published = await networks.publishPorts(rec.id, portRequestsFromBindings(host.portBindings ?? {}, rec.effective.exposedPorts, host.publishAllPorts));
+    const ports: Record<string, PortBinding[] | null> = {};
+    for (const key of rec.effective.exposedPorts) ports[key] = null;
+    for (const p of published) (ports[`${p.containerPort}/${p.proto}`] ??= []).push({ hostIp: p.hostIp, hostPort: String(p.hostPort) });
+    rec.network.ports = ports;
+    await writeNameFiles(networks, rec);
+  } catch (e) {
+    await detachNetworking(networks, rec);
+    throw e;
+  }
+}
+
+async function writeNameFiles(networks: NetworkService, rec: ContainerRecord): Promise<void> {
+  const host = rec.spec.host;
+  const hostname = (await readFile(rec.hostnamePath, 'utf8').catch(() => '')).trim() || rec.id.slice(0, 12);
+  // Rebuilt from scratch each start: the addresses of the last run must not linger.
+  await writeHostFiles(rec, hostname, host.extraHosts ?? [], [], [], []);
+  const base = (await readFile(rec.hostsPath, 'utf8')).split('\n').filter((l) => l && !l.startsWith('127.0.1.1\t'));
+  const own = ownHostsLines(networks.endpointsOf(rec.id), hostname, rec.spec.domainname);
+  await writeFile(rec.hostsPath, `${[...base, ...own].join('\n')}\n`);
+  const hostResolvConf = await readFile('/etc/resolv.conf', 'utf8').catch(() => '');
+  await writeFile(rec.resolvConfPath, renderResolvConf({
+    embedded: networks.resolvConfNameserver(rec.id), hostResolvConf, dns: host.dns ?? [], dnsSearch: host.dnsSearch ?? [], dnsOptions: host.dnsOptions ?? [],
+  }));
+}
+
+/** Releases endpoints and ports (idempotent); the record keeps no stale addresses. */
+export async function detachNetworking(networks: NetworkService, rec: ContainerRecord): Promise<void> {
+  await networks.disconnectAll(rec.id);
+  rec.network = { sandboxKey: '', ports: {}, endpoints: {} };
+}
