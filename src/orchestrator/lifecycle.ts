@@ -14,11 +14,13 @@ function checkServices(project: Project, services: string[]): void {
   for (const s of services) if (!project.services[s] && !project.disabledServices[s]) throw invalidArgument(`no such service: ${s}`);
 }
 
-/** The project's service containers (no one-offs), as the engine lists them. */
-export async function listProjectContainers(client: EngineClient, project: string, opts: { all?: boolean; services?: string[] } = {}): Promise<ContainerSummary[]> {
+/** The project's service containers (one-offs only when asked), as the engine lists them. */
+export async function listProjectContainers(
+  client: EngineClient, project: string, opts: { all?: boolean; services?: string[]; oneOffs?: boolean } = {},
+): Promise<ContainerSummary[]> {
   const list = await client.containers.list({ all: opts.all, filters: projectFilter(project) });
   const wanted = opts.services?.length ? new Set(opts.services) : undefined;
-  return list.filter((c) => c.Labels?.[LABEL.oneoff] !== 'True' && (!wanted || wanted.has(c.Labels?.[LABEL.service] ?? '')));
+  return list.filter((c) => (opts.oneOffs || c.Labels?.[LABEL.oneoff] !== 'True') && (!wanted || wanted.has(c.Labels?.[LABEL.service] ?? '')));
 }
 
 /** Selected services' containers, in start order (or reverse), by number. */

@@ -30,7 +30,7 @@ export function registerPsCommand(compose: Command, io: ComposeIO): void {
       for (const st of flags.status ?? []) if (!STATUSES.includes(st)) throw invalidArgument(`invalid filter 'status=${st}'`);
       const s = await openSession(cmd, io, { fileless: true });
       const status = flags.status?.length ? new Set(flags.status) : undefined;
-      const list = (await listProjectContainers(s.client, s.project.name, { all: flags.all || status !== undefined, services }))
+      const list = (await listProjectContainers(s.client, s.project.name, { all: flags.all || status !== undefined, services, oneOffs: flags.all }))
         .filter((c) => !status || status.has(c.State))
         .sort((a, b) => nameOf(a).localeCompare(nameOf(b)));
       if (flags.quiet) return io.stdout(list.map((c) => `${c.Id}\n`).join(''));

@@ -351,6 +351,7 @@ test('run: a one-off container after its dependencies, its exit code, --rm, -d; 
   assert.equal(oneOff.Config.Labels?.['com.docker.compose.oneoff'], 'True');
   assert.equal(oneOff.State.Running, true);
   assert.equal((await ok(p, ['ps', '-q'])).stdout.trim().split('\n').length, 1, 'ps lists service containers only');
+  assert.ok((await ok(p, ['ps', '-a', '-q'])).stdout.includes(oneOff.Id), 'ps -a includes one-offs');
   await ok(p, ['down', '-t', '0']);
   assert.deepEqual(await states(p), {});
 });
