@@ -15,7 +15,10 @@ export async function waitHealthy(client: EngineClient, c: Started, signal?: Abo
   for (;;) {
     const info = await client.containers.inspect(c.id);
     const health = info.State.Health?.Status;
-    if (!health) throw failedPrecondition(`container ${c.name} has no healthcheck configured`);
+    // Configured but not reported yet (an engine may fill State.Health only after the first probe): still starting.
+    const test = info.Config.Healthcheck?.Test;
+    const configured = test !== undefined && test.length > 0 && test[0] !== 'NONE';
+    if (!health && !configured) throw failedPrecondition(`container ${c.name} has no healthcheck configured`);
     if (health === 'healthy') return;
     if (health === 'unhealthy') throw failedPrecondition(`dependency failed to start: container ${c.name} is unhealthy`);
     if (!info.State.Running && !info.State.Restarting) throw failedPrecondition(`dependency failed to start: container ${c.name} exited (${info.State.ExitCode})`);
@@ -27,7 +30,8 @@ export async function waitHealthy(client: EngineClient, c: Started, signal?: Abo
 /** Resolves once `c` is running (or, with a healthcheck, healthy): what `up --wait` asks. */
 export async function waitRunningOrHealthy(client: EngineClient, c: Started, signal?: AbortSignal): Promise<'running' | 'healthy'> {
   const info = await client.containers.inspect(c.id);
-  if (info.State.Health?.Status) {
+  const test = info.Config.Healthcheck?.Test;
+  if (info.State.Health?.Status || (test !== undefined && test.length > 0 && test[0] !== 'NONE')) {
     await waitHealthy(client, c, signal);
     return 'healthy';
   }

@@ -1,7 +1,7 @@
-// The engine the orchestrator tests run `bin/berth compose` against: berthd when it can create
-// networks and volumes, else a throwaway Debian dockerd (own containerd, roots and socket under /tmp,
-// --iptables=false), else none (the tests skip with the reason). Both get a busybox image
-// imported from busybox-static, and everything is stopped and removed by `stop()`.
+// The engine the orchestrator tests run `bin/berth compose` against: a throwaway Debian dockerd
+// (own containerd, roots and socket under /tmp, --iptables=false) when docker.io is installed,
+// else berthd when it can create networks and volumes, else none (the tests skip with the reason).
+// Both get a busybox image imported from busybox-static; `stop()` stops and removes everything.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,8 +61,14 @@ async function canNetworkAndVolume(client: EngineClient): Promise<boolean> {
   }
 }
 
+/**
+ * Docker's behaviour is the spec, so a real dockerd is preferred when Debian's docker.io is there;
+ * berthd otherwise, or always with BERTH_ORCH_ENGINE=berthd (to see how far berthd matches).
+ */
 export async function startEngine(): Promise<Engine | string> {
   ensureBuilt();
+  const missing = dockerdAvailable();
+  if (!missing && process.env.BERTH_ORCH_ENGINE !== 'berthd') return startDockerEngine();
   const berthd = await startTestDaemon({ runtime: 'runc' });
   const bclient = EngineClient.fromHost(berthd.dockerHost);
   if (await canNetworkAndVolume(bclient)) {
@@ -71,8 +77,11 @@ export async function startEngine(): Promise<Engine | string> {
   }
   bclient.close();
   await berthd.stop();
-  const missing = dockerdAvailable();
   if (missing) return `berthd cannot create networks and volumes yet and ${missing}`;
+  return startDockerEngine();
+}
+
+async function startDockerEngine(): Promise<Engine> {
   const dockerd = await startDockerd();
   const client = EngineClient.fromHost(dockerd.host);
   const stop = async () => {
