@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, s
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { hostNames } from '../../src/engine/network/names.js';
 import { removeCgroupParent } from '../../src/engine/runtime/cgroups.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
@@ -125,6 +126,16 @@ function unmountUnder(root: string): void {
   for (const p of points) spawnSync('umount', ['-l', p]);
 }
 
+/** The daemon's bridges, veths and nft table: berthd keeps them at shutdown while containers run. */
+function removeNetworkObjects(dataRoot: string): void {
+  const n = hostNames(dataRoot);
+  const links = spawnSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' }).stdout ?? '';
+  for (const m of links.matchAll(/^\d+: ([^:@\s]+)/gm)) {
+    if (m[1].startsWith(n.bridgePrefix) || m[1].startsWith(n.vethPrefix)) spawnSync('ip', ['link', 'del', m[1]], { stdio: 'ignore' });
+  }
+  spawnSync('nft', ['delete', 'table', 'ip', n.table], { stdio: 'ignore' });
+}
+
 /** Removes every container berthd left under `root`, even when the daemon is gone. */
 export function cleanupRoot(root: string): void {
   for (const rt of ['runc', 'crun']) {
@@ -138,6 +149,7 @@ export function cleanupRoot(root: string): void {
   }
   killProcessesMentioning(root);
   unmountUnder(root);
+  removeNetworkObjects(join(root, 'data'));
   try {
     removeCgroupParent(join(root, 'data'));
   } catch {

@@ -10,6 +10,8 @@ import * as containers from './handlers/containers.js';
 import { events } from './handlers/events.js';
 import * as exec from './handlers/exec.js';
 import * as images from './handlers/images.js';
+import * as networks from './handlers/networks.js';
+import * as volumes from './handlers/volumes.js';
 import * as absent from './handlers/not-yet-resources.js';
 import * as system from './handlers/system.js';
 import { Router } from './router.js';
@@ -67,12 +69,16 @@ export function buildRouter(): Router {
   r.post('/images/:name*/push', absent.notYet);
   r.delete('/images/:name*', images.removeImage);
 
-  r.get('/networks', absent.listNetworks);
-  r.post('/networks/prune', absent.pruneNetworks);
-  r.post('/networks/create', absent.notYet);
-  r.get('/volumes', absent.listVolumes);
-  r.post('/volumes/prune', absent.pruneVolumes);
-  r.post('/volumes/create', absent.notYet);
+  r.get('/networks', networks.listNetworks);
+  r.post('/networks/prune', networks.pruneNetworks);
+  r.post('/networks/create', networks.createNetwork);
+  r.get('/networks/:id', networks.inspectNetwork);
+  r.delete('/networks/:id', networks.removeNetwork);
+  r.get('/volumes', volumes.listVolumes);
+  r.post('/volumes/prune', volumes.pruneVolumes);
+  r.post('/volumes/create', volumes.createVolume);
+  r.get('/volumes/:name', volumes.inspectVolume);
+  r.delete('/volumes/:name', volumes.removeVolume);
   r.post('/build/prune', absent.pruneBuildCache);
   return r;
 }
