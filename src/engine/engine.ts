@@ -30,6 +30,11 @@ export interface EngineOptions {
    * it such containers keep a loopback-only netns; "bridge" and user networks connect either way.
    */
   defaultBridge?: boolean;
+  /**
+   * Named/anonymous volumes of containers are created and mounted (openEngine: true). Without it they
+   * stay a create warning, as before volumes were wired (test/integration/engine still expects that).
+   */
+  volumeMounts?: boolean;
 }
 
 export type ImageStoreLike = ImageService & RootfsService;
@@ -84,6 +89,7 @@ export async function openEngineWith(opts: EngineOptions, makeImages: ImageStore
     dataRoot: opts.dataRoot, events,
     containersUsing: (name) => [...containers.lc.records.values()].filter((r) => r.mounts.some((m) => m.type === 'volume' && m.name === name)).map((r) => r.id),
   });
+  if (opts.volumeMounts) containers.ctx.volumes = volumes;
   const exec = new Execs(containers.lc);
   const id = await engineId(opts.dataRoot);
   const c = containers;
@@ -127,5 +133,5 @@ export async function openEngineWith(opts: EngineOptions, makeImages: ImageStore
 
 /** berthd's engine over the real image store (src/engine/images). */
 export async function openEngine(opts: EngineOptions): Promise<Engine> {
-  return openEngineWith({ ...opts, defaultBridge: opts.defaultBridge ?? true }, openImageStore);
+  return openEngineWith({ ...opts, defaultBridge: opts.defaultBridge ?? true, volumeMounts: opts.volumeMounts ?? true }, openImageStore);
 }

@@ -29,7 +29,7 @@ after(async () => {
     const ids = (await docker(['ps', '-aq'])).stdout.split('\n').filter(Boolean);
     if (ids.length) await docker(['rm', '-f', ...ids]);
     for (const n of ['cnet']) await docker(['network', 'rm', n]);
-    for (const v of ['cvol']) await docker(['volume', 'rm', '-f', v]);
+    for (const v of ['cvol', 'cvol2']) await docker(['volume', 'rm', '-f', v]);
     await daemon.stop();
     assert.deepEqual(await leftovers(daemon.dataRoot), [], 'no bridge, veth or nft table of the daemon is left');
   }
@@ -86,6 +86,22 @@ test('volume create/ls/inspect/rm', async () => {
   assert.match(await d('volume', 'ls', '--format', '{{.Driver}} {{.Name}}'), /^local cvol$/m);
   assert.equal(await d('volume', 'ls', '-q', '--filter', 'label=a=b'), 'cvol');
   assert.equal(await d('volume', 'inspect', '-f', '{{.Name}} {{.Driver}} {{.Labels}}', 'cvol'), 'cvol local map[a:b]');
+  assert.equal(await d('run', '--rm', '-v', 'cvol:/data', IMG, 'sh', '-c', 'echo kept > /data/f'), '');
+  assert.equal(await d('run', '--name', 'reader', '--mount', 'type=volume,src=cvol,dst=/d', IMG, 'cat', '/d/f'), 'kept');
+  assert.equal(await d('inspect', '-f', '{{range .Mounts}}{{.Type}} {{.Name}} {{.Destination}}{{end}}', 'reader'), 'volume cvol /d');
+  assert.match((await docker(['volume', 'rm', 'cvol'])).stderr, /in use/);
+  await d('rm', 'reader');
   assert.equal(await d('volume', 'rm', 'cvol'), 'cvol');
   assert.match((await docker(['volume', 'inspect', 'cvol'])).stderr, /no such volume|not found/i);
+});
+
+test('a new named volume is filled from the image; rm -v takes anonymous volumes only', async () => {
+  assert.equal(await d('run', '--rm', '-v', 'cvol2:/etc', IMG, 'sh', '-c', 'test -f /etc/hostname -o -f /etc/passwd -o -d /etc && ls /etc | wc -l | tr -d " " | grep -qv "^0$" && echo filled'), 'filled');
+  await d('run', '--name', 'anon', '--mount', 'type=volume,dst=/a', IMG, 'true');
+  const anon = await d('inspect', '-f', '{{range .Mounts}}{{.Name}}{{end}}', 'anon');
+  assert.match(anon, /^[0-9a-f]{64}$/);
+  await d('rm', '-v', 'anon');
+  assert.doesNotMatch(await d('volume', 'ls', '-q'), new RegExp(anon));
+  assert.match(await d('volume', 'ls', '-q'), /^cvol2$/m);
+  assert.equal(await d('volume', 'rm', 'cvol2'), 'cvol2');
 });

@@ -18,6 +18,7 @@ import { planHostMounts, ensureBindSources } from '../runtime/binds.js';
 import { resolveUser } from '../runtime/user.js';
 import { launchConmon } from '../runtime/conmon.js';
 import { parseSignal } from '../runtime/signals.js';
+import { createVolumeMounts, isVolumeWarning, mountVolumes, removeAnonymousVolumes, unmountVolumes } from './volume-mounts.js';
 import { attachNetworking, checkNetworks, detachNetworking } from './networking.js';
 
 type Waiter = { condition: WaitCondition; resolve: (r: WaitResult) => void };
@@ -183,7 +184,12 @@ export class Lifecycle {
       const planned = planHostMounts(spec.host);
       ensureBindSources(spec.host);
       rec.mounts = planned.mounts;
-      warnings.push(...planned.warnings);
+      if (this.ctx.volumes) {
+        rec.mounts.push(...(await createVolumeMounts(this.ctx.volumes, spec.host)));
+        warnings.push(...planned.warnings.filter((w) => !isVolumeWarning(w)));
+      } else {
+        warnings.push(...planned.warnings);
+      }
       await writeHostFiles(rec, hostname, spec.host.extraHosts ?? [], spec.host.dns ?? [], spec.host.dnsSearch ?? [], spec.host.dnsOptions ?? []);
       await this.save(rec);
       this.records.set(id, rec);
@@ -243,7 +249,7 @@ export class Lifecycle {
         rec.state.exitCode = /no such file|not found/i.test(err.message) ? 127 : 126;
         await this.save(rec);
         await this.cleanupRuntime(rec.id);
-        await this.releaseNetworking(rec);
+        await this.releaseHostResources(rec);
         throw err;
       }
     });
@@ -266,7 +272,7 @@ export class Lifecycle {
     };
     const config = buildOciConfig({
       record: rec, rootfs, user, cgroupsPath: `${this.ctx.cgroupParent}/${id}`, initBinary: this.ctx.initBinary, containerPid,
-      extraMounts: planHostMounts(rec.spec.host).oci,
+      extraMounts: [...planHostMounts(rec.spec.host).oci, ...(this.ctx.volumes ? await mountVolumes(this.ctx.volumes, rec, rootfs) : [])],
     });
     await writeFile(join(bundle, 'config.json'), JSON.stringify(config));
     this.exits.reset(id);
@@ -318,7 +324,7 @@ export class Lifecycle {
       const oom = await stat(join(this.paths.bundleDir(id), 'persist', 'oom')).then(() => true, () => false);
       Object.assign(rec.state, { status: 'exited', pid: 0, exitCode: code, oomKilled: oom, finishedAt: new Date().toISOString() });
       // Before the news: whoever waited for the exit may publish the same port again at once.
-      await this.releaseNetworking(rec);
+      await this.releaseHostResources(rec);
       await this.save(rec);
       if (oom) this.publish('oom', rec);
       this.publish('die', rec, { exitCode: String(code) });
@@ -406,7 +412,7 @@ export class Lifecycle {
 
   // ---------- remove / rename ----------
 
-  async remove(idOrName: string, opts: { force: boolean }): Promise<void> {
+  async remove(idOrName: string, opts: { force: boolean; volumes?: boolean }): Promise<void> {
     const rec = this.find(idOrName);
     if (this.isRunning(rec)) {
       if (!opts.force) throw conflict(`You cannot remove a ${rec.state.status} container ${rec.id}. Stop the container before attempting removal or force remove`);
@@ -423,18 +429,20 @@ export class Lifecycle {
       rec.state.status = 'removing';
       await this.save(rec);
       await this.removeNow(rec);
+      if (opts.volumes && this.ctx.volumes) await removeAnonymousVolumes(this.ctx.volumes, rec);
     });
   }
 
-  /** Endpoints and ports go with the process (Docker frees ports when a container stops). */
-  private async releaseNetworking(rec: ContainerRecord): Promise<void> {
+  /** Volumes are unmounted, endpoints and ports released with the process (Docker frees ports when a container stops). */
+  private async releaseHostResources(rec: ContainerRecord): Promise<void> {
+    if (this.ctx.volumes) await unmountVolumes(this.ctx.volumes, rec).catch((e: unknown) => this.ctx.log('warn', 'volume unmount failed', { id: rec.id, error: String(e) }));
     if (!this.ctx.networks) return;
     await detachNetworking(this.ctx.networks, rec).catch((e: unknown) => this.ctx.log('warn', 'network release failed', { id: rec.id, error: String(e) }));
     await this.save(rec).catch(() => undefined);
   }
 
   private async removeNow(rec: ContainerRecord): Promise<void> {
-    await this.releaseNetworking(rec);
+    await this.releaseHostResources(rec);
     if (existsSync(join(this.ctx.runtime.root, rec.id))) await this.ctx.runtime.delete(rec.id).catch(() => undefined);
     await this.ctx.rootfs.remove(rec.id).catch((e: unknown) => { if (!isBerthError(e, 'not_found')) throw e; });
     await rm(join(this.paths.exitDir, rec.id), { force: true });

@@ -6,6 +6,7 @@ import type { ImageService, RootfsService } from '../contract.js';
 import type { EventBus } from '../events/bus.js';
 import type { OciRuntime } from '../runtime/oci-runtime.js';
 import type { NetworkService } from '../network/service.js';
+import type { VolumeService } from '../volumes/service.js';
 
 export type LogFn = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 
@@ -24,6 +25,8 @@ export interface RuntimeContext {
   networks?: NetworkService;
   /** networkMode "default" means the `bridge` network (else a loopback-only netns). */
   defaultBridge?: boolean;
+  /** Set by the engine once open: named and anonymous volumes are created and mounted through it. */
+  volumes?: VolumeService;
 }
 
 export class RuntimePaths {
