@@ -163,11 +163,17 @@ async function main(): Promise<void> {
   const run = interleaved(runCases, RUNS);
   const runTo = logAt();
   const refSamples: number[] = [];
-  for (let i = 0; i < RUNS; i++) refSamples.push(ref.time());
+  const stepSamples: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    checkpoint();
+    refSamples.push(ref.time());
+    stepSamples.push(ref.timeSteps());
+  }
   report.rows.push(
     { what: 'run --rm IMG true, docker CLI on both', berth: run.get('docker->berthd'), docker: run.get('docker->dockerd'), unit: 'ms', goal: 'berth/docker <= 0.2 (5x)' },
     { what: 'run --rm IMG true, berth CLI vs docker CLI', berth: run.get('berth->berthd'), docker: run.get('docker->dockerd'), unit: 'ms', goal: 'berth/docker <= 0.33 (3x)' },
     { what: 'bare runc run of true (floor, no engine)', berth: summarise(refSamples), unit: 'ms' },
+    { what: 'runc create+start+state+delete of true (no monitor)', berth: summarise(stepSamples), unit: 'ms' },
   );
 
   checkpoint();
