@@ -3,7 +3,7 @@
 // Errors are BerthErrors from src/common/errors.ts (not_found, conflict, ...).
 import type { Readable } from 'node:stream';
 import type {
-  ArchiveStat, AttachOptions, ContainerListOptions, ContainerRecord, ContainerSpec, ContainerStatsSample,
+  ArchiveStat, AttachOptions, EndpointSpec, ContainerListOptions, ContainerRecord, ContainerSpec, ContainerStatsSample,
   EngineEvent, EngineInfo, ExecRecord, ExecSpec, ImageHistoryEntry, ImageLoadProgress, ImageRecord,
   ImageRemoval, LogLine, LogOptions, StdioSession, WaitCondition, WaitResult,
 } from './types.js';
@@ -52,6 +52,10 @@ export interface ContainerService {
   statPath(id: string, path: string): Promise<ArchiveStat>;
   putArchive(id: string, path: string, tar: Readable, opts: { noOverwriteDirNonDir: boolean; copyUIDGID: boolean }): Promise<void>;
   prune(opts: { until?: number; labels?: string[] }): Promise<{ deleted: string[]; spaceReclaimed: number }>;
+  /** `network connect`: recorded; a running container gets the endpoint at once. */
+  connectNetwork?(id: string, network: string, endpoint: EndpointSpec): Promise<void>;
+  /** `network disconnect`: a running container loses the endpoint at once. */
+  disconnectNetwork?(id: string, network: string): Promise<void>;
   update(id: string, changes: { restartPolicy?: ContainerSpec['host']['restartPolicy']; resources?: ContainerSpec['host']['resources'] }): Promise<string[]>;
 }
 

@@ -28,7 +28,7 @@ after(async () => {
   if (daemon) {
     const ids = (await docker(['ps', '-aq'])).stdout.split('\n').filter(Boolean);
     if (ids.length) await docker(['rm', '-f', ...ids]);
-    for (const n of ['cnet']) await docker(['network', 'rm', n]);
+    for (const n of ['cnet', 'cnet2']) await docker(['network', 'rm', n]);
     for (const v of ['cvol', 'cvol2']) await docker(['volume', 'rm', '-f', v]);
     await daemon.stop();
     assert.deepEqual(await leftovers(daemon.dataRoot), [], 'no bridge, veth or nft table of the daemon is left');
@@ -74,6 +74,20 @@ test('network create/ls/inspect, two containers by name, -p 127.0.0.1, network r
   await assert.rejects(httpGet(port), 'the port is closed with the container');
   assert.equal(await d('network', 'rm', 'cnet'), 'cnet');
   assert.match((await docker(['network', 'inspect', 'cnet'])).stderr, /not found|No such network/i);
+});
+
+test('network connect/disconnect of a running container', async () => {
+  await d('network', 'create', '--subnet', '10.219.8.0/24', 'cnet2');
+  await d('run', '-d', '--name', 'hop', IMG, 'sleep', '300');
+  await d('network', 'connect', '--alias', 'hopper', 'cnet2', 'hop');
+  assert.match(await d('exec', 'hop', 'ip', '-4', '-o', 'addr', 'show', 'eth1'), /inet 10\.219\.8\.\d+\/24/);
+  assert.match(await d('inspect', '-f', '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}', 'hop'), /^bridge cnet2$/);
+  assert.match(await d('network', 'inspect', '-f', '{{range .Containers}}{{.Name}}{{end}}', 'cnet2'), /^hop$/);
+  assert.match((await docker(['network', 'connect', 'cnet2', 'hop'])).stderr, /already exists/);
+  await d('network', 'disconnect', 'cnet2', 'hop');
+  assert.notEqual((await docker(['exec', 'hop', 'ip', 'link', 'show', 'eth1'])).code, 0, 'eth1 is gone');
+  await d('rm', '-f', 'hop');
+  assert.equal(await d('network', 'rm', 'cnet2'), 'cnet2');
 });
 
 test('the default bridge: a container gets an address, no user-network DNS', async () => {

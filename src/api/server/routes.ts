@@ -72,6 +72,8 @@ export function buildRouter(): Router {
   r.get('/networks', networks.listNetworks);
   r.post('/networks/prune', networks.pruneNetworks);
   r.post('/networks/create', networks.createNetwork);
+  r.post('/networks/:id/connect', networks.connectNetwork);
+  r.post('/networks/:id/disconnect', networks.disconnectNetwork);
   r.get('/networks/:id', networks.inspectNetwork);
   r.delete('/networks/:id', networks.removeNetwork);
   r.get('/volumes', volumes.listVolumes);

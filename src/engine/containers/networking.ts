@@ -3,7 +3,8 @@
 // ports published and /etc/hosts + /etc/resolv.conf rewritten before `runtime start`. Containers in
 // host/none/container:X mode are left alone. When the process is gone, everything is released.
 import { readFile, writeFile } from 'node:fs/promises';
-import type { ContainerRecord, PortBinding } from '../types.js';
+import type { ContainerRecord, EndpointSpec, PortBinding } from '../types.js';
+import { conflict, notFound } from '../../common/errors.js';
 import type { NetworkService } from '../network/service.js';
 import { portRequestsFromBindings } from '../network/port-specs.js';
 import { renderResolvConf, ownHostsLines } from '../network/container-files.js';
@@ -82,4 +83,35 @@ async function writeNameFiles(networks: NetworkService, rec: ContainerRecord): P
 export async function detachNetworking(networks: NetworkService, rec: ContainerRecord): Promise<void> {
   await networks.disconnectAll(rec.id);
   rec.network = { sandboxKey: '', ports: {}, endpoints: {} };
+}
+
+/** `network connect`: recorded in the spec; a running container gets the endpoint at once. */
+export async function connectContainer(networks: NetworkService, rec: ContainerRecord, running: boolean, network: string, e: EndpointSpec, defaultBridge: boolean): Promise<void> {
+  const main = mainNetwork(rec, defaultBridge);
+  const mode = rec.spec.host.networkMode || 'default';
+  if (mode === 'host' || mode === 'none' || mode.startsWith('container:')) throw conflict(`container sharing network namespace with another container or host cannot be connected to any other network`);
+  const net = networks.get(network);
+  const eps = (rec.spec.endpoints ??= {});
+  if (net.name === main || eps[net.name] || rec.network.endpoints[net.name]) throw conflict(`endpoint with name ${rec.name} already exists in network ${net.name}`);
+  if (running && rec.network.sandboxKey) {
+    const ep = await networks.connect(rec.id, rec.network.sandboxKey, net.name, {
+      containerName: rec.name, aliases: e.aliases ?? [], ipv4Address: e.ipv4Address || undefined, macAddress: e.macAddress || undefined,
+      dns: rec.spec.host.dns?.length ? rec.spec.host.dns : undefined,
+    });
+    rec.network.endpoints[ep.networkName] = ep;
+  }
+  eps[net.name] = { aliases: e.aliases ?? [], ...(e.ipv4Address ? { ipv4Address: e.ipv4Address } : {}), ...(e.macAddress ? { macAddress: e.macAddress } : {}) };
+}
+
+/** `network disconnect`: forgotten by the spec; a running container loses the endpoint at once. */
+export async function disconnectContainer(networks: NetworkService, rec: ContainerRecord, network: string, defaultBridge: boolean): Promise<void> {
+  const net = networks.get(network);
+  const main = mainNetwork(rec, defaultBridge);
+  const eps = rec.spec.endpoints ?? {};
+  if (!eps[net.name] && !rec.network.endpoints[net.name] && net.name !== main) throw notFound(`container ${rec.id} is not connected to network ${net.name}`);
+  if (rec.network.endpoints[net.name]) await networks.disconnect(rec.id, net.name);
+  delete rec.network.endpoints[net.name];
+  delete eps[net.name];
+  // Leaving the main network: the container keeps what the spec says, none beyond it (Docker's mode stays).
+  if (net.name === main) rec.spec.host.networkMode = 'none';
 }

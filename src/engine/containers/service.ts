@@ -3,10 +3,12 @@
 import type { Readable } from 'node:stream';
 import type { ContainerService } from '../contract.js';
 import type {
+  EndpointSpec,
   ArchiveStat, AttachOptions, ContainerListOptions, ContainerRecord, ContainerSpec, ContainerStatsSample,
   LogLine, LogOptions, StdioSession, WaitCondition, WaitResult,
 } from '../types.js';
-import { conflict } from '../../common/errors.js';
+import { conflict, notImplemented } from '../../common/errors.js';
+import { connectContainer, disconnectContainer } from './networking.js';
 import { Lifecycle } from './lifecycle.js';
 import { containerLogs } from './logs.js';
 import { openSession } from './stdio-session.js';
@@ -54,6 +56,20 @@ export class Containers implements ContainerService {
   kill(id: string, signal?: string): Promise<void> { return this.lc.kill(id, signal); }
   remove(id: string, opts: { force: boolean; volumes: boolean; link?: boolean }): Promise<void> { return this.lc.remove(id, opts); }
   rename(id: string, newName: string): Promise<void> { return this.lc.rename(id, newName); }
+
+  async connectNetwork(idOrName: string, network: string, endpoint: EndpointSpec): Promise<void> {
+    if (!this.ctx.networks) throw notImplemented('networks are not available in this engine');
+    const rec = this.lc.find(idOrName);
+    await connectContainer(this.ctx.networks, rec, this.lc.isRunning(rec), network, endpoint, !!this.ctx.defaultBridge);
+    await this.lc.save(rec);
+  }
+
+  async disconnectNetwork(idOrName: string, network: string): Promise<void> {
+    if (!this.ctx.networks) throw notImplemented('networks are not available in this engine');
+    const rec = this.lc.find(idOrName);
+    await disconnectContainer(this.ctx.networks, rec, network, !!this.ctx.defaultBridge);
+    await this.lc.save(rec);
+  }
   pause(id: string): Promise<void> { return this.lc.pause(id); }
   unpause(id: string): Promise<void> { return this.lc.unpause(id); }
 

@@ -1,6 +1,6 @@
 // /networks: list, inspect, create, remove, prune over the engine's NetworkService, in the Engine
 // API's JSON shapes (NetworkResource). Only the bridge driver exists; `bridge` is Docker's default.
-import { conflict, invalidArgument } from '../../../common/errors.js';
+import { conflict, invalidArgument, notImplemented } from '../../../common/errors.js';
 import type { NetworkRecord } from '../../../engine/network/types.js';
 import type { Ctx } from '../context.js';
 import { sendEmpty, sendJson } from '../http.js';
@@ -78,4 +78,25 @@ export async function pruneNetworks(ctx: Ctx): Promise<void> {
     try { await ctx.engine.networks.remove(n.id); deleted.push(n.name); } catch { /* gained an endpoint meanwhile */ }
   }
   sendJson(ctx.res, 200, { NetworksDeleted: deleted.length ? deleted : null });
+}
+
+interface ConnectBody { Container?: string; EndpointConfig?: { Aliases?: string[] | null; IPAMConfig?: { IPv4Address?: string } | null; MacAddress?: string } | null; Force?: boolean }
+
+export async function connectNetwork(ctx: Ctx): Promise<void> {
+  const b = await ctx.json<ConnectBody>();
+  if (!b.Container) throw invalidArgument('container is required');
+  const c = ctx.engine.containers;
+  if (!c.connectNetwork) throw notImplemented('network connect is not implemented by this engine');
+  const e = b.EndpointConfig ?? {};
+  await c.connectNetwork(b.Container, ctx.params.id ?? '', { aliases: e.Aliases ?? [], ipv4Address: e.IPAMConfig?.IPv4Address || undefined, macAddress: e.MacAddress || undefined });
+  sendEmpty(ctx.res, 200);
+}
+
+export async function disconnectNetwork(ctx: Ctx): Promise<void> {
+  const b = await ctx.json<ConnectBody>();
+  if (!b.Container) throw invalidArgument('container is required');
+  const c = ctx.engine.containers;
+  if (!c.disconnectNetwork) throw notImplemented('network disconnect is not implemented by this engine');
+  await c.disconnectNetwork(b.Container, ctx.params.id ?? '');
+  sendEmpty(ctx.res, 200);
 }
