@@ -1,11 +1,12 @@
 // A private berthd for the benchmark, from a given build: by default this checkout's dist/
 // (rebuilt when src/ is newer), or with --from-head a build of the last commit, exported to a temp
 // dir, so that other people's uncommitted work in the tree cannot change what is measured.
-import { execSync, spawn, type ChildProcess } from 'node:child_process';
+import { execSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { cleanupRoot, ensureBuilt, ping } from '../../test/helpers/daemon.js';
+import { hostNames } from '../../src/engine/network/names.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
 
@@ -52,6 +53,7 @@ export async function startBerthd(build: BerthBuild, logLevel: 'info' | 'debug')
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     }
     cleanupRoot(root); // runtime state, conmons, mounts, cgroups of this data root
+    removeNetworkLeftovers(join(root, 'data'));
     rmSync(root, { recursive: true, force: true, maxRetries: 3 });
   };
   const deadline = Date.now() + 30_000;
@@ -63,4 +65,14 @@ export async function startBerthd(build: BerthBuild, logLevel: 'info' | 'debug')
     await new Promise((r) => setTimeout(r, 50));
   }
   return { host: `unix://${socket}`, socket, execRoot, logFile, pid: child.pid ?? 0, stop };
+}
+
+/** Bridges, veths and the nftables table berthd names after this data root, if its shutdown left any. */
+function removeNetworkLeftovers(dataRoot: string): void {
+  const names = hostNames(dataRoot);
+  const links = spawnSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' }).stdout ?? '';
+  for (const m of links.matchAll(/^\d+: ([^:@]+)/gm)) {
+    if (m[1].startsWith(names.bridgePrefix) || m[1].startsWith(names.vethPrefix)) spawnSync('ip', ['link', 'delete', m[1]], { stdio: 'ignore' });
+  }
+  spawnSync('nft', ['delete', 'table', 'ip', names.table], { stdio: 'ignore' });
 }
