@@ -99,6 +99,9 @@ export async function connectContainer(networks: NetworkService, rec: ContainerR
       dns: rec.spec.host.dns?.length ? rec.spec.host.dns : undefined,
     });
     rec.network.endpoints[ep.networkName] = ep;
+  } else {
+    // Inspect shows the network (without addresses) until the next start connects it, as Docker's.
+    rec.network.endpoints[net.name] = { networkId: net.id, networkName: net.name, endpointId: '', ipAddress: '', prefixLen: 0, gateway: '', macAddress: '', aliases: e.aliases ?? [], dnsNames: [] };
   }
   eps[net.name] = { aliases: e.aliases ?? [], ...(e.ipv4Address ? { ipv4Address: e.ipv4Address } : {}), ...(e.macAddress ? { macAddress: e.macAddress } : {}) };
 }
@@ -109,7 +112,7 @@ export async function disconnectContainer(networks: NetworkService, rec: Contain
   const main = mainNetwork(rec, defaultBridge);
   const eps = rec.spec.endpoints ?? {};
   if (!eps[net.name] && !rec.network.endpoints[net.name] && net.name !== main) throw notFound(`container ${rec.id} is not connected to network ${net.name}`);
-  if (rec.network.endpoints[net.name]) await networks.disconnect(rec.id, net.name);
+  if (networks.endpointsOf(rec.id).some((x) => x.networkName === net.name)) await networks.disconnect(rec.id, net.name);
   delete rec.network.endpoints[net.name];
   delete eps[net.name];
   // Leaving the main network: the container keeps what the spec says, none beyond it (Docker's mode stays).
