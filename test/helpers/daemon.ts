@@ -54,6 +54,19 @@ export function ensureBuilt(): void {
   if (builtAt() < newest) throw new Error(`building dist/berthd.js failed:\n${r.stderr}${r.stdout}`);
 }
 
+/** One plain API request to a test daemon; the whole answer as text. */
+export function daemonRequest(socket: string, method: string, path: string, body?: Buffer | string, contentType = 'application/json'): Promise<{ status: number; body: string }> {
+  return new Promise((res, rej) => {
+    const req = request({ socketPath: socket, method, path, headers: body ? { 'Content-Type': contentType } : {} }, (r) => {
+      let text = '';
+      r.on('data', (c: Buffer) => { text += c.toString(); });
+      r.on('end', () => res({ status: r.statusCode ?? 0, body: text }));
+    });
+    req.on('error', rej);
+    req.end(body);
+  });
+}
+
 export function ping(socket: string, timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolveP) => {
     const req = request({ socketPath: socket, path: '/_ping', method: 'GET', timeout: timeoutMs }, (res) => {

@@ -4,25 +4,16 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { readFileSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
 import { dirname } from 'node:path';
-import { startTestDaemon, type TestDaemon } from '../../helpers/daemon.js';
+import { startTestDaemon, daemonRequest, type TestDaemon } from '../../helpers/daemon.js';
 import { makeBusyboxTar, BUSYBOX_PATH } from '../../helpers/busybox.js';
 import { FrameDecoder } from '../../../src/api/server/wire/frames.js';
 
 let d: TestDaemon;
 let container: string;
 
-function api(method: string, path: string, body?: Buffer | string, contentType = 'application/json'): Promise<{ status: number; body: string }> {
-  return new Promise((res, rej) => {
-    const req = request({ socketPath: d.socket, method, path, headers: body ? { 'Content-Type': contentType } : {} }, (r) => {
-      let text = '';
-      r.on('data', (c: Buffer) => { text += c.toString(); });
-      r.on('end', () => res({ status: r.statusCode ?? 0, body: text }));
-    });
-    req.on('error', rej);
-    req.end(body);
-  });
+function api(method: string, path: string, body?: Buffer | string, contentType = 'application/json') {
+  return daemonRequest(d.socket, method, path, body, contentType);
 }
 
 /** Sends raw request bytes, then `stdin`, then FIN; returns everything the daemon sent back. */

@@ -6,21 +6,13 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { dirname } from 'node:path';
-import { startTestDaemon, type TestDaemon } from '../../helpers/daemon.js';
+import { startTestDaemon, daemonRequest, type TestDaemon } from '../../helpers/daemon.js';
 import { makeBusyboxTar, BUSYBOX_PATH } from '../../helpers/busybox.js';
 
 let d: TestDaemon;
 
-function api(method: string, path: string, body?: Buffer | string, contentType = 'application/json'): Promise<{ status: number; body: string }> {
-  return new Promise((res, rej) => {
-    const req = request({ socketPath: d.socket, method, path, headers: body ? { 'Content-Type': contentType } : {} }, (r) => {
-      let text = '';
-      r.on('data', (c: Buffer) => { text += c.toString(); });
-      r.on('end', () => res({ status: r.statusCode ?? 0, body: text }));
-    });
-    req.on('error', rej);
-    req.end(body);
-  });
+function api(method: string, path: string, body?: Buffer | string, contentType = 'application/json') {
+  return daemonRequest(d.socket, method, path, body, contentType);
 }
 
 /** Opens a streaming GET, waits for its headers and first bytes (if any come soon), then drops it. */
