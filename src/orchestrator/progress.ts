@@ -1,7 +1,8 @@
 // What the orchestrator reports while it works: one event per resource status change, as docker
 // compose's progress writer receives them. The CLI decides how they look.
 
-export type ResourceKind = 'Container' | 'Network' | 'Volume' | 'Image';
+/** `copy` is `compose cp`'s: Compose's line reads ` copy web-1:/a to ./b  Copied`. */
+export type ResourceKind = 'Container' | 'Network' | 'Volume' | 'Image' | 'copy';
 
 export interface ProgressEvent {
   resource: ResourceKind;

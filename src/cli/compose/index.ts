@@ -21,6 +21,7 @@ import { registerTopCommand } from './top.js';
 import { registerImagesCommand } from './images.js';
 import { registerWaitCommand } from './wait.js';
 import { registerEventsCommand } from './events.js';
+import { registerCpCommand } from './cp.js';
 
 export function registerComposeCommands(program: Command, io: ComposeIO = processIO): void {
   const compose = addGlobalComposeOptions(program.command('compose').description('Define and run multi-container applications'));
@@ -49,6 +50,7 @@ export function registerComposeCommands(program: Command, io: ComposeIO = proces
   registerImagesCommand(compose, io);
   registerWaitCommand(compose, io);
   registerEventsCommand(compose, io);
+  registerCpCommand(compose, io);
   shareGlobalOptions(compose);
 }
 

@@ -149,15 +149,21 @@ async function toContainer(client: EngineClient, src: string, container: string,
   return bytes;
 }
 
+/**
+ * Copies out of (`from` given) or into (`to` given) one container by id or name; the bytes sent.
+ * Shared with `compose cp`, which finds the container from a service first.
+ */
+export function copyWithContainer(client: EngineClient, dir: { from: string; to?: undefined } | { to: string; from?: undefined }, srcPath: string, destPath: string, followLink = false): Promise<number> {
+  return dir.from !== undefined ? fromContainer(client, dir.from, srcPath, destPath) : toContainer(client, srcPath, dir.to, destPath, followLink);
+}
+
 export async function cpCommand(src: string, dest: string, f: { followLink?: boolean; quiet?: boolean }, cmd: Command): Promise<void> {
   const [srcCtr, srcPath] = splitCpArg(src);
   const [destCtr, destPath] = splitCpArg(dest);
   if (srcCtr && destCtr) throw invalidArgument('copying between containers is not supported');
   if (!srcCtr && !destCtr) throw invalidArgument('must specify at least one container source');
   const client = await connect(cmd);
-  const bytes = srcCtr
-    ? await fromContainer(client, srcCtr, srcPath, destPath)
-    : await toContainer(client, srcPath, destCtr as string, destPath, !!f.followLink);
+  const bytes = await copyWithContainer(client, srcCtr ? { from: srcCtr } : { to: destCtr as string }, srcPath, destPath, !!f.followLink);
   if (!f.quiet && dest !== '-' && src !== '-') process.stderr.write(`Successfully copied ${humanSize(bytes)} to ${dest}\n`);
 }
 

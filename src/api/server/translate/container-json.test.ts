@@ -45,7 +45,7 @@ test('unset times are Go\'s zero time', () => {
 test('list summaries carry Names, Command, Ports and Status as docker ps shows them', () => {
   const s = summaryJson(record());
   assert.deepEqual(s.Names, ['/web']);
-  assert.equal(s.Command, 'sh -c exit 3');
+  assert.equal(s.Command, "sh -c 'exit 3'");
   assert.equal(s.Created, 1704067200);
   assert.deepEqual(s.Ports, [{ IP: '0.0.0.0', PrivatePort: 80, PublicPort: 8080, Type: 'tcp' }]);
   assert.match(String(s.Status), /^Exited \(3\) /);

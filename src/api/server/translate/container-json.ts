@@ -282,8 +282,9 @@ export function inspectJson(c: ContainerRecord, opts: SizeOptions = {}): Json {
 }
 
 /** Docker's COMMAND column: the path and its arguments joined by spaces, unquoted. */
+/** Docker's list `Command`: arguments holding a space are wrapped in single quotes (only those). */
 function commandLine(c: ContainerRecord): string {
-  return c.args.length ? `${c.path} ${c.args.join(' ')}` : c.path;
+  return [c.path, ...c.args.map((a) => (a.includes(' ') ? `'${a}'` : a))].join(' ');
 }
 
 export function summaryJson(c: ContainerRecord, opts: SizeOptions = {}): Json {
