@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { listenAddress, parseFlags } from './flags.js';
+import { listenAddress, metricsAddress, parseFlags } from './flags.js';
 
 test('defaults are Docker-like paths under /var/lib/berth and /run/berth', () => {
   const f = parseFlags([]);
@@ -27,4 +27,14 @@ test('listen addresses: unix paths and tcp host:port', () => {
   assert.deepEqual(listenAddress('unix:///run/x.sock'), { kind: 'unix', path: '/run/x.sock' });
   assert.deepEqual(listenAddress('tcp://127.0.0.1:0'), { kind: 'tcp', host: '127.0.0.1', port: 0 });
   assert.throws(() => listenAddress('unix://relative.sock'), /absolute/);
+});
+
+test('--metrics-addr is off by default and takes host:port as dockerd does', () => {
+  assert.equal(parseFlags([]).metricsAddr, '');
+  assert.equal(parseFlags(['--metrics-addr', '127.0.0.1:9323']).metricsAddr, '127.0.0.1:9323');
+  assert.deepEqual(metricsAddress('127.0.0.1:0'), { host: '127.0.0.1', port: 0 });
+  assert.deepEqual(metricsAddress('[::1]:9323'), { host: '::1', port: 9323 });
+  assert.deepEqual(metricsAddress(':9323'), { host: '0.0.0.0', port: 9323 });
+  assert.throws(() => parseFlags(['--metrics-addr', '9323']), /invalid --metrics-addr "9323": use host:port/);
+  assert.throws(() => parseFlags(['--metrics-addr', 'localhost:99999']), /invalid --metrics-addr/);
 });

@@ -12,6 +12,8 @@ export interface DaemonFlags {
   runtime: Runtime;
   logLevel: LogLevel;
   logFormat: 'json' | 'text';
+  /** host:port for Prometheus metrics; '' (the default) serves none */
+  metricsAddr: string;
   help: boolean;
   version: boolean;
 }
@@ -33,6 +35,7 @@ Options:
       --runtime string      OCI runtime: auto, runc or crun (default "auto")
   -l, --log-level string    debug, info, warn or error (default "info")
       --log-format string   json or text (default "json")
+      --metrics-addr string Serve Prometheus metrics at http://ADDR/metrics, e.g. 127.0.0.1:9323 (default off)
   -v, --version             Print version information and quit
   -h, --help                Print usage
 `;
@@ -46,10 +49,11 @@ const VALUE_FLAGS: Record<string, keyof DaemonFlags> = {
   '--log-level': 'logLevel',
   '-l': 'logLevel',
   '--log-format': 'logFormat',
+  '--metrics-addr': 'metricsAddr',
 };
 
 export function parseFlags(argv: string[]): DaemonFlags {
-  const f: DaemonFlags = { ...DEFAULTS, runtime: 'auto', logLevel: 'info', logFormat: 'json', help: false, version: false };
+  const f: DaemonFlags = { ...DEFAULTS, runtime: 'auto', logLevel: 'info', logFormat: 'json', metricsAddr: '', help: false, version: false };
   const values: Partial<Record<keyof DaemonFlags, string>> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -81,8 +85,20 @@ export function parseFlags(argv: string[]): DaemonFlags {
     if (values.logFormat !== 'json' && values.logFormat !== 'text') throw invalidArgument(`invalid --log-format "${values.logFormat}": use json or text`);
     f.logFormat = values.logFormat;
   }
+  if (values.metricsAddr) {
+    metricsAddress(values.metricsAddr); // validate early
+    f.metricsAddr = values.metricsAddr;
+  }
   listenAddress(f.host); // validate early
   return f;
+}
+
+/** --metrics-addr: "127.0.0.1:9323", "[::1]:9323" or ":9323" (all interfaces), as dockerd takes it. */
+export function metricsAddress(addr: string): { host: string; port: number } {
+  const m = /^(?:tcp:\/\/)?([^:/\s]*|\[[0-9a-f:]+\]):([0-9]{1,5})$/i.exec(addr);
+  const port = Number(m?.[2]);
+  if (!m || port > 65535) throw invalidArgument(`invalid --metrics-addr "${addr}": use host:port, e.g. 127.0.0.1:9323`);
+  return { host: m[1].replace(/^\[|\]$/g, '') || '0.0.0.0', port };
 }
 
 export type ListenAddress = { kind: 'unix'; path: string } | { kind: 'tcp'; host: string; port: number };

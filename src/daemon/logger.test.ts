@@ -33,3 +33,20 @@ test('text logs quote values with spaces', () => {
   log('error', 'failed', { error: 'no such file' });
   assert.match(lines[0], /ERROR failed error="no such file"$/);
 });
+
+test('engine events become log lines with the ids they concern', async () => {
+  const { EventBus } = await import('../engine/events/bus.js');
+  const { logEvents } = await import('../engine/events/log-events.js');
+  const { log, lines } = capture('json');
+  const bus = new EventBus();
+  logEvents(bus, log);
+  bus.publish('container', 'die', 'c1', { name: 'web', image: 'busybox', exitCode: '3', 'com.example': 'x' });
+  bus.publish('container', 'exec_start: true', 'c1', { name: 'web', execID: 'e1' });
+  bus.publish('network', 'connect', 'n1', { name: 'appnet', container: 'c1', type: 'bridge' });
+  assert.equal(lines.length, 2, 'exec events are debug-level');
+  assert.deepEqual(JSON.parse(lines[0]), { ...JSON.parse(lines[0]), level: 'info', msg: 'container die', container: 'c1', name: 'web', image: 'busybox', exitCode: '3' });
+  assert.equal(JSON.parse(lines[0])['com.example'], undefined);
+  const net = JSON.parse(lines[1]);
+  assert.equal(net.network, 'n1');
+  assert.equal(net.container, 'c1');
+});

@@ -4,7 +4,9 @@ import { mkdir, unlink } from 'node:fs/promises';
 import { createApiServer } from '../api/server/server.js';
 import { BERTH_VERSION } from '../api/server/handlers/system.js';
 import { asBerthError } from '../common/errors.js';
-import { listenAddress, parseFlags, USAGE } from './flags.js';
+import { listenAddress, metricsAddress, parseFlags, USAGE } from './flags.js';
+import { RequestMetrics } from '../api/server/metrics/request-metrics.js';
+import { createMetricsServer } from '../api/server/metrics/metrics-server.js';
 import { listen, prepareUnixSocket } from './listener.js';
 import { makeLogger } from './logger.js';
 import { openEngine } from './open-engine.js';
@@ -29,11 +31,20 @@ async function main(): Promise<number> {
   const pidfile = await writePidfile(flags.execRoot);
 
   const engine = await openEngine({ dataRoot: flags.dataRoot, execRoot: flags.execRoot, runtime: flags.runtime, log });
-  const api = createApiServer(engine, log);
+  const requests = flags.metricsAddr ? new RequestMetrics() : undefined;
+  const api = createApiServer(engine, log, { requests });
+  const metrics = requests ? createMetricsServer(engine, requests, log) : undefined;
   let url: string;
   try {
     url = await listen(api.server, addr);
+    if (metrics) {
+      const { host, port } = metricsAddress(flags.metricsAddr);
+      const at = await listen(metrics, { kind: 'tcp', host, port });
+      log('info', 'serving Prometheus metrics', { url: `${at.replace(/^tcp:/, 'http:')}/metrics` });
+    }
   } catch (e) {
+    api.server.close();
+    metrics?.close();
     await engine.shutdown();
     await removePidfile(pidfile);
     throw e;
@@ -48,6 +59,7 @@ async function main(): Promise<number> {
       log('info', 'shutting down; containers keep running', { signal });
       void (async () => {
         try {
+          metrics?.close();
           await api.close();
           await engine.shutdown();
         } catch (e) {

@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import type {
   ArchiveStat, AttachOptions, EndpointSpec, ContainerListOptions, ContainerRecord, ContainerSpec, ContainerStatsSample,
   EngineEvent, EngineInfo, ExecRecord, ExecSpec, ImageHistoryEntry, ImageLoadProgress, ImageRecord,
-  ImageRemoval, LogLine, LogOptions, StdioSession, WaitCondition, WaitResult,
+  ImageRemoval, LogLine, LogOptions, MetricsSnapshot, StdioSession, WaitCondition, WaitResult,
 } from './types.js';
 import type { NetworkService } from './network/service.js';
 import type { VolumeService } from './volumes/service.js';
@@ -72,6 +72,11 @@ export interface EventService {
   subscribe(opts: { since?: bigint; until?: bigint; signal: AbortSignal }): AsyncIterable<EngineEvent>;
 }
 
+export interface MetricsService {
+  /** Engine counts and every container's usage now (running ones sampled from their cgroups). */
+  snapshot(): Promise<MetricsSnapshot>;
+}
+
 /** Networks as the API sees them (records and options in ./network/types.ts). */
 export type NetworkServiceContract = Pick<NetworkService, 'list' | 'get' | 'create' | 'remove' | 'prune' | 'endpointsOf' | 'listPorts'>;
 /** Volumes (local driver; ./volumes/types.ts). */
@@ -84,6 +89,7 @@ export interface Engine {
   containers: ContainerService;
   exec: ExecService;
   events: EventService;
+  metrics: MetricsService;
   info(): Promise<EngineInfo>;
   /** Disk usage for `system df`. */
   diskUsage(): Promise<{ layersSize: number; images: ImageRecord[]; containers: ContainerRecord[] }>;

@@ -17,6 +17,8 @@ import type { LogFn } from './containers/runtime-context.js';
 import { openImageStore } from './images/index.js';
 import { NetworkService } from './network/service.js';
 import { VolumeService } from './volumes/service.js';
+import { MetricsCollector } from './metrics/collector.js';
+import { logEvents } from './events/log-events.js';
 
 export const SERVER_VERSION = '0.1.0';
 
@@ -62,6 +64,7 @@ export async function openEngineWith(opts: EngineOptions, makeImages: ImageStore
   await mkdir(opts.execRoot, { recursive: true });
   findConmon();
   const events = new EventBus();
+  logEvents(events, opts.log);
   const chosen = await chooseRuntime(opts.runtime, join(opts.execRoot, 'probe'));
   opts.log('info', 'OCI runtime chosen', { runtime: chosen.name, binary: chosen.binary, ...(chosen.note ? { note: chosen.note } : {}) });
   if (chosen.note) chosen.warnings.push(chosen.note);
@@ -93,6 +96,13 @@ export async function openEngineWith(opts: EngineOptions, makeImages: ImageStore
   const exec = new Execs(containers.lc);
   const id = await engineId(opts.dataRoot);
   const c = containers;
+  const metrics = new MetricsCollector({
+    bus: events,
+    records: () => c.lc.records.values(),
+    isRunning: (r) => c.lc.isRunning(r),
+    cgroupPath: (r) => `${c.ctx.cgroupParent}/${r.id}`,
+    imageCount: async () => (await images.list().catch(() => [])).length,
+  });
 
   const info = async (): Promise<EngineInfo> => {
     const recs = [...c.lc.records.values()];
@@ -115,6 +125,7 @@ export async function openEngineWith(opts: EngineOptions, makeImages: ImageStore
     containers: c,
     exec,
     events: { subscribe: (o) => events.subscribe(o) },
+    metrics,
     info,
     async diskUsage() {
       const imgs = await images.list({ all: true });

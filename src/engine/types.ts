@@ -313,3 +313,29 @@ export interface EngineInfo {
   images: number;
   warnings: string[];
 }
+
+// ---------- metrics ----------
+
+/** One container as the metrics scrape sees it; `usage` only while it runs. */
+export interface ContainerMetrics {
+  id: string;
+  name: string;
+  image: string;
+  /** com.docker.compose.project / .service labels, '' when absent */
+  project: string;
+  service: string;
+  status: ContainerStatus;
+  health: HealthStatus;
+  restartCount: number;
+  /** seconds since the current run started; 0 when not running */
+  uptimeSeconds: number;
+  usage?: ContainerStatsSample;
+}
+
+/** Everything /metrics reports about the engine at one instant. */
+export interface MetricsSnapshot {
+  containers: ContainerMetrics[];
+  images: number;
+  /** events published since berthd started, by type and action (exec_start: ... counted as exec_start) */
+  events: { type: EngineEvent['type']; action: string; count: number }[];
+}

@@ -4,7 +4,7 @@ import type { Handler } from './context.js';
 
 interface Route { method: string; pattern: string; regex: RegExp; keys: string[]; handler: Handler }
 
-export interface RouteMatch { handler: Handler; params: Record<string, string> }
+export interface RouteMatch { handler: Handler; params: Record<string, string>; pattern: string }
 
 export class Router {
   private readonly routes: Route[] = [];
@@ -38,7 +38,7 @@ export class Router {
       if (!m) continue;
       const params: Record<string, string> = {};
       r.keys.forEach((k, i) => { params[k] = safeDecode(m[i + 1]); });
-      return { handler: r.handler, params };
+      return { handler: r.handler, params, pattern: r.pattern };
     }
     return null;
   }

@@ -12,6 +12,7 @@ import { BERTH_VERSION } from './handlers/system.js';
 import { API_VERSION, splitVersion } from './wire/api-version.js';
 import { decodeChunked } from './wire/chunked.js';
 import { statusForKind } from './wire/status.js';
+import type { RequestMetrics } from './metrics/request-metrics.js';
 
 export interface ApiServer {
   server: Server;
@@ -68,7 +69,7 @@ async function upgradedBody(req: IncomingMessage, socket: Socket, head: Buffer):
   }
 }
 
-export function createApiServer(engine: Engine, log: LogFn): ApiServer {
+export function createApiServer(engine: Engine, log: LogFn, opts: { requests?: RequestMetrics } = {}): ApiServer {
   const open = new Set<Socket>();
   const aborts = new Set<AbortController>();
 
@@ -81,9 +82,11 @@ export function createApiServer(engine: Engine, log: LogFn): ApiServer {
     const onGone = () => { if (!res.writableFinished || upgrade) abort.abort(); };
     (upgrade ? upgrade.socket : res).once('close', onGone);
     let hijacked: Hijacked | null = null;
+    let route = 'unmatched';
     try {
       const { version, path } = splitVersion(url.pathname);
       const match = router.match(req.method ?? 'GET', path);
+      if (match) route = match.pattern;
       if (!match) {
         sendJson(res, 404, { message: 'page not found' });
         return;
@@ -126,7 +129,9 @@ export function createApiServer(engine: Engine, log: LogFn): ApiServer {
     } finally {
       aborts.delete(abort);
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      log('debug', 'request', { method: req.method, path: url.pathname, status: upgrade && hijacked ? 101 : res.statusCode, ms: Math.round(ms * 10) / 10 });
+      const status = upgrade && hijacked ? 101 : res.statusCode;
+      log('debug', 'request', { method: req.method, path: url.pathname, status, ms: Math.round(ms * 10) / 10 });
+      opts.requests?.observe(req.method ?? 'GET', route, status, ms / 1000);
       if (upgrade && !hijacked) {
         // The connection left the HTTP parser: once our answer is written, it is done.
         if (res.writableFinished) upgrade.socket.end();

@@ -2,10 +2,10 @@
 // (v1 or v2), the host's `ps`, and /proc/<pid>/net/dev for its network namespace.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import type { ContainerStatsSample } from '../types.js';
-import { cgroupPids, readUsage, systemCpuNs } from '../runtime/cgroups.js';
+import { type CgroupHierarchy, cgroupPids, readUsageSync, systemCpuNs } from '../runtime/cgroups.js';
 import { invalidArgument } from '../../common/errors.js';
 
 const execFileP = promisify(execFile);
@@ -32,10 +32,11 @@ export async function topProcesses(cgroupPath: string, psArgs?: string): Promise
   return { titles, processes };
 }
 
-async function netStats(pid: number): Promise<ContainerStatsSample['networks']> {
+function netStats(pid: number): ContainerStatsSample['networks'] {
   const out: ContainerStatsSample['networks'] = {};
   if (!pid) return out;
-  const text = await readFile(`/proc/${pid}/net/dev`, 'utf8').catch(() => '');
+  let text = '';
+  try { text = readFileSync(`/proc/${pid}/net/dev`, 'utf8'); } catch { /* exited */ }
   for (const line of text.split('\n').slice(2)) {
     const m = /^\s*([^:]+):\s*(.*)$/.exec(line);
     if (!m || m[1] === 'lo') continue;
@@ -45,19 +46,34 @@ async function netStats(pid: number): Promise<ContainerStatsSample['networks']> 
   return out;
 }
 
-export async function statsSample(cgroupPath: string, pid: number): Promise<ContainerStatsSample> {
-  const u = await readUsage(cgroupPath);
+let hostMemoryBytes: number | undefined;
+/** The limit `stats` shows for a container without one, as Docker does: the host's memory. */
+function hostMemory(): number {
+  if (hostMemoryBytes !== undefined) return hostMemoryBytes;
+  const m = /MemTotal:\s+(\d+) kB/.exec(readFileSync('/proc/meminfo', 'utf8'));
+  return (hostMemoryBytes = m ? Number(m[1]) * 1024 : 0);
+}
+
+/**
+ * One sample of a container's usage: cgroup counters plus its netns's interfaces. `stats` and the
+ * metrics scrape both read through here, so they show the same numbers. `systemCpu` lets a scrape
+ * of many containers read /proc/stat once.
+ */
+export function sampleStats(cgroupPath: string, pid: number, opts: { systemCpu?: number; hierarchy?: CgroupHierarchy } = {}): ContainerStatsSample {
+  const u = readUsageSync(cgroupPath, opts.hierarchy);
   return {
     read: new Date().toISOString(),
-    cpu: { totalUsage: u.cpuTotal, perCpu: u.perCpu, system: await systemCpuNs(), onlineCpus: cpus().length, userMode: u.userNs, kernelMode: u.systemNs },
-    memory: { usage: u.memUsage, limit: u.memLimit ?? (await hostMemory()), cache: u.memCache, stats: u.memStats },
+    cpu: { totalUsage: u.cpuTotal, perCpu: u.perCpu, system: opts.systemCpu ?? systemCpuNs(), onlineCpus: onlineCpus(), userMode: u.userNs, kernelMode: u.systemNs },
+    memory: { usage: u.memUsage, limit: u.memLimit ?? hostMemory(), cache: u.memCache, stats: u.memStats },
     pids: { current: u.pids, limit: u.pidsLimit },
-    networks: await netStats(pid),
+    networks: netStats(pid),
     blkio: u.blkio,
   };
 }
 
-async function hostMemory(): Promise<number> {
-  const m = /MemTotal:\s+(\d+) kB/.exec(await readFile('/proc/meminfo', 'utf8'));
-  return m ? Number(m[1]) * 1024 : 0;
+let cpuCount: number | undefined;
+const onlineCpus = () => (cpuCount ??= cpus().length);
+
+export async function statsSample(cgroupPath: string, pid: number): Promise<ContainerStatsSample> {
+  return sampleStats(cgroupPath, pid);
 }

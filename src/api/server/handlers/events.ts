@@ -1,6 +1,6 @@
 // GET /events: past events since `since`, then live ones until `until` or until the client leaves.
 import { type Ctx, writeWithBackpressure } from '../context.js';
-import { eventFilter, eventJson, EVENT_FILTERS } from '../translate/event-json.js';
+import { eventFilter, eventJsonText, EVENT_FILTERS } from '../translate/event-json.js';
 import { parseFilters, parseTimestampNanos } from '../wire/filters.js';
 
 export async function events(ctx: Ctx): Promise<void> {
@@ -12,7 +12,7 @@ export async function events(ctx: Ctx): Promise<void> {
   ctx.res.flushHeaders();
   for await (const e of ctx.engine.events.subscribe({ since, until, signal: ctx.signal })) {
     if (!pick(e)) continue;
-    if (!(await writeWithBackpressure(ctx.res, Buffer.from(JSON.stringify(eventJson(e)) + '\n'), ctx.signal))) break;
+    if (!(await writeWithBackpressure(ctx.res, Buffer.from(eventJsonText(e) + '\n'), ctx.signal))) break;
   }
   ctx.res.end();
 }

@@ -22,33 +22,49 @@ export function eventJson(e: EngineEvent): Record<string, unknown> {
   return out;
 }
 
-const anyOf = (values: string[] | undefined, pred: (v: string) => boolean) => !values || values.some(pred);
+/** One /events line. timeNano is written exactly: a JS number would round its last digits. */
+export function eventJsonText(e: EngineEvent): string {
+  const { timeNano: _, ...rest } = eventJson(e);
+  return `${JSON.stringify(rest).slice(0, -1)},"timeNano":${e.timeNano.toString()}}`;
+}
 
-/** "exec_start: sh -c ..." and "health_status: healthy" match the filter before the colon too. */
-function actionMatches(action: string, wanted: string): boolean {
-  if (action === wanted) return true;
-  const base = action.split(':')[0];
-  return base === wanted;
+/** Docker's filters: absent key matches all; present key matches when any of its values does. */
+const anyOf = (values: string[] | undefined, pred: (v: string) => boolean) => !values || values.some(pred);
+/** "busybox:1.36" → "busybox", leaving a registry port ("host:5000/x") alone. */
+const stripTag = (ref: string) => ref.replace(/@.*$/, '').replace(/:[^:/]*$/, '');
+/** Docker's fuzzy match: the value itself or a prefix of it. */
+const fuzzy = (subject: string | undefined, v: string) => subject !== undefined && subject !== '' && subject.startsWith(v);
+
+/**
+ * `event=exec_start` also matches "exec_start: sh -c ..." (and so for exec_create and health_status),
+ * as Docker matches by prefix once any of those three is in the filter.
+ */
+function eventMatcher(wanted: string[] | undefined): (action: string) => boolean {
+  if (!wanted) return () => true;
+  const prefix = wanted.some((w) => w === 'health_status' || w === 'exec_create' || w === 'exec_start');
+  return (action) => wanted.some((w) => (prefix ? action.startsWith(w) : action === w));
 }
 
 export function eventFilter(filters: Filters): (e: EngineEvent) => boolean {
-  const byType = (type: EngineEvent['type'], key: string) => (e: EngineEvent) => {
-    const values = filters.get(key);
-    if (!values) return true;
-    if (e.type !== type) return false;
-    return values.some((v) => e.id === v || e.id.startsWith(v) || e.attributes.name === v);
-  };
-  const container = byType('container', 'container');
-  const network = byType('network', 'network');
-  const volume = byType('volume', 'volume');
+  // container, network, volume and daemon filters: events of that type whose id or name starts with a value.
+  const byName = (type: EngineEvent['type']) => (e: EngineEvent) =>
+    anyOf(filters.get(type), (v) => e.type === type && (fuzzy(e.id, v) || fuzzy(e.attributes.name, v)));
+  const container = byName('container');
+  const network = byName('network');
+  const volume = byName('volume');
+  const daemon = byName('daemon');
+  const event = eventMatcher(filters.get('event'));
+  // image: an image event's id or name, or a container event's image, with or without its tag.
+  const image = (e: EngineEvent) => anyOf(filters.get('image'), (v) => {
+    const name = e.type === 'image' ? e.attributes.name : e.attributes.image;
+    return [e.id, name, stripTag(e.id), name === undefined ? undefined : stripTag(name)].some((x) => x === v);
+  });
   return (e) =>
     anyOf(filters.get('type'), (t) => e.type === t) &&
-    anyOf(filters.get('event'), (a) => actionMatches(e.action, a)) &&
+    event(e.action) &&
     anyOf(filters.get('scope'), (s) => s === 'local') &&
-    container(e) && network(e) && volume(e) &&
-    anyOf(filters.get('image'), (img) =>
-      (e.type === 'image' && (e.id === img || e.id.startsWith(img) || e.attributes.name === img)) ||
-      (e.type === 'container' && (e.attributes.image === img || e.attributes.image === `${img}:latest`))) &&
-    matchLabels(e.attributes, filters.get('label')) &&
-    anyOf(filters.get('daemon'), () => e.type === 'daemon');
+    daemon(e) && container(e) && network(e) && volume(e) && image(e) &&
+    // Swarm objects never happen on a single engine.
+    !['plugin', 'node', 'service', 'secret', 'config'].some((k) => filters.has(k)) &&
+    matchLabels(e.attributes, filters.get('label'));
 }

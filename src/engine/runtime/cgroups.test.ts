@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { readUsageSync } from './cgroups.js';
+
+const fixture = (v: string) => fileURLToPath(new URL(`./fixtures/cgroup-${v}`, import.meta.url));
+
+test('cgroup v2: cpu.stat, memory.current/max, pids and io.stat as stats reads them', () => {
+  const u = readUsageSync('/berth-test/c1', { root: fixture('v2'), version: '2' });
+  assert.equal(u.cpuTotal, 1_234_567_000);
+  assert.equal(u.userNs, 1_000_000_000);
+  assert.equal(u.systemNs, 234_567_000);
+  assert.deepEqual(u.perCpu, []);
+  assert.equal(u.memUsage, 8388608);
+  assert.equal(u.memLimit, 67108864);
+  assert.equal(u.memCache, 2097152);
+  assert.equal(u.memStats.anon, 4194304);
+  assert.equal(u.pids, 5);
+  assert.equal(u.pidsLimit, undefined, '"max" is no limit');
+  assert.deepEqual(u.blkio, [
+    { major: 8, minor: 0, op: 'read', value: 1048576 }, { major: 8, minor: 0, op: 'write', value: 4096 },
+    { major: 253, minor: 1, op: 'read', value: 512 }, { major: 253, minor: 1, op: 'write', value: 0 },
+  ]);
+});
+
+test('cgroup v1: cpuacct, memory, pids and blkio controllers; the no-limit sentinel is no limit', () => {
+  const u = readUsageSync('/berth-test/c1', { root: fixture('v1'), version: '1' });
+  assert.equal(u.cpuTotal, 2_500_000_000);
+  assert.deepEqual(u.perCpu, [1_500_000_000, 1_000_000_000]);
+  assert.equal(u.userNs, 1_500_000_000);
+  assert.equal(u.systemNs, 1_000_000_000);
+  assert.equal(u.memUsage, 9437184);
+  assert.equal(u.memLimit, undefined);
+  assert.equal(u.memCache, 1048576);
+  assert.equal(u.pids, 2);
+  assert.equal(u.pidsLimit, 64);
+  assert.deepEqual(u.blkio.filter((b) => b.op === 'read' || b.op === 'write'), [
+    { major: 8, minor: 0, op: 'read', value: 8192 }, { major: 8, minor: 0, op: 'write', value: 4096 },
+  ]);
+});
+
+test('a cgroup that is gone reads as zeros, not an error (the container just exited)', () => {
+  const u = readUsageSync('/berth-test/nope', { root: fixture('v2'), version: '2' });
+  assert.equal(u.cpuTotal, 0);
+  assert.equal(u.memUsage, 0);
+  assert.deepEqual(u.blkio, []);
+});
