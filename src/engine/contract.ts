@@ -51,7 +51,8 @@ export interface ContainerService {
   getArchive(id: string, path: string): Promise<{ stat: ArchiveStat; tar: Readable }>;
   statPath(id: string, path: string): Promise<ArchiveStat>;
   putArchive(id: string, path: string, tar: Readable, opts: { noOverwriteDirNonDir: boolean; copyUIDGID: boolean }): Promise<void>;
-  prune(opts: { until?: number; labels?: string[] }): Promise<{ deleted: string[]; spaceReclaimed: number }>;
+  /** `labels`: all must match; `labelsNot`: none may match (Docker's `label!`). */
+  prune(opts: { until?: number; labels?: string[]; labelsNot?: string[] }): Promise<{ deleted: string[]; spaceReclaimed: number }>;
   /** `network connect`: recorded; a running container gets the endpoint at once. */
   connectNetwork?(id: string, network: string, endpoint: EndpointSpec): Promise<void>;
   /** `network disconnect`: a running container loses the endpoint at once. */

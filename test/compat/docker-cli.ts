@@ -1,21 +1,54 @@
-// Runs the real `docker` CLI against a test berthd: DOCKER_HOST at its socket, a throwaway
-// DOCKER_CONFIG so no user context or credential helper is consulted.
-import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+// Runs a real `docker` CLI against a test berthd: DOCKER_HOST at its socket, a throwaway
+// DOCKER_CONFIG so no user context or credential helper is consulted. Two clients are tested:
+// the docker 28 CLI (newer than berthd's API, so it negotiates down) and Debian's docker.io 20.10
+// (older, API 1.41, so berthd serves it an older version of the API).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const DOCKER = process.env.BERTH_DOCKER_CLI ?? '/usr/local/bin/docker';
 
+export interface DockerClient {
+  /** Shown in test names. */
+  label: string;
+  binary: string;
+  /** The API version the client and berthd (1.44) settle on. */
+  apiVersion: string;
+  /** Major version of the client: some messages are printed by the client itself and changed over time. */
+  major: number;
+  /** Why the suite is skipped for this client, or false. */
+  skip: string | false;
+}
+
+/** The newest API each client speaks, capped at berthd's 1.44. */
+function negotiated(major: number): string {
+  if (major >= 25) return '1.44';
+  return ({ 20: '1.41', 23: '1.42', 24: '1.43' } as Record<number, string>)[major] ?? '1.41';
+}
+
+function describeClient(label: string, binary: string): DockerClient {
+  if (!existsSync(binary)) return { label, binary, apiVersion: '', major: 0, skip: `${binary} is not installed` };
+  const v = spawnSync(binary, ['--version'], { encoding: 'utf8' }).stdout ?? '';
+  const major = Number(/version (\d+)\./.exec(v)?.[1] ?? 0);
+  return { label: `${label} ${v.match(/version ([^,\s]+)/)?.[1] ?? '?'}`, binary, apiVersion: negotiated(major), major, skip: false };
+}
+
+/** The docker CLIs the compat suites run with: the one at $BERTH_DOCKER_CLI or /usr/local/bin, and Debian's. */
+export const CLIENTS: DockerClient[] = [
+  describeClient('docker CLI', DOCKER),
+  describeClient("Debian's docker.io CLI", '/usr/bin/docker'),
+];
+
 export interface CliResult { code: number; stdout: string; stderr: string }
 
-export function dockerCli(dockerHost: string, extraEnv: Record<string, string> = {}) {
+export function dockerCli(dockerHost: string, extraEnv: Record<string, string> = {}, binary = DOCKER) {
   const config = mkdtempSync(join(tmpdir(), 'berth-docker-config-'));
   const env: NodeJS.ProcessEnv = { ...process.env, DOCKER_HOST: dockerHost, DOCKER_CONFIG: config, DOCKER_CLI_HINTS: 'false', DOCKER_BUILDKIT: '0', ...extraEnv };
   delete env.DOCKER_CONTEXT;
   return (args: string[], opts: { input?: string | Buffer; timeoutMs?: number } = {}): Promise<CliResult> =>
     new Promise((resolve, reject) => {
-      const child = spawn(DOCKER, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = spawn(binary, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });

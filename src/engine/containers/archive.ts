@@ -37,10 +37,11 @@ function toStat(name: string, st: Stats, linkTarget: string): ArchiveStat {
   return { name, size: st.size, mode: st.mode, mtime: st.mtime.toISOString(), linkTarget };
 }
 
-export async function statPath(rootfs: string, path: string): Promise<ArchiveStat> {
+/** `container` is the name or id the caller used: Docker's not-found message repeats it. */
+export async function statPath(rootfs: string, path: string, container: string): Promise<ArchiveStat> {
   const host = await resolveInRoot(rootfs, path);
   const st = await lstat(host).catch(() => undefined);
-  if (!st) throw notFound(`Could not find the file ${path} in container`);
+  if (!st) throw notFound(`Could not find the file ${path} in container ${container}`);
   const linkTarget = st.isSymbolicLink() ? await readlink(host) : '';
   return toStat(posix.basename(posix.normalize(`/${path}`)) || '/', st, linkTarget);
 }
@@ -61,8 +62,8 @@ async function addEntry(pack: tar.Pack, hostPath: string, name: string): Promise
   }
 }
 
-export async function getArchive(rootfs: string, path: string): Promise<{ stat: ArchiveStat; tar: Readable }> {
-  const stat = await statPath(rootfs, path);
+export async function getArchive(rootfs: string, path: string, container: string): Promise<{ stat: ArchiveStat; tar: Readable }> {
+  const stat = await statPath(rootfs, path, container);
   const host = await resolveInRoot(rootfs, path);
   const pack = tar.pack();
   const top = stat.name === '/' ? '.' : stat.name;
@@ -70,10 +71,10 @@ export async function getArchive(rootfs: string, path: string): Promise<{ stat: 
   return { stat, tar: pack as unknown as Readable };
 }
 
-export async function putArchive(rootfs: string, path: string, input: Readable, opts: { noOverwriteDirNonDir: boolean; copyUIDGID: boolean }): Promise<void> {
+export async function putArchive(rootfs: string, path: string, input: Readable, opts: { noOverwriteDirNonDir: boolean; copyUIDGID: boolean }, container: string): Promise<void> {
   const dest = await resolveInRoot(rootfs, path, true);
   const st = await lstat(dest).catch(() => undefined);
-  if (!st) throw notFound(`Could not find the file ${path} in container`);
+  if (!st) throw notFound(`Could not find the file ${path} in container ${container}`);
   if (!st.isDirectory()) throw invalidArgument(`extraction point is not a directory: ${path}`);
   const extract = tar.extract();
   const deferredTimes: { p: string; mtime: Date }[] = [];

@@ -110,6 +110,8 @@ export class Execs implements ExecService {
     } catch (e) {
       exitFile.cancel();
       await rm(dir, { recursive: true, force: true });
+      // Docker's exit code for an exec whose process could not be started (not found, not executable).
+      ex.exitCode = 126;
       throw e;
     }
     Object.assign(ex, { running: true, pid });

@@ -415,7 +415,9 @@ export class Lifecycle {
   async remove(idOrName: string, opts: { force: boolean; volumes?: boolean }): Promise<void> {
     const rec = this.find(idOrName);
     if (this.isRunning(rec)) {
-      if (!opts.force) throw conflict(`You cannot remove a ${rec.state.status} container ${rec.id}. Stop the container before attempting removal or force remove`);
+      // Docker 25's texts (older engines said "You cannot remove a running container <id>...").
+      if (!opts.force && rec.state.status === 'paused') throw conflict(`cannot remove container "/${rec.name}": container is paused and must be unpaused first`);
+      if (!opts.force) throw conflict(`cannot remove container "/${rec.name}": container is ${rec.state.status}: stop the container before removing or force remove`);
       const exited = this.nextExit(rec.id);
       if (rec.state.status === 'paused') await this.ctx.runtime.resume(rec.id).catch(() => undefined);
       await this.ctx.runtime.kill(rec.id, 'SIGKILL').catch(() => undefined);

@@ -164,7 +164,7 @@ export class Containers implements ContainerService {
     const rootfs = await this.ctx.rootfs.mount(rec.id, rec.imageId);
     const release = () => { if (!this.lc.isRunning(rec) && this.lc.records.has(rec.id)) void this.ctx.rootfs.unmount(rec.id).catch(() => undefined); };
     try {
-      const out = await getArchive(rootfs, path);
+      const out = await getArchive(rootfs, path, id);
       // The tar streams after we return: a stopped container's rootfs is unmounted when it is done.
       out.tar.once('close', release);
       return out;
@@ -175,19 +175,20 @@ export class Containers implements ContainerService {
   }
 
 
-  statPath(id: string, path: string): Promise<ArchiveStat> { return this.withRootfs(id, (r) => statPath(r, path)); }
+  statPath(id: string, path: string): Promise<ArchiveStat> { return this.withRootfs(id, (r) => statPath(r, path, id)); }
 
   putArchive(id: string, path: string, tar: Readable, opts: { noOverwriteDirNonDir: boolean; copyUIDGID: boolean }): Promise<void> {
-    return this.withRootfs(id, (r) => putArchive(r, path, tar, opts));
+    return this.withRootfs(id, (r) => putArchive(r, path, tar, opts, id));
   }
 
-  async prune(opts: { until?: number; labels?: string[] }): Promise<{ deleted: string[]; spaceReclaimed: number }> {
+  async prune(opts: { until?: number; labels?: string[]; labelsNot?: string[] }): Promise<{ deleted: string[]; spaceReclaimed: number }> {
     const deleted: string[] = [];
     let spaceReclaimed = 0;
     for (const rec of [...this.lc.records.values()]) {
       if (this.lc.isRunning(rec)) continue;
       if (opts.until !== undefined && Date.parse(rec.created) / 1000 > opts.until) continue;
       if (opts.labels && !opts.labels.every((l) => matchLabel(rec.effective.labels, l))) continue;
+      if (opts.labelsNot?.some((l) => matchLabel(rec.effective.labels, l))) continue;
       spaceReclaimed += await this.ctx.rootfs.size(rec.id).catch(() => 0);
       await this.lc.remove(rec.id, { force: false });
       deleted.push(rec.id);

@@ -98,7 +98,7 @@ export async function launchConmon(o: ConmonLaunch): Promise<{ pid: number }> {
     const text = (msg.message ?? 'container create failed').trim().replace(/^time="[^"]*" level=\w+ msg="?/, '').replace(/"$/, '').replace(/\\"/g, '"');
     // Docker answers these as bad requests (the CLI then exits 127 or 126): the command is at fault.
     const userError = /executable file not found|no such file or directory|permission denied/i.test(text);
-    throw (userError ? invalidArgument : internal)(`OCI runtime create failed: ${text}`);
+    throw (userError ? invalidArgument : internal)(`OCI runtime ${o.execProcessSpec ? 'exec' : 'create'} failed: ${text}`);
   }
   return { pid: msg.data };
 }

@@ -71,7 +71,7 @@ export class VolumeService {
 
   get(name: string): VolumeRecord {
     const v = this.volumes.get(name);
-    if (!v) throw notFound(`no such volume: ${name}`);
+    if (!v) throw notFound(`get ${name}: no such volume`); // Docker's text (its volume store's "get" error)
     return structuredClone(v);
   }
 
@@ -86,7 +86,7 @@ export class VolumeService {
       const v = this.volumes.get(name);
       if (!v) {
         if (opts.force) return;
-        throw notFound(`no such volume: ${name}`);
+        throw notFound(`get ${name}: no such volume`);
       }
       const users = await this.inUseBy(name);
       if (users.length > 0 && !opts.force) throw conflict(`remove ${name}: volume is in use - [${users.join(', ')}]`);
@@ -117,7 +117,7 @@ export class VolumeService {
   mount(name: string, containerId: string, populateFrom?: string): Promise<string> {
     return this.queue.run(async () => {
       const v = this.volumes.get(name);
-      if (!v) throw notFound(`no such volume: ${name}`);
+      if (!v) throw notFound(`get ${name}: no such volume`);
       if (Object.keys(v.options).length > 0 && !(await isMountPoint(v.mountpoint))) await mountVolume(v.options, v.mountpoint);
       const users = this.users.get(name) ?? new Set<string>();
       users.add(containerId);

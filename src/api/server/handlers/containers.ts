@@ -1,6 +1,6 @@
 // Container lifecycle endpoints: list, inspect, start/stop/restart/kill, pause, rename, wait,
 // remove, resize, top, prune, update.
-import { invalidArgument, isBerthError } from '../../../common/errors.js';
+import { BerthError, invalidArgument, isBerthError, type ErrorKind } from '../../../common/errors.js';
 import type { ContainerRecord, WaitCondition } from '../../../engine/types.js';
 import type { Ctx } from '../context.js';
 import { sendEmpty, sendJson } from '../http.js';
@@ -84,8 +84,18 @@ export async function restartContainer(ctx: Ctx): Promise<void> {
   sendEmpty(ctx.res, 204);
 }
 
+/** Docker's router prefixes some operations' errors (same status, longer message). */
+async function prefixErrors<T>(prefix: string, op: () => Promise<T>, kinds?: ErrorKind[]): Promise<T> {
+  try {
+    return await op();
+  } catch (e) {
+    if (e instanceof BerthError && (!kinds || kinds.includes(e.kind))) throw new BerthError(e.kind, `${prefix}: ${e.message}`, e.details, { cause: e });
+    throw e;
+  }
+}
+
 export async function killContainer(ctx: Ctx): Promise<void> {
-  await ctx.engine.containers.kill(ctx.params.id, ctx.query.str('signal') || undefined);
+  await prefixErrors(`Cannot kill container: ${ctx.params.id}`, () => ctx.engine.containers.kill(ctx.params.id, ctx.query.str('signal') || undefined));
   sendEmpty(ctx.res, 204);
 }
 
@@ -102,7 +112,8 @@ export async function unpauseContainer(ctx: Ctx): Promise<void> {
 export async function renameContainer(ctx: Ctx): Promise<void> {
   const name = ctx.query.str('name');
   if (!name) throw invalidArgument('name cannot be empty');
-  await ctx.engine.containers.rename(ctx.params.id, name.replace(/^\//, ''));
+  const newName = name.replace(/^\//, '');
+  await prefixErrors('Error when allocating new name', () => ctx.engine.containers.rename(ctx.params.id, newName), ['conflict', 'already_exists']);
   sendEmpty(ctx.res, 204);
 }
 
@@ -145,9 +156,8 @@ export async function topContainer(ctx: Ctx): Promise<void> {
 
 export async function pruneContainers(ctx: Ctx): Promise<void> {
   const filters = parseFilters(ctx.query.str('filters'), ['until', 'label', 'label!']);
-  if (filters.has('label!')) throw invalidArgument("the 'label!' prune filter is not supported by berth yet");
   const untilRaw = filters.get('until')?.[0];
-  const r = await ctx.engine.containers.prune({ until: untilRaw ? parseUntil(untilRaw) : undefined, labels: filters.get('label') });
+  const r = await ctx.engine.containers.prune({ until: untilRaw ? parseUntil(untilRaw) : undefined, labels: filters.get('label'), labelsNot: filters.get('label!') });
   sendJson(ctx.res, 200, { ContainersDeleted: r.deleted.length ? r.deleted : null, SpaceReclaimed: r.spaceReclaimed });
 }
 

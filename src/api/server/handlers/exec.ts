@@ -1,5 +1,5 @@
 // Exec endpoints: create, start (hijacked like attach), resize, inspect.
-import { invalidArgument } from '../../../common/errors.js';
+import { BerthError, invalidArgument } from '../../../common/errors.js';
 import type { Engine } from '../../../engine/contract.js';
 import type { ExecRecord, ExecSpec } from '../../../engine/types.js';
 import type { Ctx } from '../context.js';
@@ -8,6 +8,7 @@ import { pumpSession } from '../session-pump.js';
 import { strList } from '../translate/create-body.js';
 import { streamMediaType } from './containers_attach.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../wire/detach-keys.js';
+import { encodeFrame, STDOUT } from '../wire/frames.js';
 
 export async function createExec(ctx: Ctx): Promise<void> {
   const body = await ctx.json<Record<string, any>>();
@@ -51,7 +52,20 @@ export async function startExec(ctx: Ctx): Promise<void> {
     return;
   }
   const detachKeys = parseDetachKeys(rec.spec.detachKeys ?? DEFAULT_DETACH_KEYS);
-  const session = await ctx.engine.exec.start(rec.id, { detach: false, tty });
+  let session: Awaited<ReturnType<Engine['exec']['start']>>;
+  try {
+    session = await ctx.engine.exec.start(rec.id, { detach: false, tty });
+  } catch (e) {
+    // Docker hijacks before it starts the process, so a process that cannot start (missing or not
+    // executable) is reported as text on the stream's stdout, and the exec's exit code says 126.
+    if (!(e instanceof BerthError) || e.kind === 'not_found' || e.kind === 'conflict') throw e;
+    const conn = ctx.hijack(streamMediaType(ctx.apiVersion, tty));
+    conn.input.resume();
+    const text = Buffer.from(`${e.message}\r\n`);
+    await conn.write(tty ? text : encodeFrame(STDOUT, text));
+    conn.end();
+    return;
+  }
   if (!session) {
     sendEmpty(ctx.res, 200);
     return;

@@ -1,5 +1,6 @@
 // POST /containers/create: Docker's Config + HostConfig + NetworkingConfig → the engine's ContainerSpec.
 // Docker's quirks (strings where lists are expected, null meaning "the image's") end here.
+import { posix } from 'node:path';
 import { invalidArgument } from '../../../common/errors.js';
 import type { ContainerSpec, EndpointSpec, HealthcheckSpec, MountSpec, MountType, PortBinding, ResourceLimits, RestartPolicyName } from '../../../engine/types.js';
 
@@ -150,6 +151,10 @@ export function createBodyToSpec(body: Json, name?: string): ContainerSpec {
   }
 
   const cmd = strList(body.Cmd, 'Cmd');
+  // Docker checks this at create (400) rather than letting the runtime fail at start.
+  if (body.WorkingDir && !posix.isAbsolute(String(body.WorkingDir))) {
+    throw invalidArgument(`the working directory '${String(body.WorkingDir)}' is invalid, it needs to be an absolute path`);
+  }
   const stopTimeout = num(body.StopTimeout, 'StopTimeout');
   const spec: ContainerSpec = {
     name: name || undefined,
