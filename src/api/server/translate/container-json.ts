@@ -183,12 +183,25 @@ export function configJson(c: ContainerRecord): Json {
   return out;
 }
 
-function endpointJson(ep: EndpointState, spec: ContainerSpec): Json {
-  const wanted = spec.endpoints[ep.networkName];
+/** Docker's own networks: no alias, no short-id alias there. */
+const BUILTIN_NETWORKS = new Set(['bridge', 'default', 'host', 'none']);
+
+/**
+ * Aliases as Docker (API <= 1.44) reports them: on a user-defined network the container's short
+ * id is one of them. docker-compose 1.29 relies on it: without it, it disconnects and reconnects
+ * every network of a container before each start.
+ */
+function aliasesJson(aliases: string[], network: string, id: string): string[] | null {
+  const all = BUILTIN_NETWORKS.has(network) || aliases.includes(id.slice(0, 12)) ? aliases : [...aliases, id.slice(0, 12)];
+  return all.length ? all : null;
+}
+
+function endpointJson(ep: EndpointState, c: ContainerRecord): Json {
+  const wanted = c.spec.endpoints[ep.networkName];
   return {
     IPAMConfig: wanted && (wanted.ipv4Address || wanted.ipv6Address) ? { IPv4Address: wanted.ipv4Address, IPv6Address: wanted.ipv6Address } : null,
     Links: wanted?.links?.length ? wanted.links : null,
-    Aliases: ep.aliases.length ? ep.aliases : null,
+    Aliases: aliasesJson(ep.aliases, ep.networkName, c.id),
     MacAddress: ep.macAddress,
     NetworkID: ep.networkId,
     EndpointID: ep.endpointId,
@@ -228,8 +241,27 @@ export function networkSettingsJson(c: ContainerRecord): Json {
     IPPrefixLen: primary?.prefixLen ?? 0,
     IPv6Gateway: '',
     MacAddress: primary?.macAddress ?? '',
-    Networks: Object.fromEntries(eps.map((ep) => [ep.networkName, endpointJson(ep, c.spec)])),
+    Networks: networksJson(c),
   };
+}
+
+/**
+ * The endpoints a container has; while it is not running, also the user-defined networks its
+ * spec names, without addresses, as Docker keeps showing them for created and stopped containers
+ * (docker-compose 1.29 reads them to decide what to connect).
+ */
+function networksJson(c: ContainerRecord): Json {
+  const out: Record<string, Json> = {};
+  for (const ep of Object.values(c.network.endpoints)) out[ep.networkName] = endpointJson(ep, c);
+  if (c.network.sandboxKey) return out;
+  const mode = c.spec.host.networkMode || 'default';
+  const named = mode.startsWith('container:') ? [] : [mode, ...Object.keys(c.spec.endpoints ?? {})];
+  for (const name of named) {
+    if (BUILTIN_NETWORKS.has(name) || out[name]) continue;
+    const aliases = c.spec.endpoints?.[name]?.aliases ?? [];
+    out[name] = endpointJson({ networkId: '', networkName: name, endpointId: '', ipAddress: '', prefixLen: 0, gateway: '', macAddress: '', aliases, dnsNames: [] }, c);
+  }
+  return out;
 }
 
 export function mountsJson(c: ContainerRecord): Json[] {
