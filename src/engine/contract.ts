@@ -9,6 +9,7 @@ import type {
 } from './types.js';
 import type { NetworkService } from './network/service.js';
 import type { VolumeService } from './volumes/service.js';
+import type { BuildOptions, BuildReporter, BuildResult } from './build/types.js';
 
 export interface ImageService {
   list(opts?: { all?: boolean }): Promise<ImageRecord[]>;
@@ -83,8 +84,15 @@ export type NetworkServiceContract = Pick<NetworkService, 'list' | 'get' | 'crea
 /** Volumes (local driver; ./volumes/types.ts). */
 export type VolumeServiceContract = Pick<VolumeService, 'list' | 'get' | 'create' | 'remove' | 'prune' | 'inUseBy'>;
 
+/** The classic Dockerfile builder (src/engine/build, docs/build.md). */
+export interface BuildServiceContract {
+  /** Builds from a context tar (or a lone Dockerfile); reports as Docker's classic builder does. */
+  build(context: Readable, opts: BuildOptions, out: BuildReporter, signal?: AbortSignal): Promise<BuildResult>;
+}
+
 export interface Engine {
   images: ImageService;
+  builds: BuildServiceContract;
   networks: NetworkServiceContract;
   volumes: VolumeServiceContract;
   containers: ContainerService;

@@ -19,6 +19,9 @@ import { NetworkService } from './network/service.js';
 import { VolumeService } from './volumes/service.js';
 import { MetricsCollector } from './metrics/collector.js';
 import { logEvents } from './events/log-events.js';
+import { BuildService } from './build/builder.js';
+import type { BuildImageStore } from './images/index.js';
+import { notImplemented } from '../common/errors.js';
 
 export const SERVER_VERSION = '0.1.0';
 
@@ -39,7 +42,7 @@ export interface EngineOptions {
   volumeMounts?: boolean;
 }
 
-export type ImageStoreLike = ImageService & RootfsService;
+export type ImageStoreLike = ImageService & RootfsService & Partial<BuildImageStore>;
 export type ImageStoreFactory = (opts: { dataRoot: string; events: EventBus; containersUsing: (imageId: string) => Promise<string[]>; containerRunning?: (containerId: string) => Promise<boolean> }) => Promise<ImageStoreLike>;
 
 const INIT_CANDIDATES = ['/usr/bin/tini-static', '/usr/libexec/podman/catatonit', '/usr/bin/catatonit'];
@@ -94,6 +97,10 @@ export async function openEngineWith(opts: EngineOptions, makeImages: ImageStore
   });
   if (opts.volumeMounts) containers.ctx.volumes = volumes;
   const exec = new Execs(containers.lc);
+  const withBuild = images as ImageStoreLike;
+  const builds = withBuild.commitBuild
+    ? new BuildService({ images: withBuild as ImageService & RootfsService & BuildImageStore, containers, events, dataRoot: opts.dataRoot })
+    : { build: () => Promise.reject(notImplemented('this image store cannot build')) };
   const id = await engineId(opts.dataRoot);
   const c = containers;
   const metrics = new MetricsCollector({
@@ -120,6 +127,7 @@ export async function openEngineWith(opts: EngineOptions, makeImages: ImageStore
 
   return {
     images,
+    builds,
     networks,
     volumes,
     containers: c,

@@ -282,7 +282,7 @@ export interface ArchiveStat { name: string; size: number; mode: number; mtime: 
 // ---------- events ----------
 
 export interface EngineEvent {
-  type: 'container' | 'image' | 'network' | 'volume' | 'daemon';
+  type: 'container' | 'image' | 'network' | 'volume' | 'daemon' | 'builder';
   action: string;
   id: string;
   attributes: Record<string, string>;

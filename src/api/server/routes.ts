@@ -2,6 +2,7 @@
 // the greedy image-name patterns.
 import * as archive from './handlers/containers_archive.js';
 import { attachContainer } from './handlers/containers_attach.js';
+import { build } from './handlers/build.js';
 import { commitContainer } from './handlers/commit.js';
 import { createContainer } from './handlers/containers_create.js';
 import { containerLogs } from './handlers/containers_logs.js';
@@ -60,7 +61,7 @@ export function buildRouter(): Router {
   r.get('/images/get', images.saveImages);
   r.post('/images/prune', images.pruneImages);
   r.get('/images/search', absent.notYet);
-  r.post('/build', absent.notYet);
+  r.post('/build', build);
   r.post('/commit', commitContainer);
   r.get('/images/:name*/json', images.inspectImage);
   r.get('/images/:name*/history', images.imageHistory);

@@ -8,6 +8,7 @@ import type { ImageHistoryEntry, ImageLoadProgress, ImageRecord, ImageRemoval } 
 import { loadArchive } from './archive-load.js';
 import { saveArchive } from './archive-save.js';
 import { importImage } from './import.js';
+import { commitBuild, type BuildCommit } from './commit-build.js';
 import { isBerthError } from '../../common/errors.js';
 import { KeyedMutex } from './mutex.js';
 import { pruneImages, removeImage } from './remove.js';
@@ -27,7 +28,10 @@ export interface ImageStoreOptions {
   containerRunning?: (containerId: string) => Promise<boolean>;
 }
 
-export type ImageStore = ImageService & RootfsService;
+/** What the builder needs beyond ImageService: a build step committed as an image. */
+export interface BuildImageStore { commitBuild(c: BuildCommit): Promise<ImageRecord> }
+
+export type ImageStore = ImageService & RootfsService & BuildImageStore;
 
 export async function openImageStore(opts: ImageStoreOptions): Promise<ImageStore> {
   const store = new Store(opts);
@@ -95,6 +99,11 @@ class LocalImageStore implements ImageStore {
 
   prune(opts: { danglingOnly: boolean; until?: number; labels?: string[] }): Promise<{ deleted: ImageRemoval; spaceReclaimed: number }> {
     return pruneImages(this.store, opts);
+  }
+
+  /** A build step as a child image of `c.parent` (docs/build.md). */
+  commitBuild(c: BuildCommit): Promise<ImageRecord> {
+    return commitBuild(this.store, c);
   }
 
   // ---------- RootfsService ----------

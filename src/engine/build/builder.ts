@@ -1,0 +1,500 @@
+// The classic builder: a Dockerfile run step by step, each step an image on top of the previous
+// one (a new layer when the step changed files, history only when not), looked up in the layer
+// cache first. Stages, ARG scoping, ONBUILD triggers and the "Step n/m" output follow Docker's
+// classic builder; docs/build.md lists the decisions.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { BerthError, invalidArgument, notFound } from '../../common/errors.js';
+import type { ContainerService, ImageService, RootfsService } from '../contract.js';
+import type { EventBus } from '../events/bus.js';
+import type { BuildImageStore } from '../images/index.js';
+import type { ImageRecord } from '../types.js';
+import { BuildCache, cacheKey } from './cache.js';
+import { openContext, unpackContext } from './context.js';
+import { copyInto, findSources, hashSources, resolveChown, type CopySource } from './copy.js';
+import { envMap, processWord, type Env } from './expander.js';
+import { applyMetadata, shellOf, StepError, type StageConfig } from './metadata.js';
+import { dockerfileError, parseDockerfile, parseKeyValues, splitWords, type Instruction } from './parser.js';
+import { runStep } from './run-step.js';
+import { scopedPath } from './scoped-path.js';
+import type { BuildOptions, BuildReporter, BuildResult } from './types.js';
+
+export interface BuildDeps {
+  images: ImageService & RootfsService & BuildImageStore;
+  containers: ContainerService;
+  events: EventBus;
+  dataRoot: string;
+}
+
+const KNOWN = new Set(['from', 'run', 'cmd', 'label', 'maintainer', 'expose', 'env', 'add', 'copy', 'entrypoint', 'volume', 'user', 'workdir', 'arg', 'onbuild', 'stopsignal', 'healthcheck', 'shell']);
+/** Build args every build knows without an ARG; they never appear in history or cache keys. */
+const PROXY_ARGS = new Set(['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'FTP_PROXY', 'ftp_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy']);
+
+interface Stage extends StageConfig {
+  name?: string;
+  index: number;
+  /** Current image of the stage; undefined while a FROM scratch stage has no step yet. */
+  imageId?: string;
+  /** ARGs declared in this stage with their values (undefined: declared, no value). */
+  args: Map<string, string | undefined>;
+}
+
+const short = (id: string) => id.replace(/^sha256:/, '').slice(0, 12);
+
+export class BuildService {
+  private readonly cache: BuildCache;
+
+  constructor(private readonly deps: BuildDeps) {
+    this.cache = new BuildCache(join(deps.dataRoot, 'build', 'cache.json'));
+  }
+
+  async build(contextTar: Readable, opts: BuildOptions, out: BuildReporter, signal?: AbortSignal): Promise<BuildResult> {
+    const base = join(this.deps.dataRoot, 'build', 'tmp');
+    await mkdir(base, { recursive: true });
+    const work = await mkdtemp(join(base, 'b-'));
+    const ctxDir = join(work, 'context');
+    const scratch = join(work, 'scratch');
+    await mkdir(ctxDir);
+    await mkdir(scratch);
+    this.deps.events.publish('builder', 'start', '', { ...(opts.tags[0] ? { name: opts.tags[0] } : {}) });
+    try {
+      await unpackContext(contextTar, ctxDir);
+      const ctx = await openContext(ctxDir, opts.dockerfile);
+      const run = new BuildRun(this.deps, this.cache, opts, out, ctxDir, scratch, ctx.dockerfileName, signal);
+      const imageId = await run.execute(ctx.dockerfile);
+      for (const t of opts.tags) {
+        const at = t.lastIndexOf(':');
+        const hasTag = at > t.lastIndexOf('/');
+        await this.deps.images.tag(imageId, hasTag ? t.slice(0, at) : t, hasTag ? t.slice(at + 1) : 'latest');
+        out.stream(`Successfully tagged ${hasTag ? t : `${t}:latest`}\n`);
+      }
+      this.deps.events.publish('builder', 'complete', imageId, { ...(opts.tags[0] ? { name: opts.tags[0] } : {}) });
+      return { imageId, tags: opts.tags };
+    } catch (e) {
+      this.deps.events.publish('builder', 'fail', '', { error: (e as Error).message });
+      throw e;
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  }
+}
+
+class BuildRun {
+  private readonly stages: Stage[] = [];
+  private readonly metaArgs = new Map<string, string | undefined>();
+  private readonly consumed = new Set<string>();
+  private escape = '\\';
+  private step = 0;
+  private total = 0;
+
+  constructor(
+    private readonly deps: BuildDeps,
+    private readonly cache: BuildCache,
+    private readonly opts: BuildOptions,
+    private readonly out: BuildReporter,
+    private readonly ctxDir: string,
+    private readonly scratch: string,
+    private readonly file: string,
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  async execute(text: string): Promise<string> {
+    const df = parseDockerfile(text, this.file);
+    this.escape = df.escape;
+    const insts = df.instructions;
+    for (const i of insts) if (!KNOWN.has(i.cmd)) throw dockerfileError(this.file, i.line, `unknown instruction: ${i.cmd.toUpperCase()}`);
+    const firstFrom = insts.findIndex((i) => i.cmd === 'from');
+    if (firstFrom < 0) throw dockerfileError(this.file, insts[0]?.line ?? 1, insts.length ? 'no build stage in current context' : 'file with no instructions');
+    for (const i of insts.slice(0, firstFrom)) {
+      if (i.cmd !== 'arg') throw dockerfileError(this.file, i.line, 'no build stage in current context');
+    }
+    // Stages: each FROM and what follows it.
+    const groups: Instruction[][] = [];
+    for (const i of insts.slice(firstFrom)) {
+      if (i.cmd === 'from') groups.push([i]); else groups[groups.length - 1].push(i);
+    }
+    let last = groups.length - 1;
+    if (this.opts.target) {
+      const t = groups.findIndex((g) => this.stageName(g[0])?.toLowerCase() === this.opts.target!.toLowerCase());
+      if (t < 0) throw invalidArgument(`failed to reach build target ${this.opts.target} in Dockerfile`);
+      last = t;
+    }
+    const labels = Object.entries(this.opts.labels);
+    this.total = firstFrom + groups.slice(0, last + 1).reduce((a, g) => a + g.length, 0) + (labels.length ? 1 : 0);
+
+    for (const i of insts.slice(0, firstFrom)) {
+      this.announce(i);
+      for (const { key, value } of parseKeyValues(i, this.escape, this.file, false)) {
+        const given = this.argValue(key);
+        this.metaArgs.set(key, given ?? (value === undefined ? undefined : this.expand(i, value, this.metaEnv())));
+      }
+    }
+    let stage: Stage | undefined;
+    for (let g = 0; g <= last; g++) {
+      for (const inst of groups[g]) {
+        this.checkAbort();
+        this.announce(inst);
+        try {
+          if (inst.cmd === 'from') stage = await this.from(inst, g);
+          else await this.dispatch(stage as Stage, inst);
+        } catch (e) {
+          throw this.located(e, inst);
+        }
+      }
+    }
+    const final = stage as Stage;
+    if (labels.length) {
+      this.step++;
+      const line = `LABEL ${labels.map(([k, v]) => `${JSON.stringify(k)}=${JSON.stringify(v)}`).join(' ')}`;
+      this.out.stream(`Step ${this.step}/${this.total} : ${line}\n`);
+      await this.dispatch(final, parseDockerfile(line, this.file).instructions[0]);
+    }
+    if (!final.imageId) await this.ensureImage(final);
+    const unused = Object.keys(this.opts.buildArgs).filter((k) => !this.consumed.has(k) && !PROXY_ARGS.has(k));
+    if (unused.length) this.out.stream(`[Warning] One or more build-args [${unused.join(' ')}] were not consumed\n`);
+    const id = final.imageId as string;
+    this.out.aux(id);
+    this.out.stream(`Successfully built ${short(id)}\n`);
+    return id;
+  }
+
+  private announce(inst: Instruction): void {
+    this.step++;
+    this.out.stream(`Step ${this.step}/${this.total} : ${inst.original}`);
+    this.out.stream('\n');
+  }
+
+  private located(e: unknown, inst: Instruction): unknown {
+    if (e instanceof StepError) return dockerfileError(this.file, inst.line, e.message);
+    if (e instanceof BerthError && e.kind === 'invalid_argument' && !/^\S+:\d+: /.test(e.message)) {
+      return dockerfileError(this.file, inst.line, `${inst.cmd.toUpperCase()} failed: ${e.message}`);
+    }
+    return e;
+  }
+
+  private checkAbort(): void {
+    if (this.signal?.aborted) throw invalidArgument('build canceled');
+  }
+
+  private stageName(from: Instruction): string | undefined {
+    const w = splitWords(from.args, this.escape);
+    return w.length === 3 && w[1].toLowerCase() === 'as' ? w[2] : undefined;
+  }
+
+  /** A --build-arg value (null ones come from berthd's environment, as Docker's do). */
+  private argValue(key: string): string | undefined {
+    if (!(key in this.opts.buildArgs)) return undefined;
+    this.consumed.add(key);
+    const v = this.opts.buildArgs[key];
+    return v === null ? process.env[key] : v;
+  }
+
+  private metaEnv(): Env {
+    const m = new Map<string, string>();
+    for (const [k, v] of this.metaArgs) if (v !== undefined) m.set(k, v);
+    return m;
+  }
+
+  /** What expansions see in a stage: its ARGs with values, overridden by ENV. */
+  private stageEnv(s: Stage): Env {
+    const m = new Map<string, string>();
+    for (const [k, v] of s.args) if (v !== undefined) m.set(k, v);
+    for (const [k, v] of envMap(s.config.Env)) m.set(k, v);
+    return m;
+  }
+
+  private expand(inst: Instruction, word: string, env: Env): string {
+    try {
+      return processWord(word, env, this.escape);
+    } catch (e) {
+      throw dockerfileError(this.file, inst.line, (e as Error).message);
+    }
+  }
+
+  // ---------- FROM ----------
+
+  private async from(inst: Instruction, index: number): Promise<Stage> {
+    const words = splitWords(inst.args, this.escape);
+    if (words.length !== 1 && !(words.length === 3 && words[1].toLowerCase() === 'as')) {
+      throw new StepError('FROM requires either one or three arguments');
+    }
+    const ref = this.expand(inst, words[0], this.metaEnv());
+    if (ref === '') throw new StepError('base name (${...}) should not be blank'.replace('${...}', words[0]));
+    const name = words[2];
+    if (name !== undefined && !/^[a-zA-Z][a-zA-Z0-9_.-]*$/.test(name)) throw new StepError(`invalid name for build stage: "${name}", name can't start with a number or contain symbols`);
+    const stage: Stage = { name, index, args: new Map(), config: {}, cmdSet: false };
+    const prev = this.stages.find((s) => s.name !== undefined && s.name.toLowerCase() === ref.toLowerCase());
+    if (ref.toLowerCase() === 'scratch') {
+      stage.config = { Env: [] };
+      this.out.stream(' ---> \n');
+    } else {
+      let img: ImageRecord;
+      if (prev) {
+        if (!prev.imageId) await this.ensureImage(prev);
+        img = await this.deps.images.get(prev.imageId as string);
+      } else {
+        try {
+          img = await this.deps.images.get(ref);
+        } catch (e) {
+          if (e instanceof BerthError && e.kind === 'not_found') {
+            throw notFound(`${this.file}:${inst.line}: FROM ${ref}: ${e.message} (berth builds from local images: pull, load or import it first)`);
+          }
+          throw e;
+        }
+      }
+      stage.imageId = img.id;
+      stage.config = structuredClone(img.config);
+      stage.author = img.author;
+      this.out.stream(` ---> ${short(img.id)}\n`);
+      const triggers = img.config.OnBuild ?? [];
+      // Triggers run once, in the child; the child does not inherit them.
+      stage.config.OnBuild = null;
+      if (triggers.length) {
+        this.out.stream(`# Executing ${triggers.length} build trigger${triggers.length > 1 ? 's' : ''}\n`);
+        for (const t of triggers) {
+          const ti = parseDockerfile(t, this.file).instructions[0];
+          if (!ti) continue;
+          ti.line = inst.line;
+          await this.dispatch(stage, ti);
+        }
+      }
+    }
+    this.stages.push(stage);
+    return stage;
+  }
+
+  /** A FROM scratch stage's empty base image, made when a step first needs a rootfs or the build ends. */
+  private async ensureImage(s: Stage): Promise<void> {
+    if (s.imageId) return;
+    const rec = await this.deps.images.commitBuild({ config: s.config, createdBy: '', noHistory: true });
+    s.imageId = rec.id;
+  }
+
+  // ---------- the other instructions ----------
+
+  private async dispatch(s: Stage, inst: Instruction): Promise<void> {
+    const env = this.stageEnv(s);
+    switch (inst.cmd) {
+      case 'arg': return this.arg(s, inst);
+      case 'run': return this.run(s, inst);
+      case 'copy':
+      case 'add': return this.copy(s, inst);
+      case 'workdir': return this.workdir(s, inst, env);
+      case 'from': throw new StepError('FROM is not allowed here');
+      default: {
+        const next: StageConfig = { config: structuredClone(s.config), cmdSet: s.cmdSet, author: s.author };
+        const history = applyMetadata(inst, next, env, this.escape, this.file);
+        await this.commit(s, next, `/bin/sh -c #(nop) ${history}`, {});
+      }
+    }
+  }
+
+  private async arg(s: Stage, inst: Instruction): Promise<void> {
+    const env = this.stageEnv(s);
+    const pairs = parseKeyValues(inst, this.escape, this.file, false);
+    for (const { key, value } of pairs) {
+      const given = this.argValue(key);
+      const dflt = value === undefined ? (this.metaArgs.has(key) ? this.metaArgs.get(key) : undefined) : this.expand(inst, value, env);
+      s.args.set(key, given ?? dflt);
+    }
+    const text = pairs.map((p) => (p.value === undefined ? p.key : `${p.key}=${p.value}`)).join(' ');
+    await this.commit(s, { config: structuredClone(s.config), cmdSet: s.cmdSet, author: s.author }, `/bin/sh -c #(nop)  ARG ${text}`, { args: [...s.args] });
+  }
+
+  /** Build args a RUN sees in its environment: declared ones with values, and the proxy ones given. */
+  private runArgs(s: Stage): [string, string][] {
+    const out: [string, string][] = [];
+    const envKeys = new Set(envMap(s.config.Env).keys());
+    for (const [k, v] of s.args) if (v !== undefined && !envKeys.has(k)) out.push([k, v]);
+    for (const k of PROXY_ARGS) {
+      const v = this.argValue(k);
+      if (v !== undefined && !s.args.has(k)) out.push([k, v]);
+    }
+    return out;
+  }
+
+  private async run(s: Stage, inst: Instruction): Promise<void> {
+    let cmd: string[];
+    if (inst.json) cmd = inst.json;
+    else if (inst.heredocs.length === 1 && /^<<-?\s*["']?[A-Za-z_][A-Za-z0-9_.-]*["']?\s*$/.test(inst.args.trim())) {
+      // RUN <<EOF ... EOF: the heredoc is the script.
+      cmd = [...shellOf(s.config), inst.heredocs[0].content];
+    } else {
+      // The shell reads the heredocs itself: hand it the command with their bodies.
+      cmd = [...shellOf(s.config), inst.heredocs.length ? `${inst.args}\n${inst.heredocs.map((h) => `${h.content}${h.name}\n`).join('')}` : inst.args];
+    }
+    for (const f of inst.flags) {
+      if (f.name !== 'network' && f.name !== 'mount' && f.name !== 'security') throw new StepError(`Unknown flag: ${f.name}`);
+      if (f.name === 'mount') throw new StepError('the --mount option requires BuildKit');
+    }
+    const args = this.runArgs(s);
+    const visible = args.filter(([k]) => !PROXY_ARGS.has(k));
+    const createdBy = `${visible.length ? `|${visible.length} ${visible.map(([k, v]) => `${k}=${v}`).join(' ')} ` : ''}${cmd.join(' ')}`;
+    const next = { config: structuredClone(s.config), cmdSet: s.cmdSet, author: s.author };
+    await this.commit(s, next, createdBy, { fs: 'run' }, async (rootfsImage) => {
+      const env = [...(s.config.Env ?? []), ...args.map(([k, v]) => `${k}=${v}`)];
+      return runStep(this.deps.containers, {
+        image: rootfsImage, cmd, env, user: s.config.User, workingDir: s.config.WorkingDir,
+        networkMode: this.opts.networkMode || 'default', forceRm: this.opts.forceRm, rm: this.opts.rm,
+      }, this.out, this.signal);
+    });
+  }
+
+  private async workdir(s: Stage, inst: Instruction, env: Env): Promise<void> {
+    const next: StageConfig = { config: structuredClone(s.config), cmdSet: s.cmdSet, author: s.author };
+    const history = applyMetadata(inst, next, env, this.escape, this.file);
+    const dir = next.config.WorkingDir as string;
+    await this.commit(s, next, `/bin/sh -c #(nop) ${history}`, { fs: 'workdir' }, async (image) => {
+      return this.inRootfs(image, async (root) => {
+        const host = await scopedPath(root, dir);
+        await mkdir(host, { recursive: true, mode: 0o755 });
+      });
+    });
+  }
+
+  private async copy(s: Stage, inst: Instruction): Promise<void> {
+    const name = inst.cmd.toUpperCase();
+    const env = this.stageEnv(s);
+    let from: string | undefined;
+    let chown: string | undefined;
+    let chmod: number | undefined;
+    for (const f of inst.flags) {
+      const v = f.value === undefined ? undefined : this.expand(inst, f.value, env);
+      if (f.name === 'from' && name === 'COPY') from = v;
+      else if (f.name === 'chown') chown = v;
+      else if (f.name === 'chmod') {
+        if (!v || !/^[0-7]{1,4}$/.test(v)) throw new StepError(`invalid chmod parameter: ${v ?? ''}`);
+        chmod = parseInt(v, 8);
+      } else if (f.name === 'link' || f.name === 'checksum' || f.name === 'keep-git-dir') { /* BuildKit only; no effect here */ } else {
+        throw new StepError(`Unknown flag: ${f.name}`);
+      }
+    }
+    const words = inst.json ?? splitWords(inst.args, this.escape);
+    const heredocNames = new Set(inst.heredocs.map((h) => h.name));
+    const expanded = words.map((w) => (/^<<-?/.test(w) && heredocNames.has(w.replace(/^<<-?["']?|["']$/g, '')) ? w : this.expand(inst, w, env)));
+    if (expanded.length < 2) throw new StepError(`${name} requires at least two arguments, but only one was provided. Destination could not be determined.`);
+    const destRaw = expanded[expanded.length - 1];
+    const srcWords = expanded.slice(0, -1);
+    for (const w of srcWords) if (/^[a-z][a-z0-9+.-]*:\/\//i.test(w)) {
+      if (name === 'COPY') throw new StepError(`source can't be a URL for COPY`);
+      throw new StepError(`ADD from a URL (${w}) is not supported: berth builds offline; download it into the context and ADD the file`);
+    }
+    const dest = destRaw.startsWith('/') ? destRaw : posix.join(s.config.WorkingDir || '/', destRaw) + (destRaw.endsWith('/') || destRaw === '.' ? '/' : '');
+
+    // Sources: heredocs become files in the scratch dir; --from reads another stage or image.
+    const hereDir = join(this.scratch, `here-${randomBytes(4).toString('hex')}`);
+    let sourceRoot = this.ctxDir;
+    let where = 'context';
+    let release: (() => Promise<void>) | undefined;
+    const sources: CopySource[] = [];
+    try {
+      const plain: string[] = [];
+      for (const w of srcWords) {
+        const h = inst.heredocs.find((x) => w.replace(/^<<-?["']?|["']$/g, '') === x.name && w.startsWith('<<'));
+        if (h) {
+          await mkdir(hereDir, { recursive: true });
+          const content = h.expand ? this.expand(inst, h.content.replace(/(["'\\])/g, '\\$1'), env) : h.content;
+          await writeFile(join(hereDir, h.name), content, { mode: 0o644 });
+          sources.push(...(await findSources(hereDir, [h.name], 'heredoc')));
+        } else plain.push(w);
+      }
+      if (from !== undefined && plain.length) {
+        const src = await this.fromImage(from);
+        const rid = `build-${randomBytes(8).toString('hex')}`;
+        sourceRoot = await this.deps.images.mount(rid, src);
+        where = `stage ${from}`;
+        release = async () => { await this.deps.images.remove(rid); };
+      }
+      if (plain.length) sources.push(...(await findSources(sourceRoot, plain, where)));
+      const hash = await hashSources(sources);
+      const kind = sources.length > 1 ? 'multi' : sources[0].st.isDirectory() ? 'dir' : 'file';
+      const createdBy = `/bin/sh -c #(nop) ${name} ${chown ? `--chown=${chown} ` : ''}${chmod !== undefined ? `--chmod=${chmod.toString(8)} ` : ''}${kind}:${hash} in ${destRaw} `;
+      const next = { config: structuredClone(s.config), cmdSet: s.cmdSet, author: s.author };
+      const multiple = sources.length > 1 || srcWords.some((w) => /[*?[]/.test(w));
+      await this.commit(s, next, createdBy, { fs: 'copy', from: from ?? '' }, async (image) => this.inRootfs(image, async (root) => {
+        const owner = chown ? await resolveChown(root, chown) : from !== undefined ? undefined : { uid: 0, gid: 0 };
+        await copyInto(root, sources, { dest, owner, chmod, extractArchives: name === 'ADD', multiple, scratch: this.scratch });
+      }));
+    } finally {
+      await release?.();
+      await rm(hereDir, { recursive: true, force: true });
+    }
+  }
+
+  /** COPY --from: a stage by name or index, else an image. */
+  private async fromImage(from: string): Promise<string> {
+    const byName = this.stages.find((s) => s.name?.toLowerCase() === from.toLowerCase());
+    const byIndex = /^\d+$/.test(from) ? this.stages[Number(from)] : undefined;
+    if (/^\d+$/.test(from) && !byIndex) throw new StepError(`invalid from flag value ${from}: refers to current build stage or a later one`);
+    const st = byName ?? byIndex;
+    if (st) {
+      await this.ensureImage(st);
+      return st.imageId as string;
+    }
+    try {
+      return (await this.deps.images.get(from)).id;
+    } catch (e) {
+      if (e instanceof BerthError && e.kind === 'not_found') throw new StepError(`invalid from flag value ${from}: ${e.message}`);
+      throw e;
+    }
+  }
+
+  /** Mounts a fresh rootfs over `image`, lets `fn` change it, and returns its id (still holding the changes). */
+  private async inRootfs(image: string, fn: (root: string) => Promise<void>): Promise<string> {
+    const rid = `build-${randomBytes(8).toString('hex')}`;
+    const root = await this.deps.images.mount(rid, image);
+    try {
+      await fn(root);
+    } catch (e) {
+      await this.deps.images.remove(rid).catch(() => undefined);
+      throw e;
+    } finally {
+      await this.deps.images.unmount(rid).catch(() => undefined);
+    }
+    return rid;
+  }
+
+  /**
+   * One step: the cache is asked first (key: parent image, what the step did, the config it
+   * leaves, and `extra`); on a miss `change` (if any) yields a rootfs whose changes become the
+   * layer, and the result is committed as a child image.
+   */
+  private async commit(
+    s: Stage, next: StageConfig, createdBy: string, extra: Record<string, unknown>,
+    change?: (image: string) => Promise<string | undefined>,
+  ): Promise<void> {
+    const key = cacheKey([s.imageId ?? 'scratch', createdBy, next.config, next.author ?? '', extra]);
+    if (!this.opts.noCache) {
+      const hit = await this.cache.get(key);
+      if (hit && (await this.deps.images.get(hit).then(() => true, () => false))) {
+        this.out.stream(' ---> Using cache\n');
+        this.out.stream(` ---> ${short(hit)}\n`);
+        Object.assign(s, { imageId: hit, config: next.config, cmdSet: next.cmdSet, author: next.author });
+        return;
+      }
+    }
+    let rootfsOf: string | undefined;
+    if (change) {
+      await this.ensureImage(s);
+      rootfsOf = await change(s.imageId as string);
+    }
+    try {
+      const rec = await this.deps.images.commitBuild({
+        parent: s.imageId, rootfsOf, ranContainer: extra.fs === 'run', config: next.config, createdBy, author: next.author,
+      });
+      if (extra.fs === 'run' && rootfsOf && (this.opts.rm || this.opts.forceRm)) this.out.stream(`Removing intermediate container ${short(rootfsOf)}\n`);
+      this.out.stream(` ---> ${short(rec.id)}\n`);
+      Object.assign(s, { imageId: rec.id, config: next.config, cmdSet: next.cmdSet, author: next.author });
+      await this.cache.set(key, rec.id);
+    } finally {
+      if (rootfsOf) {
+        if (extra.fs === 'run') {
+          if (this.opts.rm || this.opts.forceRm) await this.deps.containers.remove(rootfsOf, { force: true, volumes: true }).catch(() => undefined);
+        }
+        else await this.deps.images.remove(rootfsOf).catch(() => undefined);
+      }
+    }
+  }
+}
