@@ -8,6 +8,7 @@ import { Execs } from './exec.js';
 import { System } from './system.js';
 import { Networks } from './networks.js';
 import { Volumes } from './volumes.js';
+import { Builds } from './build.js';
 
 export class EngineClient {
   readonly transport: Transport;
@@ -17,6 +18,7 @@ export class EngineClient {
   readonly system: System;
   readonly networks: Networks;
   readonly volumes: Volumes;
+  readonly builds: Builds;
 
   constructor(address: EngineAddress, opts: { apiVersion?: string } = {}) {
     this.transport = new Transport(address, opts.apiVersion);
@@ -26,6 +28,7 @@ export class EngineClient {
     this.system = new System(this.transport);
     this.networks = new Networks(this.transport);
     this.volumes = new Volumes(this.transport);
+    this.builds = new Builds(this.transport);
   }
 
   /** `host` as -H/DOCKER_HOST give it (unix:///path, tcp://host:port); defaults to berthd's socket. */
@@ -49,4 +52,5 @@ export { demux, jsonLines, frameHeader, type Frame, type StreamType } from './st
 export { daemonError, isFromDaemon } from './errors.js';
 export { progress } from './images.js';
 export type * from './types.js';
+export type { BuildQuery } from './build.js';
 export type { LogsOptions, AttachOptions, WaitCondition } from './containers.js';

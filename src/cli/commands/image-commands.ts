@@ -63,13 +63,29 @@ export const pull: Def = (p, name) =>
     .option('-q, --quiet', 'Suppress verbose output')
     .action(async (image, opts, cmd) => (await import('../image/transfer.js')).pullCommand(image, opts, cmd));
 
+export const build: Def = (p, name) =>
+  p.command(`${name} <context>`).description('Build an image from a Dockerfile')
+    .option('-t, --tag <name>', 'Name and optionally a tag in the "name:tag" format', collect)
+    .option('-f, --file <path>', 'Name of the Dockerfile (default: "PATH/Dockerfile")')
+    .option('--build-arg <arg>', 'Set build-time variables', collect)
+    .option('--target <stage>', 'Set the target build stage to build')
+    .option('--no-cache', 'Do not use cache when building the image')
+    .option('--pull', 'Always attempt to pull a newer version of the image')
+    .option('--label <label>', 'Set metadata for an image', collect)
+    .option('--network <mode>', 'Set the networking mode for the RUN instructions during build', 'default')
+    .option('--progress <type>', 'Set type of progress output (auto, plain, tty, quiet, rawjson)', 'auto')
+    .option('-q, --quiet', 'Suppress the build output and print image ID on success')
+    .option('--rm', 'Remove intermediate containers after a successful build', true)
+    .option('--force-rm', 'Always remove intermediate containers')
+    .action(async (context, opts, cmd) => (await import('../image/build.js')).buildCommand(context, opts, cmd));
+
 export function registerImageCommands(program: Command, only?: string): void {
   const wanted = (name: string) => only === undefined || only === name;
-  const topLevel: [Def, string][] = [[images, 'images'], [tag, 'tag'], [rmi, 'rmi'], [history, 'history'], [importCmd, 'import'], [load, 'load'], [save, 'save'], [pull, 'pull']];
+  const topLevel: [Def, string][] = [[build, 'build'], [images, 'images'], [tag, 'tag'], [rmi, 'rmi'], [history, 'history'], [importCmd, 'import'], [load, 'load'], [save, 'save'], [pull, 'pull']];
   for (const [def, name] of topLevel) if (wanted(name)) def(program, name);
   if (!wanted('image')) return;
   const group = program.command('image').description('Manage images');
-  const inGroup: [Def, string][] = [[tag, 'tag'], [history, 'history'], [imagePrune, 'prune'], [importCmd, 'import'], [load, 'load'], [save, 'save'], [pull, 'pull'], [imageInspect, 'inspect']];
+  const inGroup: [Def, string][] = [[build, 'build'], [tag, 'tag'], [history, 'history'], [imagePrune, 'prune'], [importCmd, 'import'], [load, 'load'], [save, 'save'], [pull, 'pull'], [imageInspect, 'inspect']];
   for (const [def, name] of inGroup) def(group, name);
   images(group, 'ls').aliases(['list']);
   rmi(group, 'rm').aliases(['remove']);

@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable as ReadableStream } from 'node:stream';
 import { invalidArgument } from '../../common/errors.js';
 import { decompressed } from '../images/decompress.js';
-import { DockerIgnore } from './dockerignore.js';
+import { DockerIgnore } from '../../common/dockerignore.js';
 
 export interface BuildContext {
   dir: string;

@@ -138,5 +138,6 @@ async function writeEntry(pack: Pack, upper: string, e: Entry, links: Map<string
 }
 
 function add(pack: Pack, h: Headers): Promise<void> {
-  return new Promise((resolve, reject) => pack.entry(h, (err) => (err ? reject(err) : resolve())));
+  // A body-less entry: regular (empty) files need an explicit empty body or they never finish.
+  return new Promise((resolve, reject) => pack.entry(h, Buffer.alloc(0), (err) => (err ? reject(err) : resolve())));
 }

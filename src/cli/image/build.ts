@@ -1,0 +1,163 @@
+// `berth build`: sends a context (a directory tarred here minus .dockerignore, a tar file, or
+// stdin: a tar or a lone Dockerfile) to POST /build and prints the classic builder's output.
+import { createReadStream, type Stats } from 'node:fs';
+import { lstat, readFile, readdir, readlink } from 'node:fs/promises';
+import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { Command } from 'commander';
+import tar from 'tar-stream';
+import { invalidArgument } from '../../common/errors.js';
+import { DockerIgnore } from '../../common/dockerignore.js';
+import { connect } from '../context.js';
+
+export interface BuildFlags {
+  tag?: string[];
+  file?: string;
+  buildArg?: string[];
+  target?: string;
+  cache?: boolean;
+  pull?: boolean;
+  label?: string[];
+  network?: string;
+  progress?: string;
+  quiet?: boolean;
+  rm?: boolean;
+  forceRm?: boolean;
+}
+
+/** KEY=VALUE pairs; a bare KEY takes its value from this environment (dropped when unset), as docker does. */
+function buildArgs(list: string[] = []): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const a of list) {
+    const i = a.indexOf('=');
+    if (i === 0) throw invalidArgument(`invalid argument "${a}" for "--build-arg" flag: invalid key`);
+    if (i > 0) out[a.slice(0, i)] = a.slice(i + 1);
+    else if (process.env[a] !== undefined) out[a] = process.env[a] as string;
+  }
+  return out;
+}
+
+function labels(list: string[] = []): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const l of list) {
+    const i = l.indexOf('=');
+    out[i < 0 ? l : l.slice(0, i)] = i < 0 ? '' : l.slice(i + 1);
+  }
+  return out;
+}
+
+async function walk(root: string, rel: string, ignore: DockerIgnore, out: { rel: string; st: Stats }[]): Promise<void> {
+  const names = (await readdir(rel ? join(root, rel) : root)).sort();
+  for (const name of names) {
+    const r = rel ? `${rel}/${name}` : name;
+    const st = await lstat(join(root, r));
+    if (st.isDirectory()) {
+      if (ignore.skipsDir(r)) continue;
+      if (!ignore.ignores(r)) out.push({ rel: r, st });
+      await walk(root, r, ignore, out);
+    } else if (!ignore.ignores(r) && (st.isFile() || st.isSymbolicLink())) out.push({ rel: r, st });
+  }
+}
+
+/** The directory as a tar stream (owners 0:0, as docker's CLI sends it); `extra` adds a file (a Dockerfile from outside). */
+async function contextTar(dir: string, keep: string[], extra?: { name: string; content: Buffer }): Promise<Readable> {
+  const ignore = new DockerIgnore(await readFile(join(dir, '.dockerignore'), 'utf8').catch(() => ''));
+  const entries: { rel: string; st: Stats }[] = [];
+  await walk(dir, '', ignore, entries);
+  // The Dockerfile and .dockerignore are always sent: the daemon needs them even when ignored.
+  for (const k of keep) {
+    if (entries.some((e) => e.rel === k)) continue;
+    const st = await lstat(join(dir, k)).catch(() => undefined);
+    if (st?.isFile()) entries.push({ rel: k, st });
+  }
+  const pack = tar.pack();
+  void (async () => {
+    try {
+      for (const e of entries) {
+        const h = { name: e.rel, mode: e.st.mode & 0o7777, mtime: e.st.mtime, uid: 0, gid: 0 };
+        if (e.st.isDirectory()) pack.entry({ ...h, type: 'directory' });
+        else if (e.st.isSymbolicLink()) pack.entry({ ...h, type: 'symlink', linkname: await readlink(join(dir, e.rel)) });
+        else {
+          await new Promise<void>((res, rej) => {
+            const w = pack.entry({ ...h, type: 'file', size: e.st.size }, (err) => (err ? rej(err) : res()));
+            createReadStream(join(dir, e.rel)).on('error', rej).pipe(w);
+          });
+        }
+      }
+      if (extra) pack.entry({ name: extra.name, mode: 0o600, mtime: new Date(), uid: 0, gid: 0 }, extra.content);
+      pack.finalize();
+    } catch (err) {
+      pack.destroy(err as Error);
+    }
+  })();
+  return pack as unknown as Readable;
+}
+
+async function readAll(s: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of s) chunks.push(Buffer.from(c as Buffer));
+  return Buffer.concat(chunks);
+}
+
+export async function buildCommand(contextArg: string, f: BuildFlags, cmd: Command): Promise<void> {
+  if (f.progress && !['auto', 'plain', 'tty', 'quiet', 'rawjson'].includes(f.progress)) {
+    throw invalidArgument(`invalid argument "${f.progress}" for "--progress" flag: must be one of auto, plain, tty, quiet, rawjson`);
+  }
+  let context: Readable;
+  let dockerfile: string | undefined;
+  const fileFlag = f.file;
+  if (contextArg === '-') {
+    if (fileFlag === '-') throw invalidArgument('invalid argument: can\'t use stdin for both build context and dockerfile');
+    // A tar or a lone Dockerfile: the daemon tells them apart.
+    context = process.stdin;
+    dockerfile = fileFlag;
+  } else {
+    const st = await lstat(contextArg).catch(() => undefined);
+    if (!st) throw invalidArgument(`unable to prepare context: path "${contextArg}" not found`);
+    if (st.isFile()) {
+      // A tar (or compressed tar) as the context.
+      context = createReadStream(contextArg);
+      dockerfile = fileFlag;
+    } else {
+      const dir = resolve(contextArg);
+      let extra: { name: string; content: Buffer } | undefined;
+      if (fileFlag === '-') {
+        extra = { name: `.dockerfile.${randomBytes(10).toString('hex')}`, content: await readAll(process.stdin) };
+        dockerfile = extra.name;
+      } else if (fileFlag) {
+        const abs = isAbsolute(fileFlag) ? fileFlag : resolve(fileFlag);
+        const rel = relative(dir, abs);
+        if (rel.startsWith('..') || isAbsolute(rel)) {
+          // A Dockerfile outside the context travels inside it under a random name (docker does the same).
+          const content = await readFile(abs).catch(() => { throw invalidArgument(`unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat ${abs}: no such file or directory`); });
+          extra = { name: `.dockerfile.${randomBytes(10).toString('hex')}`, content };
+          dockerfile = extra.name;
+        } else dockerfile = rel.split(sep).join('/');
+      }
+      const keep = [dockerfile ?? 'Dockerfile', '.dockerignore'];
+      if (!extra) {
+        const df = await lstat(join(dir, dockerfile ?? 'Dockerfile')).catch(() => undefined);
+        const lower = dockerfile ? undefined : await lstat(join(dir, 'dockerfile')).catch(() => undefined);
+        if (!df && !lower) throw invalidArgument(`unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat ${join(dir, dockerfile ?? 'Dockerfile')}: no such file or directory`);
+        if (!df && lower) keep[0] = 'dockerfile';
+      }
+      context = await contextTar(dir, keep, extra);
+    }
+  }
+  const client = await connect(cmd);
+  const quiet = f.quiet || f.progress === 'quiet';
+  let id = '';
+  const stream = client.builds.build(context, {
+    tags: f.tag, dockerfile: dockerfile && basename(dockerfile) === dockerfile ? dockerfile : dockerfile, buildArgs: buildArgs(f.buildArg),
+    target: f.target, noCache: f.cache === false, pull: f.pull, labels: labels(f.label), networkMode: f.network,
+    quiet, rm: f.rm ?? true, forceRm: f.forceRm,
+  });
+  for await (const msg of stream) {
+    if (f.progress === 'rawjson') { process.stdout.write(`${JSON.stringify(msg)}\n`); continue; }
+    const aux = msg.aux as { ID?: string } | undefined;
+    if (aux?.ID) id = aux.ID;
+    if (msg.stream && !quiet) process.stdout.write(msg.stream);
+  }
+  if (quiet) process.stdout.write(`${id}\n`);
+}
