@@ -30,16 +30,6 @@ export interface EngineOptions {
   execRoot: string;
   runtime: 'auto' | 'runc' | 'crun';
   log: LogFn;
-  /**
-   * networkMode "default" joins the `bridge` network as Docker's does (openEngine: true). Without
-   * it such containers keep a loopback-only netns; "bridge" and user networks connect either way.
-   */
-  defaultBridge?: boolean;
-  /**
-   * Named/anonymous volumes of containers are created and mounted (openEngine: true). Without it they
-   * stay a create warning, as before volumes were wired (test/integration/engine still expects that).
-   */
-  volumeMounts?: boolean;
 }
 
 export type ImageStoreLike = ImageService & RootfsService & Partial<BuildImageStore>;
@@ -90,12 +80,11 @@ export async function openEngineWith(opts: EngineOptions, makeImages: ImageStore
   const networks = await NetworkService.open({ dataRoot: opts.dataRoot, events, log: (level, msg, fields) => opts.log(level, msg, fields) }, running);
   await networks.ensureDefaultNetwork();
   containers.ctx.networks = networks;
-  containers.ctx.defaultBridge = opts.defaultBridge ?? false;
   const volumes = await VolumeService.open({
     dataRoot: opts.dataRoot, events,
     containersUsing: (name) => [...containers.lc.records.values()].filter((r) => r.mounts.some((m) => m.type === 'volume' && m.name === name)).map((r) => r.id),
   });
-  if (opts.volumeMounts) containers.ctx.volumes = volumes;
+  containers.ctx.volumes = volumes;
   const exec = new Execs(containers.lc);
   const withBuild = images as ImageStoreLike;
   const builds = withBuild.commitBuild
@@ -152,5 +141,5 @@ export async function openEngineWith(opts: EngineOptions, makeImages: ImageStore
 
 /** berthd's engine over the real image store (src/engine/images). */
 export async function openEngine(opts: EngineOptions): Promise<Engine> {
-  return openEngineWith({ ...opts, defaultBridge: opts.defaultBridge ?? true, volumeMounts: opts.volumeMounts ?? true }, openImageStore);
+  return openEngineWith(opts, openImageStore);
 }

@@ -78,7 +78,7 @@ export interface MountSpec {
   target: string;
   readOnly: boolean;
   /** bind propagation, tmpfs size/mode, volume nocopy... */
-  options: { propagation?: string; tmpfsSize?: number; tmpfsMode?: number; noCopy?: boolean; selinuxRelabel?: string; createHostPath?: boolean; volumeLabels?: Record<string, string> };
+  options: { propagation?: string; tmpfsSize?: number; tmpfsMode?: number; noCopy?: boolean; selinuxRelabel?: string; createHostPath?: boolean; volumeLabels?: Record<string, string>; volumeDriver?: string; volumeDriverOptions?: Record<string, string> };
 }
 
 export interface PortBinding { hostIp: string; hostPort: string }

@@ -189,6 +189,11 @@ function bool(v: string | undefined): boolean {
   return v === undefined || v === '' || v === 'true' || v === '1';
 }
 
+function splitOnce(s: string): [string, string] {
+  const i = s.indexOf('=');
+  return i < 0 ? [s, ''] : [s.slice(0, i), s.slice(i + 1)];
+}
+
 /** --mount type=bind,source=/a,target=/b,readonly ... */
 export function parseMount(spec: string): MountSpec {
   const m: MountSpec = { Type: 'volume', Target: '' };
@@ -211,12 +216,12 @@ export function parseMount(spec: string): MountSpec {
       case 'volume-subpath': m.VolumeOptions = { ...m.VolumeOptions, Subpath: val }; break;
       case 'volume-driver': m.VolumeOptions = { ...m.VolumeOptions, DriverConfig: { ...m.VolumeOptions?.DriverConfig, Name: val } }; break;
       case 'volume-label': {
-        const [k, v = ''] = (val ?? '').split('=');
+        const [k, v] = splitOnce(val ?? '');
         m.VolumeOptions = { ...m.VolumeOptions, Labels: { ...m.VolumeOptions?.Labels, [k]: v } };
         break;
       }
       case 'volume-opt': {
-        const [k, v = ''] = (val ?? '').split('=');
+        const [k, v] = splitOnce(val ?? ''); // o=size=2m: the value keeps its own '='
         const dc = m.VolumeOptions?.DriverConfig ?? {};
         m.VolumeOptions = { ...m.VolumeOptions, DriverConfig: { ...dc, Options: { ...dc.Options, [k]: v } } };
         break;

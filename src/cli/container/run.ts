@@ -22,7 +22,8 @@ async function createContainer(client: EngineClient, body: ContainerCreateBody, 
   try {
     created = await client.containers.create(body, { name: f.name, platform: f.platform });
   } catch (e) {
-    if (!isBerthError(e, 'not_found') || f.pull === 'never' || f.pull === 'always') throw e;
+    // Only a missing image is pulled: other not-found answers (--volumes-from, a network) are the error.
+    if (!isBerthError(e, 'not_found') || !/no such image/i.test(e.message) || f.pull === 'never' || f.pull === 'always') throw e;
     process.stderr.write(`Unable to find image '${withLatest(image)}' locally\n`);
     await pull(client, image, !!f.quiet);
     created = await client.containers.create(body, { name: f.name, platform: f.platform });

@@ -18,7 +18,7 @@ import { planHostMounts, ensureBindSources } from '../runtime/binds.js';
 import { resolveUser } from '../runtime/user.js';
 import { launchConmon } from '../runtime/conmon.js';
 import { parseSignal } from '../runtime/signals.js';
-import { createVolumeMounts, isVolumeWarning, mountVolumes, removeAnonymousVolumes, unmountVolumes } from './volume-mounts.js';
+import { createContainerMounts, containerOciMounts, removeAnonymousVolumes, unmountVolumes } from './volume-mounts.js';
 import { attachNetworking, checkNetworks, detachNetworking } from './networking.js';
 
 type Waiter = { condition: WaitCondition; resolve: (r: WaitResult) => void };
@@ -179,17 +179,10 @@ export class Lifecycle {
         logPath: join(dir, 'container.log'), rootfsPath: '', hostnamePath: join(dir, 'hostname'), hostsPath: join(dir, 'hosts'), resolvConfPath: join(dir, 'resolv.conf'),
         mounts: [], network: { sandboxKey: '', ports: {}, endpoints: {} },
       };
-      if (this.ctx.networks) checkNetworks(this.ctx.networks, rec, !!this.ctx.defaultBridge);
+      if (this.ctx.networks) checkNetworks(this.ctx.networks, rec);
       logPolicy(rec); // bad max-size/max-file fail the create, as Docker's do
-      const planned = planHostMounts(spec.host);
       ensureBindSources(spec.host);
-      rec.mounts = planned.mounts;
-      if (this.ctx.volumes) {
-        rec.mounts.push(...(await createVolumeMounts(this.ctx.volumes, spec.host)));
-        warnings.push(...planned.warnings.filter((w) => !isVolumeWarning(w)));
-      } else {
-        warnings.push(...planned.warnings);
-      }
+      rec.mounts = this.ctx.volumes ? await createContainerMounts(this.ctx.volumes, spec, effective.volumes, (ref) => this.find(ref)) : planHostMounts(spec.host).mounts;
       await writeHostFiles(rec, hostname, spec.host.extraHosts ?? [], spec.host.dns ?? [], spec.host.dnsSearch ?? [], spec.host.dnsOptions ?? []);
       await this.save(rec);
       this.records.set(id, rec);
@@ -272,7 +265,7 @@ export class Lifecycle {
     };
     const config = buildOciConfig({
       record: rec, rootfs, user, cgroupsPath: `${this.ctx.cgroupParent}/${id}`, initBinary: this.ctx.initBinary, containerPid,
-      extraMounts: [...planHostMounts(rec.spec.host).oci, ...(this.ctx.volumes ? await mountVolumes(this.ctx.volumes, rec, rootfs) : [])],
+      extraMounts: this.ctx.volumes ? await containerOciMounts(this.ctx.volumes, rec, rootfs) : planHostMounts(rec.spec.host).oci,
     });
     await writeFile(join(bundle, 'config.json'), JSON.stringify(config));
     this.exits.reset(id);
@@ -284,7 +277,7 @@ export class Lifecycle {
       terminal: rec.spec.tty, stdin: rec.spec.openStdin, leaveStdinOpen: rec.spec.openStdin && !rec.spec.stdinOnce,
     });
     // The netns exists now and the process has not run yet: its network is ready before it starts.
-    if (this.ctx.networks) await attachNetworking(this.ctx.networks, rec, pid, !!this.ctx.defaultBridge);
+    if (this.ctx.networks) await attachNetworking(this.ctx.networks, rec, pid);
     for (const hook of this.startHooks.get(id) ?? []) {
       await hook(rec).catch((e: unknown) => this.ctx.log('warn', 'attach before start failed', { id, error: String(e) }));
     }
@@ -335,7 +328,8 @@ export class Lifecycle {
       await this.ctx.rootfs.unmount(id).catch((e: unknown) => this.ctx.log('warn', 'rootfs unmount failed', { id, error: String(e) }));
       return rec.spec.host.autoRemove;
     });
-    if (autoRemove) await this.remove(id, { force: true }).catch((e: unknown) => this.ctx.log('warn', 'auto-remove failed', { id, error: String(e) }));
+    // --rm takes the anonymous volumes too, as Docker's AutoRemove does.
+    if (autoRemove) await this.remove(id, { force: true, volumes: true }).catch((e: unknown) => this.ctx.log('warn', 'auto-remove failed', { id, error: String(e) }));
   }
 
   private resolveWaiters(id: string, conditions: WaitCondition[], result: WaitResult): void {

@@ -8,15 +8,14 @@ import { conflict, notFound } from '../../common/errors.js';
 import type { NetworkService } from '../network/service.js';
 import { portRequestsFromBindings } from '../network/port-specs.js';
 import { renderResolvConf, ownHostsLines } from '../network/container-files.js';
-import { writeHostFiles } from './host-files.js';
+import { baseHostsLines, writeHostFiles } from './host-files.js';
 
 const DEFAULT_NETWORK = 'bridge';
 
 /** The network networkMode names, or undefined when the container gets no managed network. */
-export function mainNetwork(rec: ContainerRecord, defaultBridge: boolean): string | undefined {
+export function mainNetwork(rec: ContainerRecord): string | undefined {
   const mode = rec.spec.host.networkMode || 'default';
   if (mode === 'none' || mode === 'host' || mode.startsWith('container:')) return undefined;
-  if (mode === 'default' && !defaultBridge) return undefined;
   return mode === 'default' ? DEFAULT_NETWORK : mode;
 }
 
@@ -26,16 +25,16 @@ function isMain(name: string, main: string, rec: ContainerRecord): boolean {
 }
 
 /** At create: unknown networks fail early (not_found). */
-export function checkNetworks(networks: NetworkService, rec: ContainerRecord, defaultBridge: boolean): void {
-  const main = mainNetwork(rec, defaultBridge);
+export function checkNetworks(networks: NetworkService, rec: ContainerRecord): void {
+  const main = mainNetwork(rec);
   if (!main) return; // host/none/container:X (and default without the bridge): no endpoints to check
   if (main !== DEFAULT_NETWORK) networks.get(main);
   for (const name of Object.keys(rec.spec.endpoints ?? {})) if (!isMain(name, main, rec)) networks.get(name);
 }
 
 /** Connects, publishes and writes the name files; on failure releases what was taken and throws. */
-export async function attachNetworking(networks: NetworkService, rec: ContainerRecord, pid: number, defaultBridge: boolean): Promise<void> {
-  const main = mainNetwork(rec, defaultBridge);
+export async function attachNetworking(networks: NetworkService, rec: ContainerRecord, pid: number): Promise<void> {
+  const main = mainNetwork(rec);
   rec.network = { sandboxKey: '', ports: {}, endpoints: {} };
   if (!main) return;
   const netnsPath = `/proc/${pid}/ns/net`;
@@ -70,13 +69,22 @@ async function writeNameFiles(networks: NetworkService, rec: ContainerRecord): P
   const hostname = (await readFile(rec.hostnamePath, 'utf8').catch(() => '')).trim() || rec.id.slice(0, 12);
   // Rebuilt from scratch each start: the addresses of the last run must not linger.
   await writeHostFiles(rec, hostname, host.extraHosts ?? [], [], [], []);
-  const base = (await readFile(rec.hostsPath, 'utf8')).split('\n').filter((l) => l && !l.startsWith('127.0.1.1\t'));
-  const own = ownHostsLines(networks.endpointsOf(rec.id), hostname, rec.spec.domainname);
-  await writeFile(rec.hostsPath, `${[...base, ...own].join('\n')}\n`);
+  await writeHosts(networks, rec);
   const hostResolvConf = await readFile('/etc/resolv.conf', 'utf8').catch(() => '');
   await writeFile(rec.resolvConfPath, renderResolvConf({
     embedded: networks.resolvConfNameserver(rec.id), hostResolvConf, dns: host.dns ?? [], dnsSearch: host.dnsSearch ?? [], dnsOptions: host.dnsOptions ?? [],
   }));
+}
+
+/**
+ * /etc/hosts with the container's own address on each network it is on now. Written in place (same
+ * inode): the file is bind-mounted, so a running container sees connect/disconnect at once.
+ */
+async function writeHosts(networks: NetworkService, rec: ContainerRecord): Promise<void> {
+  const hostname = (await readFile(rec.hostnamePath, 'utf8').catch(() => '')).trim() || rec.id.slice(0, 12);
+  const own = ownHostsLines(networks.endpointsOf(rec.id), hostname, rec.spec.domainname);
+  const lines = [...baseHostsLines(hostname, rec.spec.host.extraHosts ?? [], own.length > 0), ...own];
+  await writeFile(rec.hostsPath, `${lines.join('\n')}\n`);
 }
 
 /** Releases endpoints and ports (idempotent); the record keeps no stale addresses. */
@@ -86,8 +94,8 @@ export async function detachNetworking(networks: NetworkService, rec: ContainerR
 }
 
 /** `network connect`: recorded in the spec; a running container gets the endpoint at once. */
-export async function connectContainer(networks: NetworkService, rec: ContainerRecord, running: boolean, network: string, e: EndpointSpec, defaultBridge: boolean): Promise<void> {
-  const main = mainNetwork(rec, defaultBridge);
+export async function connectContainer(networks: NetworkService, rec: ContainerRecord, running: boolean, network: string, e: EndpointSpec): Promise<void> {
+  const main = mainNetwork(rec);
   const mode = rec.spec.host.networkMode || 'default';
   if (mode === 'host' || mode === 'none' || mode.startsWith('container:')) throw conflict(`container sharing network namespace with another container or host cannot be connected to any other network`);
   const net = networks.get(network);
@@ -99,6 +107,7 @@ export async function connectContainer(networks: NetworkService, rec: ContainerR
       dns: rec.spec.host.dns?.length ? rec.spec.host.dns : undefined,
     });
     rec.network.endpoints[ep.networkName] = ep;
+    await writeHosts(networks, rec);
   } else {
     // Inspect shows the network (without addresses) until the next start connects it, as Docker's.
     rec.network.endpoints[net.name] = { networkId: net.id, networkName: net.name, endpointId: '', ipAddress: '', prefixLen: 0, gateway: '', macAddress: '', aliases: e.aliases ?? [], dnsNames: [] };
@@ -107,12 +116,15 @@ export async function connectContainer(networks: NetworkService, rec: ContainerR
 }
 
 /** `network disconnect`: forgotten by the spec; a running container loses the endpoint at once. */
-export async function disconnectContainer(networks: NetworkService, rec: ContainerRecord, network: string, defaultBridge: boolean): Promise<void> {
+export async function disconnectContainer(networks: NetworkService, rec: ContainerRecord, network: string): Promise<void> {
   const net = networks.get(network);
-  const main = mainNetwork(rec, defaultBridge);
+  const main = mainNetwork(rec);
   const eps = rec.spec.endpoints ?? {};
   if (!eps[net.name] && !rec.network.endpoints[net.name] && net.name !== main) throw notFound(`container ${rec.id} is not connected to network ${net.name}`);
-  if (networks.endpointsOf(rec.id).some((x) => x.networkName === net.name)) await networks.disconnect(rec.id, net.name);
+  if (networks.endpointsOf(rec.id).some((x) => x.networkName === net.name)) {
+    await networks.disconnect(rec.id, net.name);
+    await writeHosts(networks, rec);
+  }
   delete rec.network.endpoints[net.name];
   delete eps[net.name];
   // Leaving the main network: the container keeps what the spec says, none beyond it (Docker's mode stays).

@@ -23,8 +23,6 @@ export interface RuntimeContext {
   initBinary?: string;
   /** Set by the engine once open: containers in bridge/user network modes get endpoints from it. */
   networks?: NetworkService;
-  /** networkMode "default" means the `bridge` network (else a loopback-only netns). */
-  defaultBridge?: boolean;
   /** Set by the engine once open: named and anonymous volumes are created and mounted through it. */
   volumes?: VolumeService;
 }

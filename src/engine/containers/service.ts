@@ -60,14 +60,14 @@ export class Containers implements ContainerService {
   async connectNetwork(idOrName: string, network: string, endpoint: EndpointSpec): Promise<void> {
     if (!this.ctx.networks) throw notImplemented('networks are not available in this engine');
     const rec = this.lc.find(idOrName);
-    await connectContainer(this.ctx.networks, rec, this.lc.isRunning(rec), network, endpoint, !!this.ctx.defaultBridge);
+    await connectContainer(this.ctx.networks, rec, this.lc.isRunning(rec), network, endpoint);
     await this.lc.save(rec);
   }
 
   async disconnectNetwork(idOrName: string, network: string): Promise<void> {
     if (!this.ctx.networks) throw notImplemented('networks are not available in this engine');
     const rec = this.lc.find(idOrName);
-    await disconnectContainer(this.ctx.networks, rec, network, !!this.ctx.defaultBridge);
+    await disconnectContainer(this.ctx.networks, rec, network);
     await this.lc.save(rec);
   }
   pause(id: string): Promise<void> { return this.lc.pause(id); }

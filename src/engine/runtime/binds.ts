@@ -1,6 +1,6 @@
 // Host bind mounts (`-v /host:/ctr[:ro]`, `--mount type=bind|tmpfs`) as OCI mounts and as the
-// record's `mounts` for inspect. Named and anonymous volumes belong to src/engine/volumes (later):
-// they are reported back as warnings and not mounted here.
+// record's `mounts` for inspect. Named and anonymous volumes are src/engine/containers/volume-mounts.ts's:
+// they are only validated here.
 import { existsSync, mkdirSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import type { ContainerRecord, ContainerSpec } from '../types.js';
@@ -13,17 +13,17 @@ function bindOptions(rw: boolean, propagation: string): string[] {
   return ['rbind', rw ? 'rw' : 'ro', propagation || 'rprivate'];
 }
 
-/** Parses binds and mounts; returns what to mount, what inspect shows, and warnings. */
-export function planHostMounts(host: ContainerSpec['host']): { oci: OciMount[]; mounts: RecordMount[]; warnings: string[] } {
+/** Parses binds and mounts; returns what to mount and what inspect shows. */
+export function planHostMounts(host: ContainerSpec['host']): { oci: OciMount[]; mounts: RecordMount[] } {
   const oci: OciMount[] = [];
   const mounts: RecordMount[] = [];
-  const warnings: string[] = [];
   for (const b of host.binds ?? []) {
     const parts = b.split(':');
+    if (parts.length === 1 && isAbsolute(b)) continue; // "/path": an anonymous volume
     if (parts.length < 2 || parts.length > 3) throw invalidArgument(`invalid volume specification: '${b}'`);
     const [src, dst, mode = ''] = parts;
     if (!isAbsolute(dst)) throw invalidArgument(`invalid volume specification: '${b}': invalid mount config for type "bind": invalid mount path: '${dst}' mount path must be absolute`);
-    if (!isAbsolute(src)) { warnings.push(`named volume ${src} is not supported yet; ${dst} is not mounted`); continue; }
+    if (!isAbsolute(src)) continue; // a named volume
     const opts = mode.split(',').filter(Boolean);
     const rw = !opts.includes('ro');
     const propagation = opts.find((o) => /^r?(shared|slave|private)$/.test(o)) ?? '';
@@ -42,11 +42,9 @@ export function planHostMounts(host: ContainerSpec['host']): { oci: OciMount[]; 
       if (m.options.tmpfsMode) o.push(`mode=${m.options.tmpfsMode.toString(8)}`);
       oci.push({ destination: m.target, type: 'tmpfs', source: 'tmpfs', options: o });
       mounts.push({ type: 'tmpfs', source: '', destination: m.target, mode: '', rw: !m.readOnly, propagation: '' });
-    } else {
-      warnings.push(`volume ${m.source || '(anonymous)'} is not supported yet; ${m.target} is not mounted`);
     }
   }
-  return { oci, mounts, warnings };
+  return { oci, mounts };
 }
 
 /** Bind sources must exist; `-v` creates a missing host directory as Docker does. */

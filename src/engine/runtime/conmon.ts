@@ -85,6 +85,8 @@ export async function launchConmon(o: ConmonLaunch): Promise<{ pid: number }> {
   try {
     child = spawn(findConmon(), conmonArgs(o), {
       stdio: ['ignore', 'ignore', errFd, 'pipe'],
+      // conmon writes a bare "oom" file into its working directory when the container is OOM-killed.
+      cwd: o.bundleDir,
       env: { ...process.env, _OCI_SYNCPIPE: '3' },
       detached: true,
     });

@@ -38,7 +38,7 @@ export class VolumeService {
     return s;
   }
 
-  /** Creates a volume; an existing name with the same driver and options is returned as is (Docker). */
+  /** Creates a volume; an existing name asked for with no options or the same ones is returned as is (Docker). */
   create(o: VolumeCreateOptions = {}): Promise<VolumeRecord> {
     return this.queue.run(async () => {
       const driver = o.driver ?? 'local';
@@ -49,7 +49,9 @@ export class VolumeService {
       const options = o.options ?? {};
       const existing = this.volumes.get(name);
       if (existing) {
-        if (JSON.stringify(existing.options) !== JSON.stringify(options)) throw conflict(`volume ${name} already exists with different options`);
+        // A use by name (-v name:/path) gives no options: the existing volume is meant, whatever its own.
+        const differs = Object.keys(options).length > 0 && JSON.stringify(existing.options) !== JSON.stringify(options);
+        if (differs) throw conflict(`volume ${name} already exists with different options`);
         return structuredClone(existing);
       }
       validateOptions(options);

@@ -1,5 +1,5 @@
-// What a container sees: the user, env, working dir, hostname, capabilities, masked /proc, a
-// loopback-only network, a read-only root, limits, and how --privileged lifts the defaults.
+// What a container sees: the user, env, working dir, hostname, capabilities, masked /proc, the
+// default bridge (or loopback only with network none), a read-only root, limits, and how --privileged lifts the defaults.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { openTestEngine, cleanupEngine, spec, collectLogs, text, type TestEngine } from './harness.js';
@@ -43,9 +43,11 @@ test("Docker's default capabilities, cap-drop, cap-add and privileged", async ()
   assert.equal((await run('chown nobody /tmp', { user: '' }, { capDrop: ['ALL'] })).code, 1);
 });
 
-test('masked /proc paths, read-only rootfs, loopback-only network', async () => {
+test('masked /proc paths, read-only rootfs, the default bridge or loopback only', async () => {
   const r = await run(`cat /proc/kcore | wc -c; grep " /proc/sys " /proc/mounts | grep -q " ro," && echo ro-proc; ls /sys/class/net; cat /etc/hosts | grep -c localhost`);
-  assert.equal(r.out, '0\nro-proc\nlo\n2\n');
+  assert.equal(r.out, '0\nro-proc\neth0\nlo\n2\n');
+  const none = await run('ls /sys/class/net', {}, { networkMode: 'none' });
+  assert.equal(none.out, 'lo\n');
   const ro = await run('touch /newfile || echo readonly; touch /tmp/ok || echo tmp-ro', {}, { readonlyRootfs: true });
   assert.match(ro.out, /^readonly\ntmp-ro\n$/);
   const nnp = await run('grep NoNewPrivs /proc/self/status', {}, { securityOpt: ['no-new-privileges'] });
@@ -123,7 +125,7 @@ test('namespace modes: pid host, and network/ipc of another container', async ()
   await c.remove(peer, { force: true, volumes: false });
 });
 
-test('bind mounts (rw and ro) and tmpfs mounts; named volumes are a warning for now', async () => {
+test('bind mounts (rw and ro), tmpfs mounts and a named volume', async () => {
   const { mkdtempSync, writeFileSync, readFileSync, rmSync } = await import('node:fs');
   const { join } = await import('node:path');
   const dir = mkdtempSync(join(t.root, 'bind-'));
@@ -135,11 +137,12 @@ test('bind mounts (rw and ro) and tmpfs mounts; named volumes are a warning for 
     });
     assert.equal(r.out, 'from host\nro-ok\ntmpfs\n');
     assert.equal(readFileSync(join(dir, 'out.txt'), 'utf8'), 'out\n');
-    const created = await t.engine.containers.create(spec(['true'], {}, { binds: ['myvol:/v', `${dir}/new:/n`] }));
-    assert.match(created.warnings[0], /named volume myvol is not supported yet/);
+    const created = await t.engine.containers.create(spec(['true'], {}, { binds: ['myvol:/v:ro', `${dir}/new:/n`] }));
+    assert.deepEqual(created.warnings, []);
     const rec = await t.engine.containers.get(created.id);
-    assert.deepEqual(rec.mounts.map((m) => [m.type, m.destination, m.rw]), [['bind', '/n', true]]);
-    await t.engine.containers.remove(created.id, { force: true, volumes: false });
+    assert.deepEqual(rec.mounts.map((m) => [m.type, m.name ?? '', m.destination, m.rw]), [['bind', '', '/n', true], ['volume', 'myvol', '/v', false]]);
+    await t.engine.containers.remove(created.id, { force: true, volumes: true });
+    await t.engine.volumes.remove('myvol');
     await assert.rejects(t.engine.containers.create(spec(['true'], {}, { binds: ['/x:relative'] })), (e: Error & { kind?: string }) => e.kind === 'invalid_argument');
   } finally {
     rmSync(dir, { recursive: true, force: true });

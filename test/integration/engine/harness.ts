@@ -12,6 +12,7 @@ import { openEngineWith, type ImageStoreLike } from '../../../src/engine/engine.
 import type { ContainerSpec, ImageRecord, LogLine } from '../../../src/engine/types.js';
 import { notFound, notImplemented } from '../../../src/common/errors.js';
 import { removeCgroupParent } from '../../../src/engine/runtime/cgroups.js';
+import { scrub } from '../network/fixture.js';
 
 export const BUSYBOX_IMAGE: ImageRecord = {
   id: `sha256:${'b'.repeat(64)}`, repoTags: ['busybox:latest'], repoDigests: [], created: new Date(0).toISOString(),
@@ -111,6 +112,8 @@ export async function cleanupEngine(root: string): Promise<void> {
   const mounts = readFileSync('/proc/self/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1]).filter((m) => m?.startsWith(root)).reverse();
   for (const m of mounts) { try { execFileSync('umount', ['-l', m], { stdio: 'ignore' }); } catch { /* gone */ } }
   removeCgroupParent(join(root, 'data'));
+  // Bridges, veths and the nft table of the engine's networks (every engine has the default bridge).
+  await scrub(join(root, 'data')).catch(() => undefined);
   await rm(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
 }
 

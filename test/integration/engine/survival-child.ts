@@ -4,7 +4,7 @@ import { openTestEngine, spec } from './harness.js';
 
 const root = process.argv[2];
 const t = await openTestEngine(root);
-const { id } = await t.engine.containers.create(spec(['sh', '-c', 'i=0; while [ $i -lt 15 ]; do echo tick $i; i=$((i+1)); sleep 0.2; done; exit 42'], { name: 'survivor' }));
+const { id } = await t.engine.containers.create(spec(['sh', '-c', 'i=0; while [ $i -lt 30 ]; do echo tick $i; i=$((i+1)); sleep 0.2; done; exit 42'], { name: 'survivor' }));
 await t.engine.containers.start(id);
 const { id: id2 } = await t.engine.containers.create(spec(['sh', '-c', 'echo bye; exit 9'], { name: 'dies-while-down' }));
 const { result } = await t.engine.containers.wait(id2, 'next-exit');

@@ -45,5 +45,5 @@ test('kill -9 of the engine loses no container, log line or exit code', async ()
   const { result } = await c.wait(id, 'next-exit');
   assert.equal((await result).exitCode, 42);
   const all = text(await collectLogs(c.logs(id, { follow: false, stdout: true, stderr: true, timestamps: false })));
-  assert.equal(all, Array.from({ length: 15 }, (_, i) => `tick ${i}\n`).join(''));
+  assert.equal(all, Array.from({ length: 30 }, (_, i) => `tick ${i}\n`).join(''));
 });

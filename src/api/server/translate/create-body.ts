@@ -73,6 +73,9 @@ function mounts(v: unknown): MountSpec[] {
     if (bind.CreateMountpoint) options.createHostPath = true;
     if (vol.NoCopy) options.noCopy = true;
     if (vol.Labels) options.volumeLabels = strMap(vol.Labels, 'VolumeOptions.Labels');
+    const driver = obj(vol.DriverConfig, 'VolumeOptions.DriverConfig');
+    if (driver.Name) options.volumeDriver = String(driver.Name);
+    if (driver.Options) options.volumeDriverOptions = strMap(driver.Options, 'VolumeOptions.DriverConfig.Options');
     if (tmpfs.SizeBytes) options.tmpfsSize = num(tmpfs.SizeBytes, 'TmpfsOptions.SizeBytes');
     if (tmpfs.Mode) options.tmpfsMode = num(tmpfs.Mode, 'TmpfsOptions.Mode');
     return { type, source: String(m.Source ?? ''), target: String(m.Target), readOnly: Boolean(m.ReadOnly), options };
