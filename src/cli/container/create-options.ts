@@ -47,6 +47,7 @@ export interface CreateFlags {
   volumesFrom?: string[];
   mount?: string[];
   network?: string;
+  net?: string;
   networkAlias?: string[];
   ip?: string;
   tmpfs?: string[];
@@ -115,7 +116,10 @@ export function addCreateOptions(cmd: Command): Command {
     .option('-v, --volume <spec>', 'Bind mount a volume', collect)
     .option('--volumes-from <container>', 'Mount volumes from the specified container(s)', collect)
     .option('--mount <mount>', 'Attach a filesystem mount to the container', collect)
-    .option('--network, --net <network>', 'Connect a container to a network')
+    // Two long names in one flag string would make commander take the first as a short flag and
+    // store the value as `net`: --net is its own option, read as an alias below.
+    .option('--network <network>', 'Connect a container to a network')
+    .option('--net <network>', 'Connect a container to a network (alias of --network)')
     .option('--network-alias <alias>', 'Add network-scoped alias for the container', collect)
     .option('--ip <address>', 'IPv4 address (e.g., 172.30.100.104)')
     .option('--tmpfs <mount>', 'Mount a tmpfs directory', collect)
@@ -252,7 +256,8 @@ function durationFlag(v: string | undefined, flag: string): number | undefined {
   return numberFlag(v, flag, parseGoDuration);
 }
 
-export function buildCreateBody(image: string, command: string[], f: CreateFlags): ContainerCreateBody {
+export function buildCreateBody(image: string, command: string[], flags: CreateFlags): ContainerCreateBody {
+  const f: CreateFlags = { ...flags, network: flags.network ?? flags.net };
   if (f.rm && f.restart && f.restart !== 'no') throw invalidArgument('conflicting options: cannot specify both --restart and --rm');
   const attach = f.attach?.map((s) => s.toLowerCase()) ?? [];
   if (f.detach && attach.length) throw invalidArgument('Conflicting options: -a and -d');

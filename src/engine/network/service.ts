@@ -343,6 +343,7 @@ export class NetworkService {
    */
   publishPorts(containerId: string, requests: PortRequest[], network?: string): Promise<PublishedPort[]> {
     return this.queue.run(async () => {
+      if (requests.length === 0) return []; // nothing asked: a container only on internal networks is fine
       const eps = this.endpoints().filter((e) => e.containerId === containerId);
       const ep = network ? eps.find((e) => e.networkId === this.mustFind(network).id) : eps.find((e) => !this.networks.get(e.networkId)?.internal);
       if (!ep) throw failedToPublish(containerId, network);
