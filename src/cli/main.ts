@@ -12,7 +12,7 @@ import { closeClient } from './context.js';
 const KNOWN_VERBS = new Set([
   'run', 'create', 'ps', 'start', 'stop', 'restart', 'kill', 'rm', 'pause', 'unpause', 'wait', 'rename', 'logs', 'exec', 'attach', 'top',
   'stats', 'cp', 'inspect', 'export', 'container', 'images', 'build', 'tag', 'rmi', 'history', 'import', 'load', 'save', 'pull', 'image',
-  'version', 'info', 'events', 'system', 'network', 'volume', 'port',
+  'version', 'info', 'events', 'system', 'network', 'volume', 'port', 'update',
 ]);
 
 /** The first operand after the global options (-H and -l take a value). */

@@ -13,6 +13,7 @@ import { cgroupParent, cgroupVersion, removeCgroupParent } from './runtime/cgrou
 import { findConmon } from './runtime/conmon.js';
 import { Containers } from './containers/service.js';
 import { Execs } from './containers/exec.js';
+import { Supervisor } from './restart/supervisor.js';
 import type { LogFn } from './containers/runtime-context.js';
 import { openImageStore } from './images/index.js';
 import { NetworkService } from './network/service.js';
@@ -90,6 +91,10 @@ export async function openEngineWith(opts: EngineOptions, makeImages: ImageStore
   const builds = withBuild.commitBuild
     ? new BuildService({ images: withBuild as ImageService & RootfsService & BuildImageStore, containers, events, dataRoot: opts.dataRoot })
     : { build: () => Promise.reject(notImplemented('this image store cannot build')) };
+  // Supervision last: restarts at boot need networks and volumes in place.
+  const supervisor = new Supervisor(containers.lc, (cid, cmd, timeoutMs, maxOutput) => exec.runToEnd(cid, cmd, timeoutMs, maxOutput), opts.log);
+  containers.supervisor = supervisor;
+  supervisor.attach();
   const id = await engineId(opts.dataRoot);
   const c = containers;
   const metrics = new MetricsCollector({
@@ -131,6 +136,7 @@ export async function openEngineWith(opts: EngineOptions, makeImages: ImageStore
       return { layersSize: imgs.reduce((a, i) => a + i.size, 0), images: imgs, containers: ctrs };
     },
     async shutdown() {
+      supervisor.shutdown();
       await c.shutdown();
       await networks.shutdown();
       // Containers keep running under their monitors; with none left, the daemon's cgroup parent goes.

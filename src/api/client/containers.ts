@@ -71,6 +71,11 @@ export class Containers {
     return this.t.call('POST', `/containers/${enc(id)}/rename`, { query: { name } });
   }
 
+  /** POST /containers/{id}/update: restart policy and resources of an existing container. */
+  update(id: string, body: Record<string, unknown>): Promise<{ Warnings?: string[] | null }> {
+    return this.t.json('POST', `/containers/${enc(id)}/update`, { body });
+  }
+
   pause(id: string): Promise<void> {
     return this.t.call('POST', `/containers/${enc(id)}/pause`);
   }

@@ -138,6 +138,11 @@ export const containerPrune: Def = (p, name) =>
     .option('--filter <filter>', 'Provide filter values (e.g. "until=<timestamp>")', collect)
     .action(async (opts, cmd) => (await import('../container/lifecycle.js')).pruneCommand(opts, cmd));
 
+export const update: Def = (p, name) =>
+  p.command(`${name} <containers...>`).description('Update configuration of one or more containers')
+    .option('--restart <policy>', 'Restart policy to apply when a container exits')
+    .action(async (names, opts, cmd) => (await import('../container/update.js')).updateCommand(names, opts, cmd));
+
 export const exportCmd: Def = (p, name) =>
   p.command(`${name} <container>`).description("Export a container's filesystem as a tar archive")
     .option('-o, --output <file>', 'Write to a file, instead of STDOUT')
@@ -149,7 +154,7 @@ export function registerContainerCommands(program: Command, only?: string): void
   const topLevel: [Def, string][] = [
     [run, 'run'], [create, 'create'], [ps, 'ps'], [start, 'start'], [stop, 'stop'], [restart, 'restart'], [kill, 'kill'],
     [rm, 'rm'], [pause, 'pause'], [unpause, 'unpause'], [wait, 'wait'], [rename, 'rename'], [logs, 'logs'], [exec, 'exec'],
-    [attach, 'attach'], [top, 'top'], [stats, 'stats'], [cp, 'cp'], [inspect, 'inspect'], [exportCmd, 'export'],
+    [attach, 'attach'], [top, 'top'], [stats, 'stats'], [cp, 'cp'], [inspect, 'inspect'], [exportCmd, 'export'], [update, 'update'],
   ];
   for (const [def, name] of topLevel) if (wanted(name)) def(program, name);
   if (!wanted('container')) return;
@@ -157,7 +162,7 @@ export function registerContainerCommands(program: Command, only?: string): void
   const inGroup: [Def, string][] = [
     [run, 'run'], [create, 'create'], [start, 'start'], [stop, 'stop'], [restart, 'restart'], [kill, 'kill'], [rm, 'rm'],
     [pause, 'pause'], [unpause, 'unpause'], [wait, 'wait'], [rename, 'rename'], [logs, 'logs'], [exec, 'exec'], [attach, 'attach'],
-    [top, 'top'], [stats, 'stats'], [cp, 'cp'], [containerInspect, 'inspect'], [containerPrune, 'prune'], [exportCmd, 'export'],
+    [top, 'top'], [stats, 'stats'], [cp, 'cp'], [containerInspect, 'inspect'], [containerPrune, 'prune'], [exportCmd, 'export'], [update, 'update'],
   ];
   for (const [def, name] of inGroup) def(group, name);
   ps(group, 'ls').aliases(['ps', 'list']);

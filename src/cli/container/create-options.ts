@@ -62,6 +62,7 @@ export interface CreateFlags {
   healthStartPeriod?: string;
   healthStartInterval?: string;
   healthcheck?: boolean; // false with --no-healthcheck
+  healthOnFailure?: string;
   logDriver?: string;
   logOpt?: string[];
   sysctl?: string[];
@@ -134,6 +135,7 @@ export function addCreateOptions(cmd: Command): Command {
     .option('--health-start-period <duration>', 'Start period for the container to initialize before counting retries')
     .option('--health-start-interval <duration>', 'Time between running the check during the start period')
     .option('--no-healthcheck', 'Disable any container-specified HEALTHCHECK')
+    .option('--health-on-failure <action>', 'Action when the container turns unhealthy: none, kill, restart or stop (berth, as Podman)')
     .option('--log-driver <driver>', 'Logging driver for the container')
     .option('--log-opt <opt>', 'Log driver options', collect)
     .option('--sysctl <k=v>', 'Sysctl options', collect)
@@ -174,6 +176,12 @@ function labels(files: string[] = [], list: string[] = []): Record<string, strin
   const all = [...files.flatMap(keyValueFile), ...list];
   if (!all.length) return undefined;
   return Object.fromEntries(all.map((l) => { const i = l.indexOf('='); return i < 0 ? [l, ''] : [l.slice(0, i), l.slice(i + 1)]; }));
+}
+
+function healthOnFailure(v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  if (!['none', 'kill', 'restart', 'stop'].includes(v)) throw invalidArgument(`invalid argument "${v}" for "--health-on-failure" flag: expected none, kill, restart or stop`);
+  return v;
 }
 
 export function restartPolicy(spec: string): RestartPolicy {
@@ -364,6 +372,7 @@ export function buildCreateBody(image: string, command: string[], flags: CreateF
     Env: environment(f.envFile, f.env),
     Cmd: command.length ? command : undefined,
     Healthcheck: healthcheck,
+    HealthOnFailure: healthOnFailure(f.healthOnFailure),
     Image: image,
     Volumes: Object.keys(volumes).length ? volumes : undefined,
     WorkingDir: f.workdir,

@@ -1,8 +1,9 @@
 // What actually runs: the image's config merged with the create request, the way Docker merges
 // them (an overridden entrypoint drops the image's cmd; env overrides by key; PATH and HOSTNAME set).
-import type { ContainerSpec, ContainerRecord, ImageRecord } from '../types.js';
+import type { ContainerSpec, ContainerRecord, HealthcheckSpec, ImageRecord } from '../types.js';
 import { invalidArgument } from '../../common/errors.js';
 import { parseSignal } from '../runtime/signals.js';
+import { mergeHealthcheck } from '../health/rules.js';
 
 export const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -34,7 +35,13 @@ export function effectiveConfig(spec: ContainerSpec, image: ImageRecord, hostnam
     exposedPorts: [...new Set([...Object.keys(ic.ExposedPorts ?? {}), ...spec.exposedPorts])],
     volumes: [...new Set([...Object.keys(ic.Volumes ?? {}), ...spec.volumes])],
     stopSignal: parseSignal(spec.stopSignal ?? ic.StopSignal),
-    healthcheck: spec.healthcheck ?? (ic.Healthcheck as ContainerRecord['effective']['healthcheck']),
+    healthcheck: mergeHealthcheck(spec.healthcheck, imageHealthcheck(ic.Healthcheck)),
   };
   return { effective, path: argv[0], args: argv.slice(1) };
+}
+
+/** The image config's HEALTHCHECK (Docker's field names) in the engine's shape. */
+function imageHealthcheck(h: ImageRecord['config']['Healthcheck']): HealthcheckSpec | undefined {
+  if (!h) return undefined;
+  return { test: h.Test, interval: h.Interval || undefined, timeout: h.Timeout || undefined, startPeriod: h.StartPeriod || undefined, startInterval: h.StartInterval || undefined, retries: h.Retries || undefined };
 }

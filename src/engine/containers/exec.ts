@@ -15,6 +15,7 @@ import { resolveCapabilities } from '../runtime/capabilities.js';
 import { resizeTerminal } from '../runtime/terminal.js';
 import { consoleSize } from '../runtime/bundle.js';
 import { openSession } from './stdio-session.js';
+import { readLog } from '../runtime/k8s-log.js';
 
 function mergeEnv(base: string[], over: string[]): string[] {
   const m = new Map<string, string>();
@@ -74,10 +75,70 @@ export class Execs implements ExecService {
 
   async start(execId: string, opts: { detach: boolean; tty: boolean; consoleSize?: [number, number] }): Promise<StdioSession | null> {
     const ex = this.find(execId);
+    const tty = opts.tty || ex.spec.tty;
+    const wantStdin = ex.spec.attachStdin && !opts.detach;
+    const { dir, logPath, exited } = await this.launch(ex, tty, wantStdin, opts.consoleSize);
+    if (opts.detach) {
+      void exited.then(() => rm(dir, { recursive: true, force: true }));
+      return null;
+    }
+    const session = await openSession({
+      logPath, fromStart: true, stream: true, wantStdout: ex.spec.attachStdout, wantStderr: ex.spec.attachStderr,
+      over: exited, started: Promise.resolve(),
+      resize: (cols, rows) => this.resize(execId, cols, rows),
+      onClose: () => { void exited.then(() => rm(dir, { recursive: true, force: true })); },
+    }, wantStdin ? { path: join(this.lc.paths.socketDir, execId.slice(0, 24), 'attach'), connectNow: true, register: () => undefined } : undefined);
+    return session;
+  }
+
+  /**
+   * Runs a command to its end inside a running container and returns its exit code and combined
+   * output (at most `maxOutput` bytes kept): the health probes' exec. After `timeoutMs` the process
+   * is killed and `timedOut` is set. It leaves no exec record behind.
+   */
+  async runToEnd(containerId: string, cmd: string[], timeoutMs: number, maxOutput: number): Promise<{ exitCode: number; output: Buffer; truncated: boolean; timedOut: boolean }> {
+    const execId = await this.create(containerId, { cmd, env: [], tty: false, attachStdin: false, attachStdout: true, attachStderr: true, privileged: false });
+    const ex = this.find(execId);
+    let timedOut = false;
+    let dir: string | undefined;
+    let killTimer: NodeJS.Timeout | undefined;
+    let giveUp: NodeJS.Timeout | undefined;
+    try {
+      const launched = await this.launch(ex, false, false);
+      dir = launched.dir;
+      killTimer = setTimeout(() => {
+        timedOut = true;
+        try { process.kill(ex.pid, 'SIGKILL'); } catch { /* already gone */ }
+        // A monitor that never writes the exit file must not hold the probe loop forever.
+        giveUp = setTimeout(() => launched.cancel(), 5000);
+      }, timeoutMs);
+      await launched.exited;
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let truncated = false;
+      for await (const line of readLog(launched.logPath, { follow: false, raw: true })) {
+        const room = maxOutput - size;
+        if (line.data.length > room) truncated = true;
+        if (room <= 0) continue;
+        const part = line.data.subarray(0, room);
+        chunks.push(part);
+        size += part.length;
+      }
+      return { exitCode: ex.exitCode ?? -1, output: Buffer.concat(chunks), truncated, timedOut };
+    } finally {
+      clearTimeout(killTimer);
+      clearTimeout(giveUp);
+      this.execs.delete(execId);
+      if (dir) await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** Starts an exec's process under its own conmon; `exited` settles once its exit code is recorded. */
+  private async launch(ex: ExecRecord & { dir?: string }, tty: boolean, wantStdin: boolean, size?: [number, number]): Promise<{ dir: string; logPath: string; exited: Promise<void>; cancel: () => void }> {
+    const execId = ex.id;
     if (ex.running || ex.exitCode !== null) throw conflict(`Exec ${execId} has already been started`);
     const rec = this.lc.find(ex.containerId);
     if (!this.lc.isRunning(rec)) throw conflict(`Container ${rec.id} is not running`);
-    const tty = opts.tty || ex.spec.tty;
     const dir = this.lc.paths.execDir(rec.id, execId);
     const exitDir = join(dir, 'exit');
     await mkdir(join(dir, 'persist'), { recursive: true });
@@ -86,7 +147,7 @@ export class Execs implements ExecService {
     const caps = resolveCapabilities({ privileged: ex.spec.privileged || rec.spec.host.privileged, capAdd: rec.spec.host.capAdd, capDrop: rec.spec.host.capDrop });
     const processSpec = {
       terminal: tty,
-      ...consoleSize(tty, opts.consoleSize ?? ex.spec.consoleSize),
+      ...consoleSize(tty, size ?? ex.spec.consoleSize),
       user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids },
       args: ex.spec.cmd,
       env: mergeEnv(rec.effective.env, ex.spec.env),
@@ -97,7 +158,6 @@ export class Execs implements ExecService {
     const specFile = join(dir, 'process.json');
     await writeFile(specFile, JSON.stringify(processSpec));
     const logPath = join(dir, 'log');
-    const wantStdin = ex.spec.attachStdin && !opts.detach;
     const exitFile = waitExitFile(join(exitDir, rec.id), exitDir);
     ex.dir = dir;
     let pid: number;
@@ -121,17 +181,7 @@ export class Execs implements ExecService {
       Object.assign(ex, { running: false, exitCode: code, pid: 0 });
       this.lc.ctx.events.publish('container', 'exec_die', rec.id, { name: rec.name, image: rec.imageRef, execID: execId, exitCode: String(code) });
     });
-    if (opts.detach) {
-      void exited.then(() => rm(dir, { recursive: true, force: true }));
-      return null;
-    }
-    const session = await openSession({
-      logPath, fromStart: true, stream: true, wantStdout: ex.spec.attachStdout, wantStderr: ex.spec.attachStderr,
-      over: exited, started: Promise.resolve(),
-      resize: (cols, rows) => this.resize(execId, cols, rows),
-      onClose: () => { void exited.then(() => rm(dir, { recursive: true, force: true })); },
-    }, wantStdin ? { path: join(this.lc.paths.socketDir, execId.slice(0, 24), 'attach'), connectNow: true, register: () => undefined } : undefined);
-    return session;
+    return { dir, logPath, exited, cancel: exitFile.cancel };
   }
 
   async resize(execId: string, cols: number, rows: number): Promise<void> {

@@ -25,6 +25,16 @@ type Waiter = { condition: WaitCondition; resolve: (r: WaitResult) => void };
 /** Called between `runtime create` and `runtime start`: attach sessions connect stdin here. */
 export type StartHook = (rec: ContainerRecord) => Promise<void>;
 
+/** What supervision (src/engine/restart, health) is told of; set once the engine is open. */
+export interface SupervisionHooks {
+  started(rec: ContainerRecord): void;
+  /** The process exited; true when it will be restarted (the record then reads "restarting"). */
+  exited(rec: ContainerRecord): boolean;
+  /** A user stops or removes it: a pending restart is called off. */
+  cancelRestart(rec: ContainerRecord): void;
+  removed(id: string): void;
+}
+
 export class Lifecycle {
   readonly paths: RuntimePaths;
   readonly store: ContainerStore;
@@ -36,6 +46,7 @@ export class Lifecycle {
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly reservedNames = new Set<string>();
   readonly exits: ExitWatcher;
+  supervision?: SupervisionHooks;
 
   constructor(readonly ctx: RuntimeContext) {
     this.paths = new RuntimePaths(ctx.dataRoot, ctx.execRoot);
@@ -121,6 +132,8 @@ export class Lifecycle {
   /** Brings one record in line with reality after berthd (re)starts. */
   private async reconcile(rec: ContainerRecord): Promise<void> {
     if (rec.state.status === 'removing') { await this.removeNow(rec); return; }
+    // berthd stopped during a restart back-off: the process is gone; supervision decides again.
+    if (rec.state.status === 'restarting') { rec.state.status = 'exited'; await this.save(rec); return; }
     if (this.isRunning(rec)) {
       const code = await this.exits.read(rec.id);
       if (code !== undefined) { await this.exits.check(rec.id); return; } // exited while berthd was away
@@ -234,6 +247,7 @@ export class Lifecycle {
       const rec = this.find(rec0.id);
       if (rec.state.status === 'running') return;
       if (rec.state.status === 'paused') throw conflict('cannot start a paused container, try unpause instead');
+      if (rec.state.status === 'restarting') this.supervision?.cancelRestart(rec);
       try {
         await this.startNow(rec);
       } catch (e) {
@@ -286,6 +300,7 @@ export class Lifecycle {
     rec.manuallyStopped = false;
     await this.save(rec);
     this.publish('start', rec);
+    this.supervision?.started(rec);
     this.fire(this.startListeners, id);
     void this.exits.check(id);
   }
@@ -316,6 +331,7 @@ export class Lifecycle {
       if (!rec || !this.isRunning(rec)) return false;
       const oom = await stat(join(this.paths.bundleDir(id), 'persist', 'oom')).then(() => true, () => false);
       Object.assign(rec.state, { status: 'exited', pid: 0, exitCode: code, oomKilled: oom, finishedAt: new Date().toISOString() });
+      if (this.supervision?.exited(rec)) rec.state.status = 'restarting';
       // Before the news: whoever waited for the exit may publish the same port again at once.
       await this.releaseHostResources(rec);
       await this.save(rec);
@@ -326,7 +342,7 @@ export class Lifecycle {
       // Cleanup after the news: still under the lock, so a following start waits for it.
       await this.ctx.runtime.delete(id).catch((e: unknown) => this.ctx.log('warn', 'runtime delete failed', { id, error: String(e) }));
       await this.ctx.rootfs.unmount(id).catch((e: unknown) => this.ctx.log('warn', 'rootfs unmount failed', { id, error: String(e) }));
-      return rec.spec.host.autoRemove;
+      return rec.spec.host.autoRemove && rec.state.status === 'exited';
     });
     // --rm takes the anonymous volumes too, as Docker's AutoRemove does.
     if (autoRemove) await this.remove(id, { force: true, volumes: true }).catch((e: unknown) => this.ctx.log('warn', 'auto-remove failed', { id, error: String(e) }));
@@ -362,6 +378,15 @@ export class Lifecycle {
   /** Signal, wait up to `timeout` s, then SIGKILL. */
   async stop(idOrName: string, opts: { timeout?: number; signal?: string }): Promise<void> {
     const rec = this.find(idOrName);
+    if (rec.state.status === 'restarting') {
+      // Between two runs: the pending restart is called off and it stays stopped.
+      this.supervision?.cancelRestart(rec);
+      rec.manuallyStopped = true;
+      rec.state.status = 'exited';
+      await this.save(rec);
+      this.publish('stop', rec);
+      return;
+    }
     if (!this.isRunning(rec)) return;
     // Listen for the exit before anything awaits, so an exit in between is not missed.
     const exited = this.nextExit(rec.id);
@@ -408,6 +433,10 @@ export class Lifecycle {
 
   async remove(idOrName: string, opts: { force: boolean; volumes?: boolean }): Promise<void> {
     const rec = this.find(idOrName);
+    if (rec.state.status === 'restarting' && opts.force) {
+      this.supervision?.cancelRestart(rec);
+      rec.state.status = 'exited';
+    }
     if (this.isRunning(rec)) {
       // Docker 25's texts (older engines said "You cannot remove a running container <id>...").
       if (!opts.force && rec.state.status === 'paused') throw conflict(`cannot remove container "/${rec.name}": container is paused and must be unpaused first`);
@@ -445,6 +474,7 @@ export class Lifecycle {
     await rm(this.paths.bundleDir(rec.id), { recursive: true, force: true });
     await this.store.remove(rec.id);
     this.records.delete(rec.id);
+    this.supervision?.removed(rec.id);
     this.publish('destroy', rec);
     this.resolveWaiters(rec.id, ['removed', 'next-exit', 'not-running'], { exitCode: rec.state.exitCode });
     this.waiters.delete(rec.id);

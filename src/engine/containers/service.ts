@@ -17,12 +17,17 @@ import { resizeTerminal } from '../runtime/terminal.js';
 import { getArchive, putArchive, statPath } from './archive.js';
 import { ociResources } from '../runtime/resources.js';
 import type { RuntimeContext } from './runtime-context.js';
+import type { Supervisor } from '../restart/supervisor.js';
+import { healthAction } from '../health/on-failure.js';
+import { parseSignal } from '../runtime/signals.js';
 
 
 /** How long an exit status waits for attached output to drain before it is sent anyway. */
 const ATTACH_DRAIN_LIMIT_MS = 2000;
 export class Containers implements ContainerService {
   readonly lc: Lifecycle;
+  /** Restart policies, healthchecks and self-healing (set by the engine once open). */
+  supervisor?: Supervisor;
 
   constructor(readonly ctx: RuntimeContext) {
     this.lc = new Lifecycle(ctx);
@@ -35,7 +40,10 @@ export class Containers implements ContainerService {
     return structuredClone(rec);
   }
 
-  create(spec: ContainerSpec): Promise<{ id: string; warnings: string[] }> { return this.lc.create(spec); }
+  async create(spec: ContainerSpec): Promise<{ id: string; warnings: string[] }> {
+    healthAction(spec); // a bad berth.health-on-failure label fails the create
+    return this.lc.create(spec);
+  }
 
   async list(opts?: ContainerListOptions): Promise<ContainerRecord[]> {
     const all = [...this.lc.records.values()].filter((r) => opts?.all || this.lc.isRunning(r));
@@ -43,17 +51,31 @@ export class Containers implements ContainerService {
   }
 
   async get(idOrName: string): Promise<ContainerRecord> { return this.copy(this.lc.find(idOrName)); }
-  start(id: string): Promise<void> { return this.lc.start(id); }
+  async start(id: string): Promise<void> {
+    const rec = this.lc.find(id);
+    if (rec.state.status !== 'running' && rec.state.status !== 'paused') this.supervisor?.manualStart(rec);
+    await this.lc.start(id);
+  }
   stop(id: string, opts: { timeout?: number; signal?: string }): Promise<void> { return this.lc.stop(id, opts); }
 
   async restart(id: string, opts: { timeout?: number; signal?: string }): Promise<void> {
     await this.lc.stop(id, opts);
-    await this.lc.start(id);
     const rec = this.lc.find(id);
+    this.supervisor?.manualStart(rec);
+    await this.lc.start(id);
     this.ctx.events.publish('container', 'restart', rec.id, { name: rec.name, image: rec.imageRef });
   }
 
-  kill(id: string, signal?: string): Promise<void> { return this.lc.kill(id, signal); }
+  async kill(id: string, signal?: string): Promise<void> {
+    const rec = this.lc.find(id);
+    // As Docker: a kill with SIGKILL or the stop signal is a manual stop the restart policy keeps.
+    const sig = parseSignal(signal, 'SIGKILL');
+    if (this.lc.isRunning(rec) && (sig === 'SIGKILL' || sig === rec.effective.stopSignal)) {
+      rec.manuallyStopped = true;
+      await this.lc.save(rec);
+    }
+    await this.lc.kill(id, signal);
+  }
   remove(id: string, opts: { force: boolean; volumes: boolean; link?: boolean }): Promise<void> { return this.lc.remove(id, opts); }
   rename(id: string, newName: string): Promise<void> { return this.lc.rename(id, newName); }
 

@@ -6,6 +6,7 @@ import type { Ctx } from '../context.js';
 import { sendEmpty, sendJson } from '../http.js';
 import { CONTAINER_FILTERS, containerFilter } from '../translate/container-filters.js';
 import { inspectJson, summaryJson } from '../translate/container-json.js';
+import { restartPolicyOf } from '../translate/create-body.js';
 import { parseFilters, parseUntil } from '../wire/filters.js';
 
 /**
@@ -164,9 +165,7 @@ export async function pruneContainers(ctx: Ctx): Promise<void> {
 export async function updateContainer(ctx: Ctx): Promise<void> {
   const body = await ctx.json<Record<string, any>>();
   const changes: Parameters<Ctx['engine']['containers']['update']>[1] = {};
-  if (body.RestartPolicy && body.RestartPolicy.Name !== undefined) {
-    changes.restartPolicy = { name: body.RestartPolicy.Name || 'no', maximumRetryCount: Number(body.RestartPolicy.MaximumRetryCount ?? 0) };
-  }
+  if (body.RestartPolicy && body.RestartPolicy.Name !== undefined) changes.restartPolicy = restartPolicyOf(body.RestartPolicy);
   const r: Record<string, number | string> = {};
   const fields: [string, string][] = [['Memory', 'memory'], ['MemorySwap', 'memorySwap'], ['MemoryReservation', 'memoryReservation'], ['NanoCpus', 'nanoCpus'], ['CpuShares', 'cpuShares'], ['CpuQuota', 'cpuQuota'], ['CpuPeriod', 'cpuPeriod'], ['PidsLimit', 'pidsLimit']];
   for (const [from, to] of fields) if (typeof body[from] === 'number' && body[from] !== 0) r[to] = body[from];

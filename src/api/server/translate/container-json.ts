@@ -170,6 +170,8 @@ export function configJson(c: ContainerRecord): Json {
     Env: e.env,
     Cmd: e.cmd.length ? e.cmd : null,
     Healthcheck: healthcheckJson(e.healthcheck),
+    // berth's self-healing action, under the name Podman's inspect uses (only when asked for).
+    HealthcheckOnFailureAction: s.healthOnFailure,
     Image: c.imageRef,
     Volumes: setOf(e.volumes),
     WorkingDir: e.workingDir,

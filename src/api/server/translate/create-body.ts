@@ -2,7 +2,7 @@
 // Docker's quirks (strings where lists are expected, null meaning "the image's") end here.
 import { posix } from 'node:path';
 import { invalidArgument } from '../../../common/errors.js';
-import type { ContainerSpec, EndpointSpec, HealthcheckSpec, MountSpec, MountType, PortBinding, ResourceLimits, RestartPolicyName } from '../../../engine/types.js';
+import type { ContainerSpec, EndpointSpec, HealthcheckSpec, MountSpec, MountType, PortBinding, ResourceLimits, RestartPolicy, RestartPolicyName } from '../../../engine/types.js';
 
 type Json = Record<string, any>;
 
@@ -133,17 +133,23 @@ function endpoints(v: unknown): Record<string, EndpointSpec> {
   return out;
 }
 
+/** HostConfig.RestartPolicy (create and update), checked as Docker checks it. */
+export function restartPolicyOf(v: unknown): RestartPolicy {
+  const rp = obj(v, 'RestartPolicy');
+  const name = (rp.Name ? String(rp.Name) : 'no') as RestartPolicyName;
+  if (!RESTART_POLICIES.includes(name)) throw invalidArgument(`invalid restart policy '${name}'`);
+  const maximumRetryCount = num(rp.MaximumRetryCount, 'MaximumRetryCount') ?? 0;
+  if (maximumRetryCount < 0) throw invalidArgument('invalid restart policy: maximum retry count cannot be negative');
+  if (maximumRetryCount > 0 && name !== 'on-failure') throw invalidArgument(`invalid restart policy: maximum retry count can only be used with 'on-failure'`);
+  return { name, maximumRetryCount };
+}
+
 export function createBodyToSpec(body: Json, name?: string): ContainerSpec {
   if (!body || typeof body !== 'object') throw invalidArgument('config cannot be empty in order to create a container');
   const image = body.Image;
   if (typeof image !== 'string' || image === '') throw invalidArgument('Config.Image: no image specified');
   const h = obj(body.HostConfig, 'HostConfig');
-  const rp = obj(h.RestartPolicy, 'RestartPolicy');
-  const rpName = (rp.Name ? String(rp.Name) : 'no') as RestartPolicyName;
-  if (!RESTART_POLICIES.includes(rpName)) throw invalidArgument(`invalid restart policy '${rpName}'`);
-  const maxRetry = num(rp.MaximumRetryCount, 'MaximumRetryCount') ?? 0;
-  if (maxRetry < 0) throw invalidArgument('invalid restart policy: maximum retry count cannot be negative');
-  if (maxRetry > 0 && rpName !== 'on-failure') throw invalidArgument(`invalid restart policy: maximum retry count can only be used with 'on-failure'`);
+  const { name: rpName, maximumRetryCount: maxRetry } = restartPolicyOf(h.RestartPolicy);
   if (h.AutoRemove === true && rpName !== 'no') throw invalidArgument("Conflicting options: --restart and --rm");
 
   let healthOnFailure: ContainerSpec['healthOnFailure'];
