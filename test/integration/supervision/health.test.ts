@@ -37,9 +37,10 @@ test('a check that starts failing after a file is removed turns the container un
   const h1 = await health(id);
   if (h1.FailingStreak < 3) assert.equal(h1.Status, 'healthy');
   assert.equal(await until(async () => (await health(id)).Status === 'unhealthy', 10_000), true);
+  await until(async () => (await health(id)).Log.length >= 5 && (await health(id)).FailingStreak >= 4, 10_000);
   const bad = await health(id);
-  assert.ok(bad.FailingStreak >= 3, `streak ${bad.FailingStreak}`);
-  assert.equal(bad.Log.length, 5, 'the last five results');
+  assert.ok(bad.FailingStreak >= 4, `streak ${bad.FailingStreak}`);
+  assert.equal(bad.Log.length, 5, 'the last five results, no more');
   assert.equal(bad.Log.at(-1)?.ExitCode, 1);
   assert.equal(bad.Log.at(-1)?.Output, 'gone\n');
   const ev = await firstEvent;
