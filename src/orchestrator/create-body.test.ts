@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { buildCreateRequest, sharedWith } from './create-body.js';
 import { projectFrom } from './test-project.js';
 import { isBerthError } from '../common/errors.js';
+import { withImageNames } from './build.js';
 
 const FULL = `
 services:
@@ -137,8 +138,9 @@ test('attributes berth cannot apply yet are refused, naming the key', () => {
     const p = projectFrom(`services:\n  a:\n    image: busybox\n    ${attr}\n  b: {image: busybox}\nsecrets: {s: {file: ./s}, env: {environment: HOME}}\n`);
     assert.throws(() => buildCreateRequest(p, p.services.a, { number: 1, configHash: 'h' }), (e) => isBerthError(e, 'not_implemented') && re.test(e.message) && /service "a"/.test(e.message), attr);
   }
-  const built = projectFrom('services:\n  a: {build: .}\n');
-  assert.throws(() => buildCreateRequest(built, built.services.a, { number: 1, configHash: 'h' }), /"build" \(building images; set "image"\)/);
+  // A build-only service runs the image Compose names <project>-<service>.
+  const built = withImageNames(projectFrom('services:\n  a: {build: .}\n'));
+  assert.equal(buildCreateRequest(built, built.services.a, { number: 1, configHash: 'h' }).body.Image, `${built.name}-a`);
 });
 
 test('file-based secrets and configs are bind-mounted read-only where Compose puts them', () => {

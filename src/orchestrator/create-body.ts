@@ -46,7 +46,6 @@ export function checkSupported(s: ServiceConfig): void {
     if (key.startsWith('x-') || s[key] === undefined) continue;
     if (!HANDLED.has(key)) refuse(s.name, key);
   }
-  if (s.build && !s.image) refuse(s.name, 'build', '(building images; set "image")');
   if (s.pull_policy === 'build' || s.pull_policy === 'always') refuse(s.name, 'pull_policy', `"${String(s.pull_policy)}"`);
   const mode = s.network_mode;
   if (mode && !['host', 'none', 'bridge', 'default'].includes(mode) && !/^(service|container):./.test(mode)) refuse(s.name, 'network_mode', `"${mode}"`);

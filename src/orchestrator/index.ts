@@ -1,6 +1,7 @@
 // The Compose orchestrator: plans and converges a Project on an engine through the API client.
 // Pure planning (plan.ts, create-body.ts) is separate from execution (up.ts, down.ts, lifecycle.ts).
 export { up, checkProject, type UpOptions, type UpResult } from './up.js';
+export { buildServices, buildService, imageNameOf, withImageNames, type BuildServicesOptions } from './build.js';
 export { down, type DownOptions } from './down.js';
 export { startServices, stopServices, restartServices, removeServices, killServices, pauseServices, listProjectContainers, serviceContainer } from './lifecycle.js';
 export { projectLogs, containerLogLines, prefixer, shortName, type LogLine, type LogOptions, type LogSource } from './logs.js';

@@ -9,6 +9,7 @@ import { observeProject } from './engine-state.js';
 import { dependenciesOf } from './graph.js';
 import { planUp, withDependencies, type UpPlan, type UpPlanOptions } from './plan.js';
 import { checkSupported } from './create-body.js';
+import { buildForUp, withImageNames } from './build.js';
 import type { Reporter } from './progress.js';
 import { networkCreateBody, volumeCreateBody } from './resources.js';
 import { waitForDependency, waitRunningOrHealthy } from './wait.js';
@@ -24,6 +25,10 @@ export interface UpOptions extends UpPlanOptions {
   timeout?: number;
   /** -V: recreated containers get new anonymous volumes instead of their predecessors'. */
   renewAnonymousVolumes?: boolean;
+  /** Services with a build section: --build (always), the default (when the image is missing), --no-build (never). */
+  build?: 'always' | 'missing' | 'never';
+  /** Where builders' output goes. */
+  buildOutput?: (text: string) => void;
 }
 
 export interface UpResult {
@@ -57,7 +62,7 @@ async function imageIds(client: EngineClient, project: Project, services: string
     try {
       out[image] = (await client.images.inspect(image)).Id;
     } catch (e) {
-      if (isBerthError(e, 'not_found')) throw notFound(`service "${name}": image ${image} not found (berth compose does not pull images yet)`);
+      if (isBerthError(e, 'not_found')) throw notFound(`service "${name}": image ${image} not found (berth compose does not pull images yet; services with a build section are built unless --no-build)`);
       throw e;
     }
   }
@@ -88,11 +93,15 @@ export async function createResources(client: EngineClient, project: Project, pl
   }
 }
 
-export async function up(client: EngineClient, project: Project, opts: UpOptions, reporter: Reporter): Promise<UpResult> {
+export async function up(client: EngineClient, given: Project, opts: UpOptions, reporter: Reporter): Promise<UpResult> {
+  // Build-only services run `<project>-<service>` images, as Compose names them.
+  const project = withImageNames(given);
   checkProject(project, opts.services);
   const observed = await observeProject(client, project.name);
-  // Plan once without image ids to learn which services take part, then resolve their images.
-  const ids = await imageIds(client, project, planUp(project, observed, opts).order);
+  // Plan once without image ids to learn which services take part, build what needs it, then resolve their images.
+  const order = planUp(project, observed, opts).order;
+  await buildForUp(client, project, order, opts.build ?? 'missing', opts.buildOutput);
+  const ids = await imageIds(client, project, order);
   const plan = planUp(project, observed, { ...opts, imageIds: ids });
 
   for (const w of plan.warnings) reporter.warn(w);

@@ -53,4 +53,5 @@ export { daemonError, isFromDaemon } from './errors.js';
 export { progress } from './images.js';
 export type * from './types.js';
 export type { BuildQuery } from './build.js';
+export { contextTar } from './build-context.js';
 export type { LogsOptions, AttachOptions, WaitCondition } from './containers.js';

@@ -22,6 +22,7 @@ import { registerImagesCommand } from './images.js';
 import { registerWaitCommand } from './wait.js';
 import { registerEventsCommand } from './events.js';
 import { registerCpCommand } from './cp.js';
+import { registerBuildCommand } from './build.js';
 
 export function registerComposeCommands(program: Command, io: ComposeIO = processIO): void {
   const compose = addGlobalComposeOptions(program.command('compose').description('Define and run multi-container applications'));
@@ -51,6 +52,7 @@ export function registerComposeCommands(program: Command, io: ComposeIO = proces
   registerWaitCommand(compose, io);
   registerEventsCommand(compose, io);
   registerCpCommand(compose, io);
+  registerBuildCommand(compose, io);
   shareGlobalOptions(compose);
 }
 

@@ -22,6 +22,7 @@ interface UpFlags {
   abortOnContainerExit?: boolean;
   exitCodeFrom?: string;
   renewAnonVolumes?: boolean;
+  build?: boolean;
 }
 
 export function registerUpCommands(compose: Command, io: ComposeIO): void {
@@ -43,6 +44,8 @@ export function registerUpCommands(compose: Command, io: ComposeIO): void {
     .option('--abort-on-container-exit', 'Stops all containers if any container was stopped. Incompatible with -d')
     .option('--exit-code-from <service>', 'Return the exit code of the selected service container. Implies --abort-on-container-exit')
     .option('-t, --timeout <seconds>', 'Use this timeout in seconds for container shutdown')
+    .option('--build', 'Build images before starting containers')
+    .option('--no-build', "Don't build an image, even if it's missing")
     .action(async (services: string[], flags: UpFlags, cmd: Command) => {
       await runUp(services, flags, cmd, io);
     });
@@ -80,6 +83,8 @@ async function runUp(services: string[], flags: UpFlags, cmd: Command, io: Compo
     alwaysRecreateDeps: flags.alwaysRecreateDeps,
     renewAnonymousVolumes: flags.renewAnonVolumes,
     timeout,
+    build: flags.build === true ? 'always' : flags.build === false ? 'never' : 'missing',
+    buildOutput: io.stdout,
   }, session.reporter);
   if (flags.detach || flags.wait || flags.start === false) return;
   if (flags.exitCodeFrom !== undefined && !result.containers[flags.exitCodeFrom]?.length) throw invalidArgument(`no such service: ${flags.exitCodeFrom}`);
