@@ -36,7 +36,7 @@ test('compose: up builds missing images (<project>-<service> or image:), build r
   assert.match(up.stdout, /Successfully tagged cb-tool:dev/);
   assert.equal(await fx.run('cb-app', ['cat', '/msg']), 'app\n');
   assert.equal(await fx.run('cb-tool:dev', ['cat', '/what']), 'tool\n');
-  assert.equal((await fx.inspect('cb-tool:dev')).Config.Labels?.stage, 'final');
+  assert.equal(((await fx.inspect('cb-tool:dev')).Config.Labels as Record<string, string>).stage, 'final');
 
   const again = await compose(['up', '-d']);
   assert.equal(again.code, 0, again.stderr);
