@@ -11,7 +11,7 @@ import { closeClient } from './context.js';
 
 const KNOWN_VERBS = new Set([
   'run', 'create', 'ps', 'start', 'stop', 'restart', 'kill', 'rm', 'pause', 'unpause', 'wait', 'rename', 'logs', 'exec', 'attach', 'top',
-  'stats', 'cp', 'inspect', 'export', 'container', 'images', 'build', 'tag', 'rmi', 'history', 'import', 'load', 'save', 'pull', 'image',
+  'stats', 'cp', 'inspect', 'export', 'container', 'images', 'build', 'tag', 'rmi', 'history', 'import', 'load', 'save', 'pull', 'push', 'login', 'logout', 'search', 'image',
   'version', 'info', 'events', 'system', 'network', 'volume', 'port', 'update',
 ]);
 

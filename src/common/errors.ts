@@ -9,6 +9,8 @@ export type ErrorKind =
   | 'conflict' // resource is in a state that forbids the operation (image in use, container running)
   | 'failed_precondition' // something the operation needs is missing (runtime absent, not root)
   | 'unavailable' // engine not reachable, registry down
+  | 'unauthenticated' // credentials missing or refused (a registry's 401)
+  | 'permission_denied' // credentials accepted but not enough (a registry's 403)
   | 'not_implemented' // a documented feature berth does not have yet: say so, never pretend
   | 'internal'; // a bug or an unexpected system failure
 
@@ -31,6 +33,7 @@ export const invalidArgument = (msg: string, details?: Record<string, unknown>) 
 export const conflict = (msg: string, details?: Record<string, unknown>) => new BerthError('conflict', msg, details);
 export const failedPrecondition = (msg: string, details?: Record<string, unknown>) => new BerthError('failed_precondition', msg, details);
 export const unavailable = (msg: string, details?: Record<string, unknown>) => new BerthError('unavailable', msg, details);
+export const unauthenticated = (msg: string, details?: Record<string, unknown>) => new BerthError('unauthenticated', msg, details);
 export const notImplemented = (msg: string, details?: Record<string, unknown>) => new BerthError('not_implemented', msg, details);
 export const internal = (msg: string, details?: Record<string, unknown>, cause?: unknown) => new BerthError('internal', msg, details, { cause });
 

@@ -1,5 +1,6 @@
 // berthd's command line: Docker-like flags, parsed by hand to keep the daemon's start-up small.
 import { invalidArgument } from '../common/errors.js';
+import { checkInsecureEntry } from '../engine/registry/endpoint.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type Runtime = 'auto' | 'runc' | 'crun';
@@ -14,6 +15,8 @@ export interface DaemonFlags {
   logFormat: 'json' | 'text';
   /** host:port for Prometheus metrics; '' (the default) serves none */
   metricsAddr: string;
+  /** --insecure-registry (repeatable): registries reachable over plain http besides loopback ones. */
+  insecureRegistries: string[];
   help: boolean;
   version: boolean;
 }
@@ -31,6 +34,7 @@ A container engine serving the Docker Engine API.
 Options:
       --data-root string    Root of persistent state (default "${DEFAULTS.dataRoot}")
       --exec-root string    Root of runtime state (default "${DEFAULTS.execRoot}")
+      --insecure-registry list  Registry (host:port or IPv4 CIDR) that may use plain http; loopback ones always may
   -H, --host string         Socket to listen on: unix:///path or tcp://127.0.0.1:port (default "${DEFAULTS.host}")
       --runtime string      OCI runtime: auto, runc or crun (default "auto")
   -l, --log-level string    debug, info, warn or error (default "info")
@@ -40,7 +44,8 @@ Options:
   -h, --help                Print usage
 `;
 
-const VALUE_FLAGS: Record<string, keyof DaemonFlags> = {
+const VALUE_FLAGS: Record<string, Exclude<keyof DaemonFlags, 'insecureRegistries'> | 'insecureRegistry'> = {
+  '--insecure-registry': 'insecureRegistry',
   '--data-root': 'dataRoot',
   '--exec-root': 'execRoot',
   '--host': 'host',
@@ -53,8 +58,8 @@ const VALUE_FLAGS: Record<string, keyof DaemonFlags> = {
 };
 
 export function parseFlags(argv: string[]): DaemonFlags {
-  const f: DaemonFlags = { ...DEFAULTS, runtime: 'auto', logLevel: 'info', logFormat: 'json', metricsAddr: '', help: false, version: false };
-  const values: Partial<Record<keyof DaemonFlags, string>> = {};
+  const f: DaemonFlags = { ...DEFAULTS, runtime: 'auto', logLevel: 'info', logFormat: 'json', metricsAddr: '', insecureRegistries: [], help: false, version: false };
+  const values: Partial<Record<string, string>> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '-h' || arg === '--help') { f.help = true; continue; }
@@ -67,6 +72,12 @@ export function parseFlags(argv: string[]): DaemonFlags {
     if (name !== arg) value = arg.slice(eq + 1);
     else value = argv[++i];
     if (value === undefined || value === '') throw invalidArgument(`flag needs an argument: ${name}`);
+    if (key === 'insecureRegistry') {
+      const bad = checkInsecureEntry(value);
+      if (bad) throw invalidArgument(bad);
+      f.insecureRegistries.push(value);
+      continue;
+    }
     values[key] = value;
   }
   if (values.dataRoot) f.dataRoot = values.dataRoot;

@@ -30,7 +30,7 @@ async function main(): Promise<number> {
   await mkdir(flags.dataRoot, { recursive: true, mode: 0o711 });
   const pidfile = await writePidfile(flags.execRoot);
 
-  const engine = await openEngine({ dataRoot: flags.dataRoot, execRoot: flags.execRoot, runtime: flags.runtime, log });
+  const engine = await openEngine({ dataRoot: flags.dataRoot, execRoot: flags.execRoot, runtime: flags.runtime, insecureRegistries: flags.insecureRegistries, log });
   const requests = flags.metricsAddr ? new RequestMetrics() : undefined;
   const api = createApiServer(engine, log, { requests });
   const metrics = requests ? createMetricsServer(engine, requests, log) : undefined;

@@ -8,6 +8,7 @@ import type {
   ImageRemoval, LogLine, LogOptions, MetricsSnapshot, StdioSession, WaitCondition, WaitResult,
 } from './types.js';
 import type { NetworkService } from './network/service.js';
+import type { DistributionInspect, PullResult, PushResult, RegistryAuth, SearchResult, TransferProgress } from './registry/types.js';
 import type { VolumeService } from './volumes/service.js';
 import type { BuildOptions, BuildReporter, BuildResult } from './build/types.js';
 
@@ -25,6 +26,21 @@ export interface ImageService {
   remove(ref: string, opts: { force: boolean; noPrune: boolean }): Promise<ImageRemoval>;
   history(ref: string): Promise<(ImageHistoryEntry & { id: string; size: number; tags: string[] })[]>;
   prune(opts: { danglingOnly: boolean; until?: number; labels?: string[] }): Promise<{ deleted: ImageRemoval; spaceReclaimed: number }>;
+}
+
+/** Image distribution: registries (OCI distribution spec). Credentials come with each call. */
+export interface RegistryService {
+  /** Pulls name[:tag|@digest] (platform "os/arch[/variant]", default the host's). */
+  pull(ref: string, opts: { platform?: string; auth?: RegistryAuth; signal?: AbortSignal }, progress: (p: TransferProgress) => void): Promise<PullResult>;
+  /** Pushes one tag, or every tag of the repository when neither `name` nor `opts.tag` has one. */
+  push(name: string, opts: { tag?: string; auth?: RegistryAuth; signal?: AbortSignal }, progress: (p: TransferProgress) => void): Promise<PushResult[]>;
+  /** Every tag of a repository in its registry, as full references ("name:tag"). */
+  tags(name: string, auth?: RegistryAuth): Promise<string[]>;
+  /** Checks credentials against a registry (`docker login`). unauthenticated when refused. */
+  login(auth: RegistryAuth, signal?: AbortSignal): Promise<{ status: string; identityToken?: string }>;
+  search(term: string, opts: { limit?: number; auth?: RegistryAuth }): Promise<SearchResult[]>;
+  /** The manifest a reference names in its registry, and the platforms it offers. */
+  inspect(ref: string, auth?: RegistryAuth): Promise<DistributionInspect>;
 }
 
 export interface ContainerService {
@@ -93,6 +109,8 @@ export interface BuildServiceContract {
 export interface Engine {
   images: ImageService;
   builds: BuildServiceContract;
+  /** Absent in engines assembled without registry access (some tests): the API answers 501. */
+  registry?: RegistryService;
   networks: NetworkServiceContract;
   volumes: VolumeServiceContract;
   containers: ContainerService;

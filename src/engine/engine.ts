@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { cpus, totalmem, release, arch, hostname } from 'node:os';
-import type { Engine, ImageService, RootfsService } from './contract.js';
+import type { Engine, ImageService, RegistryService, RootfsService } from './contract.js';
 import type { EngineInfo } from './types.js';
 import { EventBus } from './events/bus.js';
 import { OciRuntime, chooseRuntime } from './runtime/oci-runtime.js';
@@ -31,10 +31,12 @@ export interface EngineOptions {
   execRoot: string;
   runtime: 'auto' | 'runc' | 'crun';
   log: LogFn;
+  /** --insecure-registry: host[:port] or CIDR reachable over plain http (loopback always is). */
+  insecureRegistries?: string[];
 }
 
 export type ImageStoreLike = ImageService & RootfsService & Partial<BuildImageStore>;
-export type ImageStoreFactory = (opts: { dataRoot: string; events: EventBus; containersUsing: (imageId: string) => Promise<string[]>; containerRunning?: (containerId: string) => Promise<boolean> }) => Promise<ImageStoreLike>;
+export type ImageStoreFactory = (opts: { dataRoot: string; events: EventBus; insecureRegistries?: string[]; containersUsing: (imageId: string) => Promise<string[]>; containerRunning?: (containerId: string) => Promise<boolean> }) => Promise<ImageStoreLike>;
 
 const INIT_CANDIDATES = ['/usr/bin/tini-static', '/usr/libexec/podman/catatonit', '/usr/bin/catatonit'];
 
@@ -67,6 +69,7 @@ export async function openEngineWith(opts: EngineOptions, makeImages: ImageStore
   const images = await makeImages({
     dataRoot: opts.dataRoot,
     events,
+    insecureRegistries: opts.insecureRegistries ?? [],
     containersUsing: async (imageId) => [...(ref.containers?.lc.records.values() ?? [])].filter((r) => r.imageId === imageId).map((r) => r.id),
     containerRunning: async (id) => { const r = ref.containers?.lc.records.get(id); return !!r && ref.containers!.lc.isRunning(r); },
   });
@@ -122,6 +125,7 @@ export async function openEngineWith(opts: EngineOptions, makeImages: ImageStore
   return {
     images,
     builds,
+    registry: (images as { registry?: RegistryService }).registry,
     networks,
     volumes,
     containers: c,

@@ -4,8 +4,8 @@ import { BerthError, type ErrorKind } from '../../common/errors.js';
 
 const kindByStatus: Record<number, ErrorKind> = {
   400: 'invalid_argument',
-  401: 'failed_precondition',
-  403: 'failed_precondition',
+  401: 'unauthenticated',
+  403: 'permission_denied',
   404: 'not_found',
   409: 'conflict',
   412: 'failed_precondition',

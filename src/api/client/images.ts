@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Transport } from './transport.js';
 import { jsonLines } from './streams.js';
-import type { Filters, ImageDeleteItem, ImageHistoryItem, ImageInspect, ImageSummary, ProgressMessage, PruneImagesResponse } from './types.js';
+import type { Filters, ImageDeleteItem, ImageSearchResult, ImageHistoryItem, ImageInspect, ImageSummary, ProgressMessage, PruneImagesResponse } from './types.js';
 import { BerthError } from '../../common/errors.js';
 
 const enc = encodeURIComponent;
@@ -55,10 +55,26 @@ export class Images {
     yield* progress(res);
   }
 
-  /** POST /images/create?fromImage=: a registry pull. */
-  async *pull(image: string, tag?: string): AsyncGenerator<ProgressMessage> {
-    const res = await this.t.request('POST', '/images/create', { query: { fromImage: image, tag } });
+  /** POST /images/create?fromImage=: a registry pull (no tag: every tag). `auth` is the X-Registry-Auth value. */
+  async *pull(image: string, tag?: string, opts: { platform?: string; auth?: string } = {}): AsyncGenerator<ProgressMessage> {
+    const res = await this.t.request('POST', '/images/create', {
+      query: { fromImage: image, tag, platform: opts.platform }, headers: opts.auth ? { 'X-Registry-Auth': opts.auth } : undefined,
+    });
     yield* progress(res);
+  }
+
+  /** POST /images/{name}/push (no tag: every tag of the repository). */
+  async *push(name: string, opts: { tag?: string; auth?: string } = {}): AsyncGenerator<ProgressMessage> {
+    const res = await this.t.request('POST', `/images/${enc(name)}/push`, {
+      query: { tag: opts.tag }, headers: { 'X-Registry-Auth': opts.auth ?? Buffer.from('{}').toString('base64url') },
+    });
+    yield* progress(res);
+  }
+
+  /** GET /images/search. */
+  search(term: string, opts: { limit?: number; filters?: Filters; auth?: string } = {}): Promise<ImageSearchResult[]> {
+    const filters = opts.filters && Object.keys(opts.filters).length ? JSON.stringify(opts.filters) : undefined;
+    return this.t.json('GET', '/images/search', { query: { term, limit: opts.limit, filters }, headers: opts.auth ? { 'X-Registry-Auth': opts.auth } : undefined });
   }
 
   /** POST /images/load: a `docker save` or OCI archive. */

@@ -1,7 +1,7 @@
 // Daemon-wide endpoints: ping, version, info, events, disk usage.
 import type { Transport } from './transport.js';
 import { jsonLines } from './streams.js';
-import type { DiskUsage, EventMessage, Filters, SystemInfo, VersionResponse } from './types.js';
+import type { AuthConfig, DiskUsage, EventMessage, Filters, SystemInfo, VersionResponse } from './types.js';
 
 export class System {
   constructor(private readonly t: Transport) {}
@@ -13,6 +13,11 @@ export class System {
 
   version(): Promise<VersionResponse> {
     return this.t.json('GET', '/version');
+  }
+
+  /** POST /auth: checks credentials with the registry (docker login). */
+  auth(config: AuthConfig): Promise<{ Status: string; IdentityToken?: string }> {
+    return this.t.json('POST', '/auth', { body: config });
   }
 
   info(): Promise<SystemInfo> {

@@ -250,11 +250,16 @@ export interface ImageDeleteItem { Untagged?: string; Deleted?: string }
 export interface PruneImagesResponse { ImagesDeleted: ImageDeleteItem[] | null; SpaceReclaimed: number }
 
 /** One line of a JSON progress stream (import, load, pull). */
+export interface ImageSearchResult { name: string; description: string; star_count: number; is_official: boolean; is_automated: boolean }
+
+export interface AuthConfig { username?: string; password?: string; serveraddress?: string; identitytoken?: string; registrytoken?: string }
+
 export interface ProgressMessage {
   status?: string;
   stream?: string;
   id?: string;
   progress?: string;
+  progressDetail?: { current?: number; total?: number };
   error?: string;
   errorDetail?: { message?: string; code?: number };
   aux?: unknown;

@@ -9,6 +9,7 @@ import { containerLogs } from './handlers/containers_logs.js';
 import { containerStats } from './handlers/containers_stats.js';
 import * as containers from './handlers/containers.js';
 import { events } from './handlers/events.js';
+import * as distribution from './handlers/distribution.js';
 import * as exec from './handlers/exec.js';
 import * as images from './handlers/images.js';
 import * as networks from './handlers/networks.js';
@@ -24,6 +25,8 @@ export function buildRouter(): Router {
   r.get('/info', system.info);
   r.get('/system/df', system.diskUsage);
   r.get('/events', events);
+  r.post('/auth', distribution.login);
+  r.get('/distribution/:name*/json', distribution.distributionInspect);
 
   r.get('/containers/json', containers.listContainers);
   r.post('/containers/create', createContainer);
@@ -60,14 +63,14 @@ export function buildRouter(): Router {
   r.post('/images/load', images.loadImages);
   r.get('/images/get', images.saveImages);
   r.post('/images/prune', images.pruneImages);
-  r.get('/images/search', absent.notYet);
+  r.get('/images/search', distribution.searchImages);
   r.post('/build', build);
   r.post('/commit', commitContainer);
   r.get('/images/:name*/json', images.inspectImage);
   r.get('/images/:name*/history', images.imageHistory);
   r.get('/images/:name*/get', images.saveImages);
   r.post('/images/:name*/tag', images.tagImage);
-  r.post('/images/:name*/push', absent.notYet);
+  r.post('/images/:name*/push', distribution.pushImage);
   r.delete('/images/:name*', images.removeImage);
 
   r.get('/networks', networks.listNetworks);

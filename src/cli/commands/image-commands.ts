@@ -60,8 +60,37 @@ export const save: Def = (p, name) =>
 
 export const pull: Def = (p, name) =>
   p.command(`${name} <image>`).description('Download an image from a registry')
+    .option('-a, --all-tags', 'Download all tagged images in the repository')
+    .option('--platform <platform>', 'Set platform if server is multi-platform capable')
     .option('-q, --quiet', 'Suppress verbose output')
-    .action(async (image, opts, cmd) => (await import('../image/transfer.js')).pullCommand(image, opts, cmd));
+    .option('--disable-content-trust', 'Skip image verification (always: berth has no content trust)', true)
+    .action(async (image, opts, cmd) => (await import('../image/registry.js')).pullCommand(image, opts, cmd));
+
+export const push: Def = (p, name) =>
+  p.command(`${name} <image>`).description('Upload an image to a registry')
+    .option('-a, --all-tags', 'Push all tags of an image to the repository')
+    .option('-q, --quiet', 'Suppress verbose output')
+    .option('--disable-content-trust', 'Skip image signing (always: berth has no content trust)', true)
+    .action(async (image, opts, cmd) => (await import('../image/registry.js')).pushCommand(image, opts, cmd));
+
+export const login: Def = (p, name) =>
+  p.command(`${name} [server]`).description('Authenticate to a registry (defaults to Docker Hub)')
+    .option('-u, --username <username>', 'Username')
+    .option('-p, --password <password>', 'Password or Personal Access Token (PAT)')
+    .option('--password-stdin', 'Take the Password or Personal Access Token (PAT) from stdin')
+    .action(async (server, opts, cmd) => (await import('../image/registry.js')).loginCommand(server, opts, cmd));
+
+export const logout: Def = (p, name) =>
+  p.command(`${name} [server]`).description('Log out from a registry (defaults to Docker Hub)')
+    .action(async (server) => (await import('../image/registry.js')).logoutCommand(server));
+
+export const search: Def = (p, name) =>
+  p.command(`${name} <term>`).description('Search Docker Hub (or a registry: HOST:PORT/TERM) for images')
+    .option('-f, --filter <filter>', 'Filter output based on conditions provided', collect)
+    .option('--format <format>', 'Pretty-print search using a Go template')
+    .option('--limit <limit>', 'Max number of search results')
+    .option('--no-trunc', "Don't truncate output")
+    .action(async (term, opts, cmd) => (await import('../image/registry.js')).searchCommand(term, opts, cmd));
 
 export const build: Def = (p, name) =>
   p.command(`${name} <context>`).description('Build an image from a Dockerfile')
@@ -81,11 +110,11 @@ export const build: Def = (p, name) =>
 
 export function registerImageCommands(program: Command, only?: string): void {
   const wanted = (name: string) => only === undefined || only === name;
-  const topLevel: [Def, string][] = [[build, 'build'], [images, 'images'], [tag, 'tag'], [rmi, 'rmi'], [history, 'history'], [importCmd, 'import'], [load, 'load'], [save, 'save'], [pull, 'pull']];
+  const topLevel: [Def, string][] = [[build, 'build'], [images, 'images'], [tag, 'tag'], [rmi, 'rmi'], [history, 'history'], [importCmd, 'import'], [load, 'load'], [save, 'save'], [pull, 'pull'], [push, 'push'], [login, 'login'], [logout, 'logout'], [search, 'search']];
   for (const [def, name] of topLevel) if (wanted(name)) def(program, name);
   if (!wanted('image')) return;
   const group = program.command('image').description('Manage images');
-  const inGroup: [Def, string][] = [[build, 'build'], [tag, 'tag'], [history, 'history'], [imagePrune, 'prune'], [importCmd, 'import'], [load, 'load'], [save, 'save'], [pull, 'pull'], [imageInspect, 'inspect']];
+  const inGroup: [Def, string][] = [[build, 'build'], [tag, 'tag'], [history, 'history'], [imagePrune, 'prune'], [importCmd, 'import'], [load, 'load'], [save, 'save'], [pull, 'pull'], [push, 'push'], [imageInspect, 'inspect']];
   for (const [def, name] of inGroup) def(group, name);
   images(group, 'ls').aliases(['list']);
   rmi(group, 'rm').aliases(['remove']);

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { invalidArgument } from '../../common/errors.js';
 import type { EngineClient } from '../../api/client/index.js';
 import { connect } from '../context.js';
-import { splitRepoTag, withLatest } from '../flags.js';
+import { splitRepoTag } from '../flags.js';
 
 export async function importCommand(file: string, reference: string | undefined, f: { change?: string[]; message?: string; platform?: string }, cmd: Command): Promise<void> {
   const client = await connect(cmd);
@@ -39,14 +39,6 @@ export async function saveCommand(names: string[], f: { output?: string }, cmd: 
 
 /** Pulls `image` (":latest" when untagged), writing each status line (layer progress bars left out) to `out`. */
 export async function pullWithProgress(client: EngineClient, image: string, out: ((line: string) => void) | undefined): Promise<void> {
-  const [repo, tag] = splitRepoTag(withLatest(image));
-  for await (const msg of client.images.pull(repo, tag)) {
-    if (out && msg.status && !msg.progress) out(`${msg.id ? `${msg.id}: ` : ''}${msg.status}\n`);
-  }
-}
-
-export async function pullCommand(image: string, f: { quiet?: boolean }, cmd: Command): Promise<void> {
-  const client = await connect(cmd);
-  await pullWithProgress(client, image, f.quiet ? undefined : (l) => void process.stdout.write(l));
-  process.stdout.write(`${withLatest(image)}\n`);
+  const { pullImage } = await import('./registry.js');
+  await pullImage(client, image, {}, out);
 }

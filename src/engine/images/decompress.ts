@@ -4,6 +4,7 @@ import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { notImplemented } from '../../common/errors.js';
+import { zstdDecompressed } from './zstd.js';
 
 const GZIP = [0x1f, 0x8b];
 const ZSTD = [0x28, 0xb5, 0x2f, 0xfd];
@@ -13,7 +14,7 @@ const BZIP2 = [0x42, 0x5a, 0x68];
 const startsWith = (b: Buffer, magic: number[]) => b.length >= magic.length && magic.every((m, i) => b[i] === m);
 
 /** Yields the uncompressed bytes of `src`, with backpressure (nothing is read ahead of the consumer); says which format it found before the first byte. */
-export async function* decompressed(src: AsyncIterable<Buffer | string>, onFormat?: (format: 'plain' | 'gzip') => void): AsyncGenerator<Buffer> {
+export async function* decompressed(src: AsyncIterable<Buffer | string>, onFormat?: (format: 'plain' | 'gzip' | 'zstd') => void): AsyncGenerator<Buffer> {
   const it = src[Symbol.asyncIterator]();
   let head = Buffer.alloc(0);
   let ended = false;
@@ -48,7 +49,11 @@ export async function* decompressed(src: AsyncIterable<Buffer | string>, onForma
     }
     return;
   }
-  if (startsWith(head, ZSTD)) throw notImplemented('zstd-compressed layers are not supported yet');
+  if (startsWith(head, ZSTD)) {
+    onFormat?.('zstd');
+    yield* zstdDecompressed(rest());
+    return;
+  }
   if (startsWith(head, XZ) || startsWith(head, BZIP2)) throw notImplemented('xz and bzip2 compressed archives are not supported yet; use gzip or a plain tar');
   onFormat?.('plain');
   yield* rest();

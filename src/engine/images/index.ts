@@ -2,7 +2,8 @@
 // layers unpacked once into overlayfs lower dirs, and containers' overlay root filesystems.
 // docs/images.md describes the on-disk layout and the decisions behind it.
 import type { Readable } from 'node:stream';
-import type { ImageService, RootfsService } from '../contract.js';
+import type { ImageService, RegistryService, RootfsService } from '../contract.js';
+import { registryService } from './distribution/service.js';
 import type { EventBus } from '../events/bus.js';
 import type { ImageHistoryEntry, ImageLoadProgress, ImageRecord, ImageRemoval } from '../types.js';
 import { loadArchive } from './archive-load.js';
@@ -26,6 +27,8 @@ export interface ImageStoreOptions {
    * with force) from stopped containers as Docker does; without it every user counts as stopped.
    */
   containerRunning?: (containerId: string) => Promise<boolean>;
+  /** --insecure-registry entries (plain http allowed); loopback registries always are. */
+  insecureRegistries?: string[];
 }
 
 /** What the builder needs beyond ImageService: a build step committed as an image. */
@@ -37,13 +40,13 @@ export async function openImageStore(opts: ImageStoreOptions): Promise<ImageStor
   const store = new Store(opts);
   await store.open();
   await store.warmSizes();
-  return new LocalImageStore(store);
+  return new LocalImageStore(store, registryService(store, { insecureRegistries: opts.insecureRegistries ?? [] }));
 }
 
 class LocalImageStore implements ImageStore {
   private readonly mounts = new KeyedMutex();
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: Store, readonly registry: RegistryService) {}
 
   // ---------- ImageService ----------
 

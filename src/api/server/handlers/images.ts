@@ -4,6 +4,7 @@ import { asBerthError, invalidArgument, notImplemented } from '../../../common/e
 import type { ImageRecord, ImageRemoval } from '../../../engine/types.js';
 import { type Ctx, writeWithBackpressure } from '../context.js';
 import { sendJson } from '../http.js';
+import { pullImage } from './distribution.js';
 import { normalizeRef } from '../translate/container-filters.js';
 import { imageInspect, imageSummary } from '../translate/image-json.js';
 import { matchLabels, parseFilters, parseUntil, type Filters } from '../wire/filters.js';
@@ -97,11 +98,11 @@ class JsonMessageStream {
   }
 }
 
-/** POST /images/create: `docker import` (fromSrc=-); registry pulls are not there yet. */
+/** POST /images/create: a registry pull (fromImage, handlers/distribution.ts) or `docker import` (fromSrc=-). */
 export async function createImage(ctx: Ctx): Promise<void> {
   const fromImage = ctx.query.str('fromImage');
   const fromSrc = ctx.query.str('fromSrc');
-  if (fromImage) throw notImplemented(`pulling images from a registry is not implemented yet: ${fromImage}`);
+  if (fromImage) return pullImage(ctx);
   if (!fromSrc) throw invalidArgument('either fromImage or fromSrc must be given');
   if (fromSrc !== '-') throw notImplemented('importing from a URL is not implemented yet; pipe the tar on stdin (-)');
   const repo = ctx.query.str('repo');

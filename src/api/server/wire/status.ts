@@ -8,6 +8,8 @@ const STATUS: Record<ErrorKind, number> = {
   invalid_argument: 400,
   failed_precondition: 500,
   unavailable: 503,
+  unauthenticated: 401,
+  permission_denied: 403,
   not_implemented: 501,
   internal: 500,
 };

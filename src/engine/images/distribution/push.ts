@@ -1,0 +1,188 @@
+// `push`: each layer's blob, unless the registry has it already (HEAD on a digest berth saw it
+// under) or can mount it from another repository of the same registry; then the config and a
+// Docker schema2 manifest. Layers kept only uncompressed are gzipped while they stream up (the
+// digest is known at the end of the upload), and the result is remembered for the next push.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { PassThrough, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import { BerthError, invalidArgument, notFound } from '../../../common/errors.js';
+import { discard } from '../../registry/http.js';
+import type { PushResult, RegistryAuth } from '../../registry/types.js';
+import { digestOf, shortId } from '../fsutil.js';
+import { familiarName, parseNormalizedNamed } from '../reference.js';
+import { isDigestKey, repoOfKey } from '../refstore.js';
+import type { StoredImage } from '../store.js';
+import { DOCKER_CONFIG, DOCKER_LAYER_GZIP } from './manifest.js';
+import { limited, remoteOf, throttled, type DistributionEnv, type Progress, type Remote } from './remote.js';
+import type { BlobSighting } from './v2-metadata.js';
+
+const MAX_CONCURRENT_UPLOADS = 5;
+const MANIFEST_V2 = 'application/vnd.docker.distribution.manifest.v2+json';
+
+export interface PushOptions { tag?: string; auth?: RegistryAuth; signal?: AbortSignal }
+
+interface PushedLayer { digest: string; size: number; mediaType: string }
+
+export async function pushImage(env: DistributionEnv, name: string, opts: PushOptions, progress: Progress): Promise<PushResult[]> {
+  const parsed = parseNormalizedNamed(name);
+  if (parsed.digest !== undefined) throw invalidArgument('cannot push a digest reference');
+  const tag = opts.tag || parsed.tag;
+  const targets = tag !== undefined ? [{ key: `${parsed.name}:${tag}`, tag }] : tagsOf(env, parsed.name);
+  if (targets.length === 0) throw notFound(`An image does not exist locally with the tag: ${familiarName(parsed.name)}`);
+  const remote = remoteOf(env, { name: parsed.name }, opts.auth);
+  progress({ status: `The push refers to repository [${parsed.name}]` });
+  const results: PushResult[] = [];
+  for (const t of targets) {
+    const id = env.store.refs.lookup(t.key);
+    if (!id || !env.store.has(id)) throw notFound(`tag does not exist: ${familiarName(parsed.name)}:${t.tag}`);
+    results.push(await pushOne(env, remote, t.tag, env.store.mustGet(id), opts.signal, progress));
+  }
+  return results;
+}
+
+function tagsOf(env: DistributionEnv, name: string): { key: string; tag: string }[] {
+  return env.store.tagsOfRepo(name).filter((t) => !isDigestKey(t.key) && repoOfKey(t.key) === name)
+    .map((t) => ({ key: t.key, tag: t.key.slice(name.length + 1) })).sort((a, b) => a.tag.localeCompare(b.tag));
+}
+
+async function pushOne(env: DistributionEnv, remote: Remote, tag: string, img: StoredImage, signal: AbortSignal | undefined, progress: Progress): Promise<PushResult> {
+  const diffIds = img.config.rootfs.diff_ids;
+  const ids = diffIds.map(shortId);
+  // Docker lists layers top first.
+  for (let i = diffIds.length - 1; i >= 0; i--) progress({ status: 'Preparing', id: ids[i], progressDetail: {} });
+  const pushed: PushedLayer[] = new Array(diffIds.length);
+  const order = diffIds.map((_, i) => diffIds.length - 1 - i);
+  await limited(order, MAX_CONCURRENT_UPLOADS, async (i) => {
+    pushed[i] = await pushLayer(env, remote, diffIds[i], ids[i], signal, progress);
+  });
+  const configBytes = await readConfig(env, img);
+  if (!(await hasBlob(remote, img.meta.id, signal))) await uploadBuffer(remote, img.meta.id, configBytes, signal);
+  const manifest = {
+    schemaVersion: 2, mediaType: MANIFEST_V2,
+    config: { mediaType: DOCKER_CONFIG, size: configBytes.length, digest: img.meta.id },
+    layers: pushed.map((l) => ({ mediaType: l.mediaType, size: l.size, digest: l.digest })),
+  };
+  const bytes = Buffer.from(JSON.stringify(manifest, null, 3));
+  const res = await remote.client.call('PUT', `/v2/${remote.path}/manifests/${tag}`, {
+    scopes: [pushScope(remote)], headers: { 'Content-Type': MANIFEST_V2 }, body: bytes, signal,
+  });
+  discard(res);
+  const digest = digestOf(bytes);
+  await env.store.lock.run(() => env.store.refs.set(`${remote.ref.name}@${digest}`, img.meta.id));
+  env.store.deps.events.publish('image', 'push', `${familiarName(remote.ref.name)}:${tag}`, { name: familiarName(remote.ref.name) });
+  progress({ status: `${tag}: digest: ${digest} size: ${bytes.length}` });
+  return { tag, digest, size: bytes.length };
+}
+
+const pushScope = (remote: Remote) => `repository:${remote.path}:pull,push`;
+
+function readConfig(env: DistributionEnv, img: StoredImage): Promise<Buffer> {
+  return readFile(env.store.layout.blob(img.meta.id));
+}
+
+async function hasBlob(remote: Remote, digest: string, signal?: AbortSignal): Promise<number | undefined> {
+  const res = await remote.client.call('HEAD', `/v2/${remote.path}/blobs/${digest}`, { scopes: [pushScope(remote)], accept: [404], signal });
+  discard(res);
+  if (res.statusCode !== 200) return undefined;
+  return Number(res.headers['content-length'] ?? 0);
+}
+
+async function pushLayer(env: DistributionEnv, remote: Remote, diffId: string, id: string, signal: AbortSignal | undefined, progress: Progress): Promise<PushedLayer> {
+  const seen = (await env.meta.sightings(diffId)).filter((s) => domainOf(s.repository) === remote.domain);
+  // 1. The registry may have it already in this repository.
+  for (const s of seen.filter((x) => x.repository === remote.ref.name)) {
+    const size = await hasBlob(remote, s.digest, signal);
+    if (size !== undefined) {
+      progress({ status: 'Layer already exists', id, progressDetail: {} });
+      return { digest: s.digest, size, mediaType: s.mediaType };
+    }
+  }
+  // 2. Or in another repository of the same registry: mount it across.
+  for (const s of seen.filter((x) => x.repository !== remote.ref.name)) {
+    const from = s.repository.slice(remote.domain.length + 1);
+    const mounted = await tryMount(remote, s, from, signal);
+    if (mounted) {
+      progress({ status: `Mounted from ${familiarName(s.repository)}`, id, progressDetail: {} });
+      await env.meta.add([{ diffId, sighting: { ...s, repository: remote.ref.name } }]);
+      return { digest: s.digest, size: s.size, mediaType: s.mediaType };
+    }
+  }
+  // 3. Upload it, gzipped on the way.
+  const sighting = await uploadLayer(env, remote, diffId, id, signal, progress);
+  await env.meta.add([{ diffId, sighting }]);
+  progress({ status: 'Pushed', id, progressDetail: {} });
+  return sighting;
+}
+
+async function tryMount(remote: Remote, s: BlobSighting, from: string, signal?: AbortSignal): Promise<boolean> {
+  const q = new URLSearchParams({ mount: s.digest, from });
+  const res = await remote.client.call('POST', `/v2/${remote.path}/blobs/uploads/?${q}`, {
+    scopes: [pushScope(remote), `repository:${from}:pull`], accept: [202], signal,
+  }).catch((e: unknown) => { if (e instanceof BerthError && e.kind !== 'unavailable') return undefined; throw e; });
+  if (!res) return false;
+  discard(res);
+  if (res.statusCode === 201) return true;
+  // 202: the registry opened an upload instead; close it.
+  const loc = res.headers.location;
+  if (loc) await remote.client.call('DELETE', loc, { scopes: [pushScope(remote)], absolute: true, accept: [404, 405], signal }).then(discard, () => undefined);
+  return false;
+}
+
+async function startUpload(remote: Remote, signal?: AbortSignal): Promise<string> {
+  const res = await remote.client.call('POST', `/v2/${remote.path}/blobs/uploads/`, { scopes: [pushScope(remote)], signal });
+  discard(res);
+  const loc = res.headers.location;
+  if (!loc) throw invalidArgument(`registry ${remote.domain} opened an upload without a Location`);
+  return loc;
+}
+
+function withDigest(location: string, digest: string): string {
+  return location + (location.includes('?') ? '&' : '?') + `digest=${encodeURIComponent(digest)}`;
+}
+
+async function uploadBuffer(remote: Remote, digest: string, bytes: Buffer, signal?: AbortSignal): Promise<void> {
+  const loc = await startUpload(remote, signal);
+  const res = await remote.client.call('PUT', withDigest(loc, digest), {
+    scopes: [pushScope(remote)], absolute: true, body: bytes, signal,
+    headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(bytes.length) },
+  });
+  discard(res);
+}
+
+/** PATCH the gzipped layer as one chunked stream, then PUT the digest computed on the way. */
+async function uploadLayer(env: DistributionEnv, remote: Remote, diffId: string, id: string, signal: AbortSignal | undefined, progress: Progress): Promise<BlobSighting> {
+  const loc = await startUpload(remote, signal);
+  const total = (await env.store.blobSize(diffId).catch(() => -1));
+  const report = throttled(progress, 'Pushing', id, total);
+  const hash = createHash('sha256');
+  let size = 0;
+  let read = 0;
+  const source = createReadStream(env.store.layout.blob(diffId));
+  source.on('data', (c) => { read += (c as Buffer).length; report(read); });
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, cb) { hash.update(chunk); size += chunk.length; cb(null, chunk); },
+  });
+  const body = new PassThrough();
+  const producing = pipeline(source, createGzip(), counter, body);
+  const patching = remote.client.call('PATCH', loc, {
+    scopes: [pushScope(remote)], absolute: true, body, signal,
+    headers: { 'Content-Type': 'application/octet-stream' },
+  });
+  // A refused PATCH must not leave the compressor waiting on a body nobody reads.
+  patching.catch(() => body.destroy());
+  producing.catch(() => undefined);
+  const [res] = await Promise.all([patching, producing]);
+  discard(res);
+  const digest = `sha256:${hash.digest('hex')}`;
+  const next = res.headers.location ?? loc;
+  const put = await remote.client.call('PUT', withDigest(next, digest), { scopes: [pushScope(remote)], absolute: true, signal, headers: { 'Content-Length': '0' }, body: Buffer.alloc(0) });
+  discard(put);
+  return { digest, size, mediaType: DOCKER_LAYER_GZIP, repository: remote.ref.name };
+}
+
+function domainOf(name: string): string {
+  return name.slice(0, name.indexOf('/'));
+}
