@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(runc crun conmon iproute2 busybox-static nftables procps tar attr tini golang-github-containers-common debootstrap)
+APT_PACKAGES=(runc crun conmon iproute2 busybox-static nftables procps tar attr tini golang-github-containers-common debootstrap zstd)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

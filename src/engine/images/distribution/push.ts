@@ -15,7 +15,8 @@ import { digestOf, shortId } from '../fsutil.js';
 import { familiarName, parseNormalizedNamed } from '../reference.js';
 import { isDigestKey, repoOfKey } from '../refstore.js';
 import type { StoredImage } from '../store.js';
-import { DOCKER_CONFIG, DOCKER_LAYER_GZIP } from './manifest.js';
+import { MEDIA } from '../image-config.js';
+import { DOCKER_CONFIG, DOCKER_LAYER_GZIP, OCI_LAYER_GZIP, OCI_LAYER_ZSTD } from './manifest.js';
 import { limited, remoteOf, throttled, type DistributionEnv, type Progress, type Remote } from './remote.js';
 import type { BlobSighting } from './v2-metadata.js';
 
@@ -24,7 +25,7 @@ const MANIFEST_V2 = 'application/vnd.docker.distribution.manifest.v2+json';
 
 export interface PushOptions { tag?: string; auth?: RegistryAuth; signal?: AbortSignal }
 
-interface PushedLayer { digest: string; size: number; mediaType: string }
+export interface PushedLayer { digest: string; size: number; mediaType: string }
 
 export async function pushImage(env: DistributionEnv, name: string, opts: PushOptions, progress: Progress): Promise<PushResult[]> {
   const parsed = parseNormalizedNamed(name);
@@ -60,14 +61,10 @@ async function pushOne(env: DistributionEnv, remote: Remote, tag: string, img: S
   });
   const configBytes = await readConfig(env, img);
   if (!(await hasBlob(remote, img.meta.id, signal))) await uploadBuffer(remote, img.meta.id, configBytes, signal);
-  const manifest = {
-    schemaVersion: 2, mediaType: MANIFEST_V2,
-    config: { mediaType: DOCKER_CONFIG, size: configBytes.length, digest: img.meta.id },
-    layers: pushed.map((l) => ({ mediaType: l.mediaType, size: l.size, digest: l.digest })),
-  };
+  const manifest = manifestFor(pushed, { size: configBytes.length, digest: img.meta.id });
   const bytes = Buffer.from(JSON.stringify(manifest, null, 3));
   const res = await remote.client.call('PUT', `/v2/${remote.path}/manifests/${tag}`, {
-    scopes: [pushScope(remote)], headers: { 'Content-Type': MANIFEST_V2 }, body: bytes, signal,
+    scopes: [pushScope(remote)], headers: { 'Content-Type': manifest.mediaType }, body: bytes, signal,
   });
   discard(res);
   const digest = digestOf(bytes);
@@ -75,6 +72,21 @@ async function pushOne(env: DistributionEnv, remote: Remote, tag: string, img: S
   env.store.deps.events.publish('image', 'push', `${familiarName(remote.ref.name)}:${tag}`, { name: familiarName(remote.ref.name) });
   progress({ status: `${tag}: digest: ${digest} size: ${bytes.length}` });
   return { tag, digest, size: bytes.length };
+}
+
+/**
+ * A Docker schema2 manifest (what dockerd pushes), unless a layer reused from an OCI image is zstd:
+ * schema2 has no type for that, so the manifest is OCI then. Layer types follow the manifest's
+ * family (a gzip blob is the same bytes under either name).
+ */
+export function manifestFor(layers: PushedLayer[], config: { size: number; digest: string }) {
+  const oci = layers.some((l) => l.mediaType === OCI_LAYER_ZSTD);
+  const layerType = (t: string) => (t === OCI_LAYER_ZSTD ? t : oci ? OCI_LAYER_GZIP : DOCKER_LAYER_GZIP);
+  return {
+    schemaVersion: 2, mediaType: oci ? MEDIA.manifest : MANIFEST_V2,
+    config: { mediaType: oci ? MEDIA.config : DOCKER_CONFIG, size: config.size, digest: config.digest },
+    layers: layers.map((l) => ({ mediaType: layerType(l.mediaType), size: l.size, digest: l.digest })),
+  };
 }
 
 const pushScope = (remote: Remote) => `repository:${remote.path}:pull,push`;
