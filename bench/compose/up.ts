@@ -5,18 +5,17 @@
 // Engines are interleaved cycle by cycle (cold up, no-op ups, down); medians and ratios printed.
 // Everything made is removed, also on SIGINT or when a step fails. It reports; it never fails on a goal.
 //
-// Usage: node --import tsx bench/compose/up.ts [--cycles 3] [--noops 3] [--sizes 5,20] [--json FILE]
+// Usage: node --import tsx bench/compose/up.ts [--cycles 3] [--noops 3] [--sizes 5,20] [--json FILE] [--from-head]
+// (--from-head measures a build of the last commit, berthd and the berth CLI both.)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { prepareBuild, startBerthd } from '../engine/berth-engine.js';
 import { dockerInstalled, startDockerEngine } from '../engine/docker-engine.js';
 import { loadAverage, summarise, type Summary } from '../engine/stats.js';
 import { BUSYBOX_PATH, makeBusyboxTar } from '../../test/helpers/busybox.js';
 
-const REPO = resolve(import.meta.dirname, '../..');
-const BERTH = join(REPO, 'bin/berth');
 const DOCKER_COMPOSE = '/usr/bin/docker-compose';
 
 function flag(name: string): string | undefined {
@@ -27,6 +26,8 @@ const CYCLES = Number(flag('--cycles')) || 3;
 const NOOPS = Number(flag('--noops')) || 3;
 const SIZES = (flag('--sizes') ?? '5,20').split(',').map(Number);
 const JSON_FILE = flag('--json');
+const FROM_HEAD = process.argv.includes('--from-head');
+let BERTH = '';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 async function cleanup(): Promise<void> {
@@ -68,7 +69,9 @@ const record = (size: number, s: Scenario, client: string, ms: number) => {
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'bench-compose-'));
   cleanups.push(() => rmSync(work, { recursive: true, force: true }));
-  const build = prepareBuild(false);
+  const build = prepareBuild(FROM_HEAD);
+  cleanups.push(() => build.remove());
+  BERTH = join(build.dir, 'bin/berth');
   const berthd = await startBerthd(build, 'info');
   cleanups.push(() => berthd.stop());
   importBusybox(berthd.host, work);
