@@ -10,6 +10,7 @@ export interface ComposeGlobalOptions {
   projectDirectory?: string;
   envFile?: string[];
   profile?: string[];
+  ansi?: string;
 }
 
 /** Where a verb reads and writes; tests pass their own to run verbs in-process. */
@@ -19,6 +20,11 @@ export interface ComposeIO {
   cwd: () => string;
   env: () => Record<string, string | undefined>;
   stdin: () => string;
+  /** Whether stderr / stdout are terminals (live progress, coloured prefixes); absent: not. */
+  stderrIsTTY?: () => boolean;
+  stdoutIsTTY?: () => boolean;
+  /** The terminal's width. */
+  columns?: () => number;
 }
 
 export const processIO: ComposeIO = {
@@ -27,6 +33,9 @@ export const processIO: ComposeIO = {
   cwd: () => process.cwd(),
   env: () => process.env,
   stdin: () => readFileSync(0, 'utf8'),
+  stderrIsTTY: () => process.stderr.isTTY === true,
+  stdoutIsTTY: () => process.stdout.isTTY === true,
+  columns: () => process.stderr.columns || 80,
 };
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -37,7 +46,8 @@ export function addGlobalComposeOptions(cmd: Command): Command {
     .option('-p, --project-name <name>', 'Project name')
     .option('--project-directory <dir>', 'Alternate working directory (default: the directory of the first Compose file)')
     .option('--env-file <file>', 'Alternate environment file (repeatable)', collect)
-    .option('--profile <profile>', 'Profile to enable (repeatable)', collect);
+    .option('--profile <profile>', 'Profile to enable (repeatable)', collect)
+    .option('--ansi <when>', 'Control when to print ANSI control characters ("never"|"always"|"auto")');
 }
 
 export function loadOptionsFrom(g: ComposeGlobalOptions, io: ComposeIO, extra: Partial<LoadOptions> = {}): LoadOptions {

@@ -9,11 +9,12 @@ import { discoverComposeFiles } from '../../compose/discover.js';
 import type { ProgressEvent, Reporter } from '../../orchestrator/index.js';
 import { connect } from '../context.js';
 import { loadOptionsFrom, type ComposeGlobalOptions, type ComposeIO } from './options.js';
+import { ttyProgress } from './tty-progress.js';
 
 export interface Session {
   project: Project;
   client: EngineClient;
-  reporter: Reporter;
+  reporter: SessionReporter;
   /** No Compose file: the project is known by its labels only. */
   byLabels: boolean;
 }
@@ -34,16 +35,30 @@ export function progressLine(e: ProgressEvent): string {
   return ` ${e.resource} ${name}  ${e.status}\n`;
 }
 
+/** A reporter the verb can close: the live TTY block stops redrawing (before logs follow it). */
+export type SessionReporter = Reporter & { close(): void };
+
 /**
- * Progress on stderr: plain lines (auto and tty print them too: no live TTY rendering yet), one
- * JSON object per event (`json`), or nothing but warnings (`quiet`).
+ * Progress on stderr as docker compose shows it: a live block redrawn in place when stderr is a
+ * terminal (`auto`, unless --ansi never) or with `tty`; plain lines otherwise or with `plain`;
+ * one JSON object per event (`json`); nothing but warnings (`quiet`).
  */
-export function stderrReporter(io: ComposeIO, progress = 'auto'): Reporter {
+export function stderrReporter(io: ComposeIO, progress = 'auto', ansi = 'auto'): SessionReporter {
   if (!['auto', 'tty', 'plain', 'json', 'quiet'].includes(progress)) throw invalidArgument(`unsupported --progress "${progress}" (auto, tty, plain, json, quiet)`);
+  if (!['auto', 'never', 'always'].includes(ansi)) throw invalidArgument(`unsupported --ansi "${ansi}" (never, always, auto)`);
   const warn = (m: string) => io.stderr(`WARN[0000] ${m}\n`);
-  if (progress === 'quiet') return { event: () => undefined, warn };
-  if (progress === 'json') return { event: (e) => io.stderr(`${JSON.stringify({ id: `${e.resource} ${e.name}`, status: e.status })}\n`), warn };
-  return { event: (e) => io.stderr(progressLine(e)), warn };
+  const close = () => undefined;
+  if (progress === 'quiet') return { event: () => undefined, warn, close };
+  if (progress === 'json') return { event: (e) => io.stderr(`${JSON.stringify({ id: `${e.resource} ${e.name}`, status: e.status })}\n`), warn, close };
+  const terminal = ansi === 'always' || (ansi === 'auto' && io.stderrIsTTY?.() === true);
+  if (progress === 'tty' || (progress === 'auto' && terminal)) return ttyProgress(io.stderr, io.columns ?? (() => 80));
+  return { event: (e) => io.stderr(progressLine(e)), warn, close };
+}
+
+/** Whether log prefixes are coloured: stdout a terminal (or --ansi always), not --ansi never. */
+export function colorLogs(cmd: Command, io: ComposeIO): boolean {
+  const { ansi = 'auto' } = globalsOf(cmd);
+  return ansi === 'always' || (ansi === 'auto' && io.stdoutIsTTY?.() === true);
 }
 
 /**
@@ -64,7 +79,7 @@ export async function openSession(cmd: Command, io: ComposeIO, opts: { check?: (
   }
   opts.check?.(project);
   const { progress } = globals as { progress?: string };
-  return { project, client: await connect(cmd), reporter: stderrReporter(io, progress), byLabels: labelsOnly !== undefined };
+  return { project, client: await connect(cmd), reporter: stderrReporter(io, progress, globals.ansi), byLabels: labelsOnly !== undefined };
 }
 
 function labelOnlyProject(g: ComposeGlobalOptions, io: ComposeIO): Project | undefined {

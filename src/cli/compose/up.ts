@@ -2,10 +2,11 @@
 // container's log lines with Compose's prefixes and stops the project on Ctrl-C (kills on a second).
 import type { Command } from 'commander';
 import { invalidArgument } from '../../common/errors.js';
-import { checkProject, containerLogLines, prefixer, shortName, stopServices, up, type UpResult } from '../../orchestrator/index.js';
+import { checkProject, containerLogLines, shortName, stopServices, up, type UpResult } from '../../orchestrator/index.js';
+import { colorPrefixer } from './log-colors.js';
 import { CliExit } from '../exit.js';
 import type { ComposeIO } from './options.js';
-import { collect, openSession, scaleFlags, timeoutFlag, type Session } from './session.js';
+import { collect, colorLogs, openSession, scaleFlags, timeoutFlag, type Session } from './session.js';
 
 interface UpFlags {
   detach?: boolean;
@@ -88,10 +89,12 @@ async function runUp(services: string[], flags: UpFlags, cmd: Command, io: Compo
   }, session.reporter);
   if (flags.detach || flags.wait || flags.start === false) return;
   if (flags.exitCodeFrom !== undefined && !result.containers[flags.exitCodeFrom]?.length) throw invalidArgument(`no such service: ${flags.exitCodeFrom}`);
-  await attach(session, result, { timeout, abort, exitCodeFrom: flags.exitCodeFrom }, io);
+  // The progress block is final before the logs start below it.
+  session.reporter.close();
+  await attach(session, result, { timeout, abort, exitCodeFrom: flags.exitCodeFrom, color: colorLogs(cmd, io) }, io);
 }
 
-interface AttachOptions { timeout?: number; abort: boolean; exitCodeFrom?: string }
+interface AttachOptions { timeout?: number; abort: boolean; exitCodeFrom?: string; color: boolean }
 
 /**
  * Follows every container's logs until all have stopped; Ctrl-C stops them (twice: kills). With
@@ -102,7 +105,7 @@ async function attach(s: Session, result: UpResult, opts: AttachOptions, io: Com
   const { timeout } = opts;
   const containers = Object.values(result.containers).flat().sort((a, b) => a.name.localeCompare(b.name));
   const names = containers.map((c) => shortName(s.project.name, c.name));
-  const prefix = prefixer(names);
+  const prefix = colorPrefixer(names, opts.color);
   io.stdout(`Attaching to ${names.join(', ')}\n`);
   let stopping: Promise<void> | undefined;
   let interrupted = false;
