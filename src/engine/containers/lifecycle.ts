@@ -371,8 +371,16 @@ export class Lifecycle {
     const rec = this.find(idOrName);
     const sig = parseSignal(signal, 'SIGKILL');
     if (!this.isRunning(rec)) throw conflict(`Container ${rec.id} is not running`);
-    await this.ctx.runtime.kill(rec.id, sig);
-    this.publish('kill', rec, { signal: sig.replace(/^SIG/, '') });
+    // Docker's kill with SIGKILL returns once the container is down (what `compose kill` and
+    // scripts rely on); other signals are only sent.
+    const exited = sig === 'SIGKILL' ? this.nextExit(rec.id) : undefined;
+    try {
+      await this.ctx.runtime.kill(rec.id, sig);
+      this.publish('kill', rec, { signal: sig.replace(/^SIG/, '') });
+      if (exited && this.isRunning(rec)) await raceTimeout(exited.promise, 10_000);
+    } finally {
+      exited?.cancel();
+    }
   }
 
   /** Signal, wait up to `timeout` s, then SIGKILL. */
