@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -113,6 +113,9 @@ test('docker events: every action of the scenario, in order, with Docker\'s mess
   const execDie = all.find((e) => e.Action === 'exec_die')!;
   assert.equal(execDie.Actor.Attributes.exitCode, '0');
   assert.ok(execDie.Actor.Attributes.execID);
+  assert.equal(execDie.Actor.Attributes.tier, 'front', 'every container event carries the labels');
+  assert.equal(all.find((e) => e.Action === 'restart')?.Actor.Attributes.tier, 'front');
+  assert.ok(all.filter((e) => e.Action === 'die').every((e) => /^\d+$/.test(e.Actor.Attributes.execDuration)), 'die carries execDuration (seconds)');
   const connect = all.find((e) => e.Type === 'network' && e.Action === 'connect' && e.Actor.Attributes.name === 'evnet')!;
   assert.equal(connect.Actor.Attributes.container, cid);
   assert.equal(connect.Actor.Attributes.type, 'bridge');
@@ -180,6 +183,16 @@ test('docker events streams live events as they happen', async () => {
     await new Promise((r) => child.once('close', r));
   }
   assert.deepEqual(out.trim().split('\n').filter((a) => a !== 'attach'), ['create', 'start', 'die', 'destroy']);
+});
+
+test('a container killed by the OOM killer: oom, then die 137', async () => {
+  const from = stamp();
+  const r = await docker(['run', '--name', 'oomy', '--memory', '16m', '--memory-swap', '16m', IMG, 'sh', '-c', 'x=$(head -c 64000000 /dev/zero | tr "\\0" a); echo ${#x}'], { timeoutMs: 60_000 });
+  assert.equal(r.code, 137);
+  const out = await d('events', '--since', from, '--until', stamp(), '--filter', 'container=oomy', '--filter', 'event=oom', '--filter', 'event=die', '--format', '{{.Action}} {{.Actor.Attributes.exitCode}}');
+  assert.equal(out, 'oom <no value>\ndie 137');
+  assert.ok(!existsSync(join(process.cwd(), 'oom')), "conmon's oom marker stays in the bundle, not in berthd's working directory");
+  await d('rm', 'oomy');
 });
 
 test('dockerode getEvents: past window with filters, parsed as Docker\'s messages', async () => {

@@ -64,7 +64,7 @@ export class Execs implements ExecService {
     for (const [k, e] of this.execs) if (!this.lc.records.has(e.containerId)) this.execs.delete(k);
     const id = newId();
     this.execs.set(id, { id, containerId: rec.id, spec, running: false, exitCode: null, pid: 0 });
-    this.lc.ctx.events.publish('container', `exec_create: ${spec.cmd.join(' ')}`, rec.id, { name: rec.name, image: rec.imageRef, execID: id });
+    this.lc.publish(`exec_create: ${spec.cmd.join(' ')}`, rec, { execID: id });
     return id;
   }
 
@@ -175,11 +175,11 @@ export class Execs implements ExecService {
       throw e;
     }
     Object.assign(ex, { running: true, pid });
-    this.lc.ctx.events.publish('container', `exec_start: ${ex.spec.cmd.join(' ')}`, rec.id, { name: rec.name, image: rec.imageRef, execID: execId });
+    this.lc.publish(`exec_start: ${ex.spec.cmd.join(' ')}`, rec, { execID: execId });
     // The exit code is recorded first; the session's streams end after, once the log is drained.
     const exited = exitFile.promise.then((code) => {
       Object.assign(ex, { running: false, exitCode: code, pid: 0 });
-      this.lc.ctx.events.publish('container', 'exec_die', rec.id, { name: rec.name, image: rec.imageRef, execID: execId, exitCode: String(code) });
+      this.lc.publish('exec_die', rec, { execID: execId, exitCode: String(code) });
     });
     return { dir, logPath, exited, cancel: exitFile.cancel };
   }

@@ -57,10 +57,10 @@ function hostMemory(): number {
 /**
  * One sample of a container's usage: cgroup counters plus its netns's interfaces. `stats` and the
  * metrics scrape both read through here, so they show the same numbers. `systemCpu` lets a scrape
- * of many containers read /proc/stat once.
+ * of many containers read /proc/stat once (and skip what only `stats` shows with `detail: false`).
  */
-export function sampleStats(cgroupPath: string, pid: number, opts: { systemCpu?: number; hierarchy?: CgroupHierarchy } = {}): ContainerStatsSample {
-  const u = readUsageSync(cgroupPath, opts.hierarchy);
+export function sampleStats(cgroupPath: string, pid: number, opts: { systemCpu?: number; hierarchy?: CgroupHierarchy; detail?: boolean } = {}): ContainerStatsSample {
+  const u = readUsageSync(cgroupPath, opts.hierarchy, { detail: opts.detail });
   return {
     read: new Date().toISOString(),
     cpu: { totalUsage: u.cpuTotal, perCpu: u.perCpu, system: opts.systemCpu ?? systemCpuNs(), onlineCpus: onlineCpus(), userMode: u.userNs, kernelMode: u.systemNs },

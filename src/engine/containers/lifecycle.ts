@@ -84,8 +84,9 @@ export class Lifecycle {
     await this.store.save(rec);
   }
 
-  private publish(action: string, rec: ContainerRecord, extra: Record<string, string> = {}): void {
-    this.ctx.events.publish('container', action, rec.id, { image: rec.imageRef, name: rec.name, ...rec.effective.labels, ...extra });
+  /** A container event as Docker's: the action's own attributes, the container's labels, then image and name. */
+  publish(action: string, rec: ContainerRecord, extra: Record<string, string> = {}): void {
+    this.ctx.events.publish('container', action, rec.id, { ...extra, ...rec.effective.labels, image: rec.imageRef, name: rec.name });
   }
 
   // ---------- open / reconcile ----------
@@ -330,13 +331,14 @@ export class Lifecycle {
       const rec = this.records.get(id);
       if (!rec || !this.isRunning(rec)) return false;
       const oom = await stat(join(this.paths.bundleDir(id), 'persist', 'oom')).then(() => true, () => false);
+      const ranSeconds = Math.max(0, Math.round((Date.now() - Date.parse(rec.state.startedAt)) / 1000));
       Object.assign(rec.state, { status: 'exited', pid: 0, exitCode: code, oomKilled: oom, finishedAt: new Date().toISOString() });
       if (this.supervision?.exited(rec)) rec.state.status = 'restarting';
       // Before the news: whoever waited for the exit may publish the same port again at once.
       await this.releaseHostResources(rec);
       await this.save(rec);
       if (oom) this.publish('oom', rec);
-      this.publish('die', rec, { exitCode: String(code) });
+      this.publish('die', rec, { exitCode: String(code), execDuration: String(ranSeconds) });
       this.fire(this.exitListeners, id);
       this.resolveWaiters(id, ['next-exit', 'not-running'], { exitCode: code });
       // Cleanup after the news: still under the lock, so a following start waits for it.

@@ -63,7 +63,7 @@ export class Containers implements ContainerService {
     const rec = this.lc.find(id);
     this.supervisor?.manualStart(rec);
     await this.lc.start(id);
-    this.ctx.events.publish('container', 'restart', rec.id, { name: rec.name, image: rec.imageRef });
+    this.lc.publish('restart', rec);
   }
 
   async kill(id: string, signal?: string): Promise<void> {
@@ -145,7 +145,7 @@ export class Containers implements ContainerService {
       register: (connect) => { unregister = this.lc.onStart(rec.id, async () => { await connect(); unregister?.(); }); },
     } : undefined);
     if (opts.stream) this.track(rec.id, session.done);
-    this.ctx.events.publish('container', 'attach', rec.id, { name: rec.name, image: rec.imageRef });
+    this.lc.publish('attach', rec);
     return session;
   }
 
@@ -229,7 +229,7 @@ export class Containers implements ContainerService {
       if (this.lc.isRunning(rec)) await this.ctx.runtime.update(rec.id, JSON.stringify(ociResources(rec.spec.host.resources)), this.lc.paths.bundleDir(rec.id));
     }
     await this.lc.save(rec);
-    this.ctx.events.publish('container', 'update', rec.id, { name: rec.name, image: rec.imageRef });
+    this.lc.publish('update', rec);
     return [];
   }
 }

@@ -43,7 +43,7 @@ export class MetricsCollector {
         status: rec.state.status, health: rec.state.health?.status ?? 'none', restartCount: rec.restartCount,
         uptimeSeconds: running ? Math.max(0, (now - Date.parse(rec.state.startedAt)) / 1000) : 0,
       };
-      if (running) m.usage = sampleStats(this.src.cgroupPath(rec), rec.state.pid, { systemCpu });
+      if (running) m.usage = sampleStats(this.src.cgroupPath(rec), rec.state.pid, { systemCpu, detail: false });
       containers.push(m);
     }
     return { containers, images: await this.src.imageCount(), events: [...this.counts.values()].map((c) => ({ ...c })) };

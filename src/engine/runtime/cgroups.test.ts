@@ -45,3 +45,14 @@ test('a cgroup that is gone reads as zeros, not an error (the container just exi
   assert.equal(u.memUsage, 0);
   assert.deepEqual(u.blkio, []);
 });
+
+test('detail: false skips the per-CPU split and memory.stat, and reads the same totals', () => {
+  for (const version of ['1', '2'] as const) {
+    const h = { root: fixture(`v${version}`), version };
+    const full = readUsageSync('/berth-test/c1', h);
+    const lean = readUsageSync('/berth-test/c1', h, { detail: false });
+    assert.deepEqual(lean.perCpu, []);
+    assert.deepEqual(lean.memStats, {});
+    assert.deepEqual([lean.cpuTotal, lean.userNs, lean.memUsage, lean.memLimit, lean.pids, lean.blkio], [full.cpuTotal, full.userNs, full.memUsage, full.memLimit, full.pids, full.blkio]);
+  }
+});

@@ -1,23 +1,25 @@
 // The engine's metrics snapshot → Prometheus families. Per-container series carry id, name, image
 // and the Compose project/service (from the com.docker.compose.* labels, '' outside Compose).
 import type { ContainerMetrics, MetricsSnapshot } from '../../../engine/types.js';
-import type { MetricFamily, MetricType, Sample } from './exposition.js';
+import { labelPairs, type MetricFamily, type MetricType, type Sample } from './exposition.js';
 
 const STATES = ['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead'];
 const HEALTH = ['none', 'starting', 'healthy', 'unhealthy'];
 
-const containerLabels = (c: ContainerMetrics) => ({ id: c.id, name: c.name, image: c.image, compose_project: c.project, compose_service: c.service });
+type Labelled = ContainerMetrics & { pairs: string };
+const containerPairs = (c: ContainerMetrics) => labelPairs({ id: c.id, name: c.name, image: c.image, compose_project: c.project, compose_service: c.service });
+const withExtra = (c: Labelled, extra?: Record<string, string>) => (extra ? `${c.pairs},${labelPairs(extra)}` : c.pairs);
 
 function family(name: string, type: MetricType, help: string, samples: Sample[]): MetricFamily {
   return { name, type, help, samples };
 }
 
 /** One sample per container (running ones only when `value` needs usage). */
-function perContainer(cs: ContainerMetrics[], value: (c: ContainerMetrics) => number | undefined, extra?: Record<string, string>): Sample[] {
+function perContainer(cs: Labelled[], value: (c: ContainerMetrics) => number | undefined): Sample[] {
   const out: Sample[] = [];
   for (const c of cs) {
     const v = value(c);
-    if (v !== undefined) out.push({ labels: { ...containerLabels(c), ...extra }, value: v });
+    if (v !== undefined) out.push({ pairs: c.pairs, value: v });
   }
   return out;
 }
@@ -29,18 +31,19 @@ function blkioBytes(c: ContainerMetrics, op: 'read' | 'write'): number | undefin
 }
 
 export function engineFamilies(s: MetricsSnapshot): MetricFamily[] {
-  const cs = s.containers;
+  const cs: Labelled[] = s.containers.map((c) => ({ ...c, pairs: containerPairs(c) }));
   const byState = new Map(STATES.map((st) => [st, 0]));
   for (const c of cs) byState.set(c.status, (byState.get(c.status) ?? 0) + 1);
   const net: { rx: Sample[]; tx: Sample[] } = { rx: [], tx: [] };
   for (const c of cs) {
     for (const [iface, n] of Object.entries(c.usage?.networks ?? {})) {
-      net.rx.push({ labels: { ...containerLabels(c), interface: iface }, value: n.rxBytes });
-      net.tx.push({ labels: { ...containerLabels(c), interface: iface }, value: n.txBytes });
+      const pairs = withExtra(c, { interface: iface });
+      net.rx.push({ pairs, value: n.rxBytes });
+      net.tx.push({ pairs, value: n.txBytes });
     }
   }
   const health: Sample[] = [];
-  for (const c of cs) for (const h of HEALTH) health.push({ labels: { ...containerLabels(c), status: h }, value: c.health === h ? 1 : 0 });
+  for (const c of cs) for (const h of HEALTH) health.push({ pairs: withExtra(c, { status: h }), value: c.health === h ? 1 : 0 });
   return [
     family('berth_containers', 'gauge', 'Containers by state.', [...byState].map(([state, n]) => ({ labels: { state }, value: n }))),
     family('berth_images', 'gauge', 'Images in the store.', [{ labels: {}, value: s.images }]),
@@ -56,7 +59,6 @@ export function engineFamilies(s: MetricsSnapshot): MetricFamily[] {
     family('berth_container_cpu_system_seconds_total', 'counter', 'CPU time in kernel mode.', perContainer(cs, (c) => (c.usage ? c.usage.cpu.kernelMode / 1e9 : undefined))),
     family('berth_container_memory_usage_bytes', 'gauge', 'Memory charged to the container\'s cgroup (as `stats` reads it).', perContainer(cs, (c) => c.usage?.memory.usage)),
     family('berth_container_memory_limit_bytes', 'gauge', 'Memory limit (the host\'s memory when unlimited, as `stats` shows).', perContainer(cs, (c) => c.usage?.memory.limit)),
-    family('berth_container_memory_cache_bytes', 'gauge', 'Page cache charged to the container.', perContainer(cs, (c) => c.usage?.memory.cache)),
     family('berth_container_pids', 'gauge', 'Processes and threads in the container.', perContainer(cs, (c) => c.usage?.pids.current)),
     family('berth_container_pids_limit', 'gauge', 'The container\'s pids limit, when it has one.', perContainer(cs, (c) => c.usage?.pids.limit)),
     family('berth_container_network_receive_bytes_total', 'counter', 'Bytes received, per interface of the container\'s network namespace.', net.rx),

@@ -3,7 +3,9 @@
 export type MetricType = 'counter' | 'gauge' | 'histogram';
 
 export interface Sample {
-  labels: Record<string, string>;
+  labels?: Record<string, string>;
+  /** The labels already written as `k="v",...` (labelPairs): a container's labels are escaped once per scrape, not once per series. */
+  pairs?: string;
   value: number;
   /** "_bucket", "_sum", "_count" for histograms; '' otherwise */
   suffix?: string;
@@ -18,7 +20,8 @@ export interface MetricFamily {
 
 export const CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
-const escapeLabel = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+const NEEDS_ESCAPE = /[\\\n"]/;
+const escapeLabel = (v: string) => (NEEDS_ESCAPE.test(v) ? v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"') : v);
 const escapeHelp = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
 
 function formatValue(v: number): string {
@@ -28,16 +31,21 @@ function formatValue(v: number): string {
   return String(v);
 }
 
-function labelText(labels: Record<string, string>): string {
-  const parts = Object.entries(labels).map(([k, v]) => `${k}="${escapeLabel(v)}"`);
-  return parts.length ? `{${parts.join(',')}}` : '';
+/** `k="v",k2="v2"` with values escaped; join two with a comma to add labels. */
+export function labelPairs(labels: Record<string, string>): string {
+  let out = '';
+  for (const k in labels) out += `${out ? ',' : ''}${k}="${escapeLabel(labels[k])}"`;
+  return out;
 }
 
 export function renderExposition(families: MetricFamily[]): string {
   const out: string[] = [];
   for (const f of families) {
     out.push(`# HELP ${f.name} ${escapeHelp(f.help)}`, `# TYPE ${f.name} ${f.type}`);
-    for (const s of f.samples) out.push(`${f.name}${s.suffix ?? ''}${labelText(s.labels)} ${formatValue(s.value)}`);
+    for (const s of f.samples) {
+      const pairs = s.pairs ?? (s.labels ? labelPairs(s.labels) : '');
+      out.push(`${f.name}${s.suffix ?? ''}${pairs ? `{${pairs}}` : ''} ${formatValue(s.value)}`);
+    }
   }
   return out.join('\n') + '\n';
 }
