@@ -124,9 +124,12 @@ test('per-container values equal the cgroup files and `stats`', async () => {
   assert.equal(v('berth_container_pids_limit'), 50);
   assert.equal(stats.pids_stats.limit, 50);
 
+  // The kernel's own traffic (IPv6 neighbour discovery, ...) can move the counters between the two reads.
+  const close = (scraped: number, before: number) => scraped >= before && scraped - before < 2048;
   for (const [iface, n] of Object.entries(stats.networks ?? {})) {
-    assert.equal(v('berth_container_network_receive_bytes_total', { interface: iface }), n.rx_bytes);
-    assert.equal(v('berth_container_network_transmit_bytes_total', { interface: iface }), n.tx_bytes);
+    const rx = v('berth_container_network_receive_bytes_total', { interface: iface });
+    const tx = v('berth_container_network_transmit_bytes_total', { interface: iface });
+    assert.ok(close(rx, n.rx_bytes) && close(tx, n.tx_bytes), `${iface}: rx ${rx} vs stats ${n.rx_bytes}, tx ${tx} vs ${n.tx_bytes}`);
   }
   assert.ok(Object.keys(stats.networks ?? {}).includes('eth0'), 'the container is on the default bridge');
   const blk = (op: string) => (stats.blkio_stats.io_service_bytes_recursive ?? []).filter((b) => b.op.toLowerCase() === op).reduce((a, b) => a + b.value, 0);
