@@ -160,3 +160,33 @@ test('engine series: containers by state, images, events and API requests by rou
   await api('GET', '/containers/nope/json');
   assert.equal(promValue(await scrape(), 'berth_api_requests_total', { route: '/containers/:id/json', status: '404' }), 1);
 });
+
+test('health status and restarts come from the supervision state', async () => {
+  const h = await api('POST', '/containers/create?name=checked', {
+    Image: 'metrics', Cmd: ['sleep', '300'],
+    Healthcheck: { Test: ['CMD', 'true'], Interval: 300_000_000, StartPeriod: 0, Retries: 1 },
+  });
+  assert.equal(h.status, 201, h.body);
+  const hid = (JSON.parse(h.body) as { Id: string }).Id;
+  await api('POST', `/containers/${hid}/start`);
+  const f = await api('POST', '/containers/create?name=flappy', { Image: 'metrics', Cmd: ['sh', '-c', 'exit 1'], HostConfig: { RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 2 } } });
+  const fid = (JSON.parse(f.body) as { Id: string }).Id;
+  await api('POST', `/containers/${fid}/start`);
+  let fams = await scrape();
+  for (let i = 0; i < 100; i++) {
+    fams = await scrape();
+    const healthy = promValue(fams, 'berth_container_health_status', { name: 'checked', status: 'healthy' });
+    const restarts = promValue(fams, 'berth_container_restarts_total', { name: 'flappy' });
+    const inspect = JSON.parse((await api('GET', `/containers/${fid}/json`)).body) as { RestartCount: number; State: { Running: boolean; Restarting: boolean } };
+    if (healthy === 1 && restarts === 2 && !inspect.State.Running && !inspect.State.Restarting) break;
+    await sleep(200);
+  }
+  assert.equal(promValue(fams, 'berth_container_health_status', { name: 'checked', status: 'healthy' }), 1);
+  assert.equal(promValue(fams, 'berth_container_health_status', { name: 'checked', status: 'starting' }), 0);
+  const inspect = JSON.parse((await api('GET', `/containers/${fid}/json`)).body) as { RestartCount: number };
+  assert.equal(promValue(fams, 'berth_container_restarts_total', { name: 'flappy' }), inspect.RestartCount);
+  assert.equal(inspect.RestartCount, 2);
+  assert.ok((promValue(fams, 'berth_events_total', { type: 'container', action: 'health_status' }) ?? 0) >= 1);
+  await api('DELETE', `/containers/${hid}?force=1`);
+  await api('DELETE', `/containers/${fid}?force=1`);
+});
