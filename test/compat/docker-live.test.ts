@@ -154,7 +154,7 @@ function suite(client: DockerClient): void {
     const version = await d('version');
     assert.match(version, new RegExp(`^ API version:\\s+${client.apiVersion.replace('.', '\\.')}`, 'm'));
     assert.match(version, /^Server:/m);
-    assert.match(version, /^  API version:\s+1\.44 \(minimum version 1\.24\)$/m);
+    assert.match(version, /^ {2}API version:\s+1\.44 \(minimum version 1\.24\)$/m);
   });
 
   test('tag, rmi, save to stdout and load from stdin print Docker\'s lines', async () => {

@@ -1,5 +1,5 @@
 // The berth CLI, the docker CLI and dockerode against one berthd: whatever one makes, the others
-// list, inspect and remove.
+// list, inspect and remove: containers, networks and volumes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -60,4 +60,33 @@ test('made by dockerode: inspected by docker, removed by berth', async () => {
   const rm = berth('rm', 'by-dockerode');
   assert.equal(rm.code, 0, rm.stderr);
   await assert.rejects(dockerode.getContainer('by-dockerode').inspect(), (e: any) => e.statusCode === 404);
+});
+
+test('a network made by the berth CLI: docker connects a container to it, dockerode lists it, docker removes it', async () => {
+  const made = berth('network', 'create', '--subnet', '10.219.11.0/24', '--label', 'made=berth', 'samenet');
+  assert.equal(made.code, 0, made.stderr);
+  const id = made.stdout.trim();
+  assert.equal(await ok(docker(['network', 'inspect', '-f', '{{.Id}} {{range .IPAM.Config}}{{.Subnet}}{{end}}', 'samenet'])), `${id} 10.219.11.0/24`);
+  await ok(docker(['run', '-d', '--name', 'netuser', '--network', 'samenet', IMG, 'sleep', '300']));
+  const nets = await dockerode.listNetworks({ filters: { label: ['made=berth'] } });
+  assert.deepEqual(nets.map((n) => n.Id), [id]);
+  const info = await dockerode.getNetwork(id).inspect();
+  assert.deepEqual(Object.values(info.Containers as Record<string, { Name: string }>).map((c) => c.Name), ['netuser']);
+  assert.match(berth('inspect', '-f', '{{range $k, $v := .NetworkSettings.Networks}}{{$k}}{{end}}', 'netuser').stdout, /^samenet$/m);
+  await ok(docker(['rm', '-f', 'netuser']));
+  assert.equal(await ok(docker(['network', 'rm', 'samenet'])), 'samenet');
+  assert.doesNotMatch(berth('network', 'ls', '--format', '{{.Name}}').stdout, /samenet/);
+});
+
+test('a volume made by dockerode: written through docker, read through berth, removed by berth', async () => {
+  await dockerode.createVolume({ Name: 'samevol', Labels: { made: 'dockerode' } });
+  assert.equal(await ok(docker(['volume', 'ls', '-q', '--filter', 'label=made=dockerode'])), 'samevol');
+  await ok(docker(['run', '--rm', '-v', 'samevol:/v', IMG, 'sh', '-c', 'echo shared > /v/f']));
+  const read = berth('run', '--rm', '-v', 'samevol:/v', IMG, 'cat', '/v/f');
+  assert.equal(read.code, 0, read.stderr);
+  assert.equal(read.stdout, 'shared\n');
+  assert.equal(berth('volume', 'inspect', '-f', '{{.Name}} {{.Driver}} {{.Labels}}', 'samevol').stdout, 'samevol local map[made:dockerode]\n');
+  assert.equal(berth('volume', 'rm', 'samevol').stdout, 'samevol\n');
+  await assert.rejects(dockerode.getVolume('samevol').inspect(), (e: any) => e.statusCode === 404);
+  assert.equal(await ok(docker(['volume', 'ls', '-q'])), '');
 });
