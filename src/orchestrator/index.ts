@@ -3,6 +3,7 @@
 export { up, checkProject, type UpOptions, type UpResult } from './up.js';
 export { buildServices, buildService, imageNameOf, withImageNames, type BuildServicesOptions } from './build.js';
 export { down, type DownOptions } from './down.js';
+export { pullServices, pushServices, type PullOptions, type PushOptions } from './pull-push.js';
 export { startServices, stopServices, restartServices, removeServices, killServices, pauseServices, listProjectContainers, serviceContainer } from './lifecycle.js';
 export { projectLogs, containerLogLines, prefixer, shortName, type LogLine, type LogOptions, type LogSource } from './logs.js';
 export { planUp, planDown, replicasOf, type UpPlan, type DownPlan, type ContainerStep, type RecreatePolicy } from './plan.js';

@@ -10,6 +10,7 @@ import { dependenciesOf } from './graph.js';
 import { planUp, withDependencies, type UpPlan, type UpPlanOptions } from './plan.js';
 import { checkSupported } from './create-body.js';
 import { buildForUp, withImageNames } from './build.js';
+import { pullMissing } from './pull-push.js';
 import type { Reporter } from './progress.js';
 import { networkCreateBody, volumeCreateBody } from './resources.js';
 import { waitForDependency, waitRunningOrHealthy } from './wait.js';
@@ -29,6 +30,8 @@ export interface UpOptions extends UpPlanOptions {
   build?: 'always' | 'missing' | 'never';
   /** Where builders' output goes. */
   buildOutput?: (text: string) => void;
+  /** X-Registry-Auth for an image: services whose image is missing are pulled (Compose's pull_policy "missing"). */
+  pullAuth?: (image: string) => string | undefined;
 }
 
 export interface UpResult {
@@ -101,6 +104,7 @@ export async function up(client: EngineClient, given: Project, opts: UpOptions, 
   // Plan once without image ids to learn which services take part, build what needs it, then resolve their images.
   const order = planUp(project, observed, opts).order;
   await buildForUp(client, project, order, opts.build ?? 'missing', opts.buildOutput);
+  await pullMissing(client, project, order, opts.pullAuth, reporter);
   const ids = await imageIds(client, project, order);
   const plan = planUp(project, observed, { ...opts, imageIds: ids });
 

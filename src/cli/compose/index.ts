@@ -23,6 +23,7 @@ import { registerWaitCommand } from './wait.js';
 import { registerEventsCommand } from './events.js';
 import { registerCpCommand } from './cp.js';
 import { registerBuildCommand } from './build.js';
+import { registerPullPushCommands } from './pull-push.js';
 
 export function registerComposeCommands(program: Command, io: ComposeIO = processIO): void {
   const compose = addGlobalComposeOptions(program.command('compose').description('Define and run multi-container applications'));
@@ -41,6 +42,7 @@ export function registerComposeCommands(program: Command, io: ComposeIO = proces
   registerRestartCommand(compose, io);
   registerRmCommand(compose, io);
   registerKillCommand(compose, io);
+  registerPullPushCommands(compose, io);
   registerPauseCommands(compose, io);
   registerLsCommand(compose, io);
   registerExecCommand(compose, io);

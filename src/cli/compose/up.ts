@@ -1,6 +1,7 @@
 // `berth compose up` and `create`: converge the project; attached `up` then streams every
 // container's log lines with Compose's prefixes and stops the project on Ctrl-C (kills on a second).
 import type { Command } from 'commander';
+import { registryAuthHeader } from '../registry/credentials.js';
 import { invalidArgument } from '../../common/errors.js';
 import { checkProject, containerLogLines, shortName, stopServices, up, type UpResult } from '../../orchestrator/index.js';
 import { colorPrefixer } from './log-colors.js';
@@ -86,6 +87,7 @@ async function runUp(services: string[], flags: UpFlags, cmd: Command, io: Compo
     timeout,
     build: flags.build === true ? 'always' : flags.build === false ? 'never' : 'missing',
     buildOutput: io.stdout,
+    pullAuth: registryAuthHeader,
   }, session.reporter);
   if (flags.detach || flags.wait || flags.start === false) return;
   if (flags.exitCodeFrom !== undefined && !result.containers[flags.exitCodeFrom]?.length) throw invalidArgument(`no such service: ${flags.exitCodeFrom}`);
