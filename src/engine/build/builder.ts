@@ -415,7 +415,7 @@ class BuildRun {
       const multiple = sources.length > 1 || srcWords.some((w) => /[*?[]/.test(w));
       await this.commit(s, next, createdBy, { fs: 'copy', from: from ?? '' }, async (image) => this.inRootfs(image, async (root) => {
         const owner = chown ? await resolveChown(root, chown) : from !== undefined ? undefined : { uid: 0, gid: 0 };
-        await copyInto(root, sources, { dest, owner, chmod, extractArchives: name === 'ADD', multiple, scratch: this.scratch });
+        await copyInto(root, sources, { dest, owner, explicitOwner: chown !== undefined, chmod, extractArchives: name === 'ADD', multiple, scratch: this.scratch });
       }));
     } finally {
       await release?.();

@@ -102,8 +102,10 @@ export async function hashSources(sources: CopySource[]): Promise<string> {
 export interface CopyOptions {
   /** Absolute destination inside the rootfs as written (a trailing `/` means a directory). */
   dest: string;
-  /** uid/gid for everything copied; undefined keeps the source's (COPY --from, archives). */
+  /** uid/gid for everything copied; undefined keeps the source's (COPY --from). */
   owner?: { uid: number; gid: number };
+  /** Whether `owner` came from --chown: archives ADD unpacks keep their own owners otherwise (Docker's rule). */
+  explicitOwner?: boolean;
   chmod?: number;
   /** ADD: local tar archives (plain, gzip, bzip2, xz) are unpacked into the destination. */
   extractArchives: boolean;
@@ -219,7 +221,7 @@ async function extractArchive(archive: string, destDir: string, o: CopyOptions):
     await execFileP('tar', ['-x', '-C', tmp, '-f', archive, '--same-owner', '-p']).catch((e: Error) => {
       throw invalidArgument(`ADD failed: cannot unpack ${basename(archive)}: ${e.message.split('\n')[1] ?? e.message}`);
     });
-    await copyChildren(tmp, destDir, { ...o, chmod: undefined });
+    await copyChildren(tmp, destDir, { ...o, chmod: undefined, owner: o.explicitOwner ? o.owner : undefined });
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
