@@ -25,7 +25,7 @@ export class Supervisor implements SupervisionHooks {
       record: (id) => lc.records.get(id),
       exec,
       save: (rec) => lc.save(rec),
-      publish: (rec, action) => lc.ctx.events.publish('container', action, rec.id, { image: rec.imageRef, name: rec.name, ...rec.effective.labels }),
+      publish: (rec, action) => lc.publish(action, rec),
       log: (level, msg, fields) => log(level, msg, fields),
       statusChanged: (rec, before, after) => this.healthChanged(rec, before, after),
     });
@@ -115,7 +115,7 @@ export class Supervisor implements SupervisionHooks {
     if (!rec || rec.state.status !== 'restarting' || this.closed) return;
     try {
       await this.lc.start(id);
-      this.lc.ctx.events.publish('container', 'restart', rec.id, { image: rec.imageRef, name: rec.name, ...rec.effective.labels });
+      this.lc.publish('restart', rec);
     } catch (e) {
       // Docker gives up when a restart fails to start the process: the container stays stopped.
       this.log('warn', 'restart failed', { id, error: String(e) });
