@@ -29,7 +29,8 @@ before(() => {
 test('the README quick start prints the example project', () => {
   const r = run(['compose', '-f', 'examples/hello/compose.yaml', 'config']);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /^name: hello\nservices:\n {2}redis:\n {4}image: redis:alpine\n/);
+  assert.match(r.stdout, /^name: hello\nservices:\n {2}redis:\n {4}build:\n/);
+  assert.match(r.stdout, /\n {4}image: hello-redis\n/);
   assert.match(r.stdout, /published: "8000"/);
 });
 
