@@ -6,7 +6,7 @@ import type { LogFn } from '../containers/runtime-context.js';
 import type { EngineEvent } from '../types.js';
 
 /** Attributes worth a log field; labels and the rest stay in /events. */
-const FIELDS = ['name', 'image', 'exitCode', 'signal', 'container', 'oldName', 'execID', 'destination', 'type'];
+const FIELDS = ['name', 'image', 'exitCode', 'signal', 'container', 'oldName', 'execID', 'destination', 'type', 'error'];
 
 /** Frequent, per-request actions: debug level, so the default log shows lifecycles, not traffic. */
 const CHATTY = new Set(['attach', 'exec_create', 'exec_start', 'exec_die', 'resize', 'top', 'export', 'commit', 'copy', 'archive-path', 'extract-to-dir']);

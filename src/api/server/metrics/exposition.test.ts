@@ -50,7 +50,7 @@ function usage(over: Partial<ContainerStatsSample> = {}): ContainerStatsSample {
 test('container series carry id, name, image and Compose labels; stopped ones only state series', () => {
   const snap: MetricsSnapshot = {
     images: 4,
-    events: [{ type: 'image', action: 'pull', count: 2 }, { type: 'container', action: 'start', count: 5 }],
+    events: [{ type: 'image', action: 'pull', count: 2 }, { type: 'container', action: 'start', count: 5 }, { type: 'builder', action: 'complete', count: 3 }, { type: 'builder', action: 'fail', count: 1 }],
     containers: [
       { id: 'a'.repeat(64), name: 'web-1', image: 'busybox', project: 'shop', service: 'web', status: 'running', health: 'healthy', restartCount: 2, uptimeSeconds: 12.5, usage: usage() },
       { id: 'b'.repeat(64), name: 'old', image: 'busybox', project: '', service: '', status: 'exited', health: 'none', restartCount: 0, uptimeSeconds: 0 },
@@ -63,7 +63,8 @@ test('container series carry id, name, image and Compose labels; stopped ones on
   assert.equal(promValue(fams, 'berth_containers', { state: 'paused' }), 0);
   assert.equal(promValue(fams, 'berth_images'), 4);
   assert.equal(promValue(fams, 'berth_image_pulls_total'), 2);
-  assert.equal(promValue(fams, 'berth_image_builds_total'), 0);
+  assert.equal(promValue(fams, 'berth_image_builds_total'), 3);
+  assert.equal(promValue(fams, 'berth_image_build_failures_total'), 1);
   assert.equal(promValue(fams, 'berth_events_total', { type: 'container', action: 'start' }), 5);
   assert.equal(promValue(fams, 'berth_container_cpu_seconds_total', web), 2.5);
   assert.equal(promValue(fams, 'berth_container_memory_usage_bytes', web), 1048576);
