@@ -165,6 +165,9 @@ test('docker events: relative and RFC 3339 --since/--until, Go templates', async
   // Before the scenario: nothing.
   const before = await d('events', '--since', String(Number(since) - 60), '--until', String(Number(since) - 30));
   assert.equal(before, '');
+  const backwards = await docker(['events', '--since', '2000', '--until', '1000']);
+  assert.notEqual(backwards.code, 0);
+  assert.match(backwards.stderr, /`since` time \(2000\) cannot be after `until` time \(1000\)/);
   // The default format is Docker's line.
   const line = await d('events', '--since', since, '--until', until, '--filter', 'event=rename');
   assert.match(line, new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[\\d:.]+(Z|[+-]\\d\\d:\\d\\d) container rename ${cid} \\(.*name=ev2, oldName=/ev1, tier=front\\)$`));
