@@ -1,7 +1,8 @@
 // A private Docker engine for the benchmark: its own containerd (own config, root, state and
-// sockets) and a dockerd on top of it (own data/exec roots, socket, cgroup parent, no iptables, no
-// bridge), all under one temp dir, so no system daemon or state is ever touched. stop() removes
-// everything it made: containers, shims, daemons, mounts, cgroups and the temp dir.
+// sockets) and a dockerd on top of it (own data/exec roots, socket, cgroup parent; no iptables and
+// no bridge unless `networking` is asked for), all under one temp dir, so no system daemon or state
+// is ever touched. stop() removes everything it made: containers, shims, daemons, mounts, cgroups,
+// the temp dir, and with networking its bridge and the iptables chains and rules dockerd added.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,8 +53,17 @@ function removeCgroups(name: string): void {
   }
 }
 
-export async function startDockerEngine(): Promise<DockerEngine> {
+export interface DockerEngineOptions {
+  /**
+   * Docker's own networking (bench/network): a bridge of ours for the default network, iptables on,
+   * the userland proxy as by default, user networks from `addressPool`. Without it: --bridge=none.
+   */
+  networking?: { addressPool: string };
+}
+
+export async function startDockerEngine(opts: DockerEngineOptions = {}): Promise<DockerEngine> {
   const root = mkdtempSync(join(tmpdir(), 'bench-docker-'));
+  const net = opts.networking ? await dockerNetworking(opts.networking.addressPool) : undefined;
   const ctrSock = join(root, 'containerd.sock');
   const dockerSock = join(root, 'docker.sock');
   const cgroupParent = `bench-${basename(root)}`;
@@ -87,6 +97,7 @@ export async function startDockerEngine(): Promise<DockerEngine> {
     }
     cleanupRoot(root);
     removeCgroups(cgroupParent);
+    net?.remove();
     rmSync(root, { recursive: true, force: true, maxRetries: 3 });
   };
 
@@ -94,8 +105,8 @@ export async function startDockerEngine(): Promise<DockerEngine> {
     containerd = start(['containerd', '--config', join(root, 'containerd.toml')], join(root, 'containerd.log'));
     await waitFor(() => existsSync(ctrSock), containerd, 'containerd', root);
     dockerd = start(['dockerd', '--containerd', ctrSock, '--data-root', join(root, 'data'), '--exec-root', join(root, 'exec'),
-      '-H', `unix://${dockerSock}`, '--pidfile', join(root, 'docker.pid'), '--iptables=false', '--ip6tables=false',
-      '--bridge=none', '--exec-opt', 'native.cgroupdriver=cgroupfs', '--cgroup-parent', `/${cgroupParent}`], join(root, 'dockerd.log'));
+      '-H', `unix://${dockerSock}`, '--pidfile', join(root, 'docker.pid'), ...(net?.args ?? ['--iptables=false', '--ip6tables=false', '--bridge=none']),
+      '--exec-opt', 'native.cgroupdriver=cgroupfs', '--cgroup-parent', `/${cgroupParent}`], join(root, 'dockerd.log'));
     await waitFor(async () => existsSync(dockerSock) && (await ping(dockerSock)), dockerd, 'dockerd', root);
   } catch (e) {
     await stop();
@@ -118,4 +129,37 @@ async function waitFor(ready: () => boolean | Promise<boolean>, child: ChildProc
     }
     await sleep(100);
   }
+}
+
+/**
+ * The host side of a networked dockerd: a bridge of our own (dockerd only creates `docker0`, which a
+ * system Docker may own) and, at removal, the bridge and what dockerd added to iptables (it leaves its
+ * DOCKER* chains and rules behind at exit). Only when no DOCKER chain existed before: another
+ * dockerd's rules are never touched. bridge-nf-call-iptables is put back as it was.
+ */
+async function dockerNetworking(addressPool: string): Promise<{ args: string[]; remove(): void }> {
+  const name = `bbr${Math.random().toString(16).slice(2, 8)}`;
+  const subnet = `10.251.${Math.floor(Math.random() * 250) + 1}`;
+  const run = (argv: string[]) => spawnSync(argv[0], argv.slice(1), { encoding: 'utf8' });
+  const hadDockerChains = /DOCKER/.test(run(['iptables-save']).stdout ?? '');
+  const nfFile = '/proc/sys/net/bridge/bridge-nf-call-iptables';
+  const nfBefore = existsSync(nfFile) ? readFileSync(nfFile, 'utf8').trim() : undefined;
+  for (const argv of [['ip', 'link', 'add', name, 'type', 'bridge'], ['ip', 'addr', 'add', `${subnet}.1/24`, 'dev', name], ['ip', 'link', 'set', name, 'up']]) {
+    const r = run(argv);
+    if (r.status !== 0) throw new Error(`${argv.join(' ')}: ${r.stderr.trim()}`);
+  }
+  return {
+    args: ['--bridge', name, '--iptables=true', '--ip6tables=false', '--default-address-pool', `base=${addressPool},size=24`],
+    remove() {
+      run(['ip', 'link', 'delete', name]);
+      if (!hadDockerChains) {
+        for (const table of ['filter', 'nat']) {
+          const saved = run(['iptables-save', '-t', table]).stdout ?? '';
+          const kept = saved.split('\n').filter((l) => !/DOCKER/.test(l) && !l.includes(name)).join('\n');
+          spawnSync('iptables-restore', ['-T', table], { input: kept });
+        }
+      }
+      if (nfBefore !== undefined) { try { writeFileSync(nfFile, nfBefore); } catch { /* module gone */ } }
+    },
+  };
 }

@@ -10,6 +10,7 @@ import type {
 import type { NetworkService } from './network/service.js';
 import type { DistributionInspect, PullResult, PushResult, RegistryAuth, SearchResult, TransferProgress } from './registry/types.js';
 import type { VolumeService } from './volumes/service.js';
+import type { VolumeRecord } from './volumes/types.js';
 import type { BuildOptions, BuildReporter, BuildResult } from './build/types.js';
 
 export interface ImageService {
@@ -97,6 +98,8 @@ export interface MetricsService {
 
 /** Networks as the API sees them (records and options in ./network/types.ts). */
 export type NetworkServiceContract = Pick<NetworkService, 'list' | 'get' | 'create' | 'remove' | 'prune' | 'endpointsOf' | 'listPorts'>;
+/** A volume with its size in bytes and the number of containers using it (`system df`). */
+export interface VolumeUsage { volume: VolumeRecord; size: number; refCount: number }
 /** Volumes (local driver; ./volumes/types.ts). */
 export type VolumeServiceContract = Pick<VolumeService, 'list' | 'get' | 'create' | 'remove' | 'prune' | 'inUseBy'>;
 
@@ -119,7 +122,7 @@ export interface Engine {
   metrics: MetricsService;
   info(): Promise<EngineInfo>;
   /** Disk usage for `system df`. */
-  diskUsage(): Promise<{ layersSize: number; images: ImageRecord[]; containers: ContainerRecord[] }>;
+  diskUsage(): Promise<{ layersSize: number; images: ImageRecord[]; containers: ContainerRecord[]; volumes: VolumeUsage[] }>;
   /** Stop serving: containers keep running under their monitors. */
   shutdown(): Promise<void>;
 }

@@ -18,6 +18,7 @@ import type { LogFn } from './containers/runtime-context.js';
 import { openImageStore } from './images/index.js';
 import { NetworkService } from './network/service.js';
 import { VolumeService } from './volumes/service.js';
+import { directorySize } from './volumes/size.js';
 import { MetricsCollector } from './metrics/collector.js';
 import { logEvents } from './events/log-events.js';
 import { BuildService } from './build/builder.js';
@@ -137,7 +138,9 @@ export async function openEngineWith(opts: EngineOptions, makeImages: ImageStore
       const imgs = await images.list({ all: true });
       const ctrs = await c.list({ all: true });
       for (const r of ctrs) r.sizeRw = await images.size(r.id).catch(() => 0);
-      return { layersSize: imgs.reduce((a, i) => a + i.size, 0), images: imgs, containers: ctrs };
+      const vols = [];
+      for (const v of volumes.list()) vols.push({ volume: v, size: await directorySize(v.mountpoint), refCount: (await volumes.inUseBy(v.name)).length });
+      return { layersSize: imgs.reduce((a, i) => a + i.size, 0), images: imgs, containers: ctrs, volumes: vols };
     },
     async shutdown() {
       supervisor.shutdown();

@@ -8,7 +8,7 @@ import { chownSync, chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wri
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestDaemon, type TestDaemon } from '../../helpers/daemon.js';
+import { daemonRequest, startTestDaemon, type TestDaemon } from '../../helpers/daemon.js';
 import { makeBusyboxRootfs, BUSYBOX_PATH } from '../../helpers/busybox.js';
 import { runBerth, type CliResult } from '../cli/engine.js';
 
@@ -141,4 +141,15 @@ test('a read-only bind mount cannot be written; a rw one can', async () => {
   writeFileSync(join(dir, 'in'), 'host\n');
   assert.equal(await ok(['run', '--rm', '-v', `${dir}:/r:ro`, '-v', `${dir}:/w`, IMG, 'sh', '-c', 'cat /r/in; echo new > /r/x 2>/dev/null || echo refused; echo ok > /w/y']), 'host\nrefused');
   assert.equal(readFileSync(join(dir, 'y'), 'utf8'), 'ok\n');
+});
+
+test('system df counts each volume\'s bytes and users (docker system df -v reads them)', async () => {
+  await ok(['run', '--name', 'dfuser', '-v', 'dfvol:/d', IMG, 'sh', '-c', 'head -c 12345 /dev/zero > /d/a; mkdir /d/s; head -c 55 /dev/zero > /d/s/b; ln /d/a /d/hard']);
+  const df = JSON.parse((await daemonRequest(daemon.socket, 'GET', '/system/df')).body) as { Volumes: { Name: string; UsageData: { Size: number; RefCount: number } }[] };
+  const v = df.Volumes.find((x) => x.Name === 'dfvol');
+  assert.deepEqual(v?.UsageData, { Size: 12345 + 55, RefCount: 1 }, 'a hard link is counted once');
+  const out = execFileSync('/usr/local/bin/docker', ['-H', daemon.dockerHost, 'system', 'df', '-v'], { encoding: 'utf8' });
+  assert.match(out, /Local Volumes space usage:\s+VOLUME NAME\s+LINKS\s+SIZE\n(.*\n)*dfvol\s+1\s+12\.4kB/);
+  await ok(['rm', 'dfuser']);
+  await ok(['volume', 'rm', 'dfvol']);
 });

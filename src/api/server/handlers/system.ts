@@ -4,6 +4,7 @@ import type { Ctx } from '../context.js';
 import { sendJson, sendText } from '../http.js';
 import { imageSummary } from '../translate/image-json.js';
 import { summaryJson } from '../translate/container-json.js';
+import { volumeJson } from './volumes.js';
 import { API_VERSION, MIN_API_VERSION } from '../wire/api-version.js';
 
 export const BERTH_VERSION = '0.1.0';
@@ -126,7 +127,7 @@ export async function diskUsage(ctx: Ctx): Promise<void> {
     LayersSize: du.layersSize,
     Images: du.images.map((img) => ({ ...imageSummary(img, ctx.apiVersion, users.get(img.id) ?? 0), SharedSize: 0 })),
     Containers: du.containers.map((c) => summaryJson(c, { size: true, sizeRw: c.sizeRw ?? 0, rootfsSize: (c.sizeRw ?? 0) + (imageSize.get(c.imageId) ?? 0) })),
-    Volumes: [],
+    Volumes: du.volumes.map((v) => ({ ...volumeJson(v.volume), UsageData: { Size: v.size, RefCount: v.refCount } })),
     BuildCache: [],
   });
 }

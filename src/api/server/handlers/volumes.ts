@@ -7,7 +7,7 @@ import { matchLabels, parseFilters } from '../wire/filters.js';
 
 const LIST_FILTERS = ['name', 'label', 'driver', 'dangling'] as const;
 
-function volumeJson(v: VolumeRecord): Record<string, unknown> {
+export function volumeJson(v: VolumeRecord): Record<string, unknown> {
   return {
     Name: v.name, Driver: v.driver, Mountpoint: v.mountpoint, CreatedAt: v.created, Labels: v.labels,
     Scope: v.scope, Options: Object.keys(v.options).length ? v.options : null,
