@@ -59,13 +59,13 @@ function download(url: string): number {
 }
 
 /** n sequential connections, each timed from connect to the server's first byte. */
-async function connects(port: number, n: number): Promise<{ perSec: number; medianMs: number }> {
+async function connects(port: number, n: number, host = '127.0.0.1'): Promise<{ perSec: number; medianMs: number }> {
   const times: number[] = [];
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < n; i++) {
     const s0 = process.hrtime.bigint();
     await new Promise<void>((resolve, reject) => {
-      const c = connect(port, '127.0.0.1');
+      const c = connect(port, host);
       // A proxy may accept and then close without a byte while the server is not listening yet.
       c.setTimeout(5000, () => c.destroy(new Error('no answer within 5 s')));
       c.once('data', () => { c.destroy(); resolve(); });
@@ -86,7 +86,7 @@ async function waitForHttp(port: number): Promise<void> {
 }
 
 /** Starts the servers of one engine: httpd with a sparse 1 GiB file, and a node server writing one byte. */
-async function servers(e: Engine): Promise<{ http: number; bytes: number }> {
+async function servers(e: Engine): Promise<{ http: number; bytes: number; webIp: string; connIp: string }> {
   docker(e, ['run', '-d', '--name', 'bweb', '-p', '127.0.0.1::80', IMAGE, 'sh', '-c',
     'mkdir -p /www && truncate -s 1G /www/big && echo ok > /www/small && exec httpd -f -p 80 -h /www']);
   docker(e, ['run', '-d', '--name', 'bconn', '-p', '127.0.0.1::81', '-v', '/usr/lib:/lib:ro', '-v', '/usr/lib64:/lib64:ro', '-v', `${process.execPath}:/node:ro`,
@@ -97,7 +97,8 @@ async function servers(e: Engine): Promise<{ http: number; bytes: number }> {
   for (let i = 0; i < 100; i++) {
     try { await connects(bytes, 1); break; } catch { await sleep(100); }
   }
-  return { http, bytes };
+  const ip = (c: string) => docker(e, ['inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', c]);
+  return { http, bytes, webIp: ip('bweb'), connIp: ip('bconn') };
 }
 
 /** Seconds to create a network, then each of 20 running containers' `network connect`. */
@@ -136,25 +137,39 @@ async function main(): Promise<void> {
     if (ids.length) spawnSync(DOCKER, ['-H', e.host, 'rm', '-f', ...ids], { stdio: 'ignore' });
   });
 
-  const ports = new Map<string, { http: number; bytes: number }>();
+  const ports = new Map<string, Awaited<ReturnType<typeof servers>>>();
   for (const e of engines) ports.set(e.name, await servers(e));
   for (const e of engines) for (let i = 0; i < 20; i++) docker(e, ['run', '-d', '--name', `idle${i}`, IMAGE, 'sleep', '3600']);
   // The first transfer after set-up pays one-off costs on either path.
   for (const e of engines) download(`http://127.0.0.1:${ports.get(e.name)!.http}/big`);
 
-  const samples = new Map<string, { gib: number[]; perSec: number[]; connMs: number[]; create: number[]; attach: number[] }>();
-  for (const e of engines) samples.set(e.name, { gib: [], perSec: [], connMs: [], create: [], attach: [] });
+  const samples = new Map<string, { gib: number[]; perSec: number[]; connMs: number[]; create: number[]; attach: number[]; gibDirect: number[]; perSecDirect: number[] }>();
+  for (const e of engines) samples.set(e.name, { gib: [], perSec: [], connMs: [], create: [], attach: [], gibDirect: [], perSecDirect: [] });
   for (let round = 0; round < ROUNDS; round++) {
-    for (const e of engines) {
+    // Transfers first, each engine leading in turn, then the attach runs (whose veth deletions keep
+    // the kernel busy for a while), then a pause: no engine measures in the other's wake.
+    const order = round % 2 ? [...engines].reverse() : engines;
+    for (const e of order) {
       const s = samples.get(e.name)!;
       const p = ports.get(e.name)!;
       s.gib.push(1 / download(`http://127.0.0.1:${p.http}/big`));
+      // The same without the published port (straight to the container's address): what the port path costs.
+      s.gibDirect.push(1 / download(`http://${p.webIp}/big`));
+    }
+    for (const e of order) {
+      const s = samples.get(e.name)!;
+      const p = ports.get(e.name)!;
       const c = await connects(p.bytes, CONNECTS);
       s.perSec.push(c.perSec);
       s.connMs.push(c.medianMs);
+      s.perSecDirect.push((await connects(81, CONNECTS, p.connIp)).perSec);
+    }
+    for (const e of order) {
+      const s = samples.get(e.name)!;
       const a = attach20(e, round);
       s.create.push(a.create * 1000);
       s.attach.push(a.attach * 1000);
+      await sleep(3000);
     }
   }
 
@@ -163,6 +178,8 @@ async function main(): Promise<void> {
     ['1 GiB via 127.0.0.1 published port', (s) => med(s.gib), 'GiB/s', true],
     ['connections per second (connect → first byte)', (s) => med(s.perSec), '/s', true],
     ['connection set-up, median', (s) => med(s.connMs), 'ms', false],
+    ['1 GiB straight to the container address (reference)', (s) => med(s.gibDirect), 'GiB/s', true],
+    ['connections per second straight to the container (reference)', (s) => med(s.perSecDirect), '/s', true],
     ['network create', (s) => med(s.create), 'ms', false],
     ['20 × network connect (running containers)', (s) => med(s.attach), 'ms', false],
   ];

@@ -35,6 +35,7 @@ export interface HostConfig {
   RestartPolicy?: RestartPolicy;
   AutoRemove?: boolean;
   VolumesFrom?: string[];
+  Links?: string[];
   Mounts?: MountSpec[];
   CapAdd?: string[] | null;
   CapDrop?: string[] | null;

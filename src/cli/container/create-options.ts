@@ -45,6 +45,7 @@ export interface CreateFlags {
   expose?: string[];
   volume?: string[];
   volumesFrom?: string[];
+  link?: string[];
   mount?: string[];
   network?: string;
   net?: string;
@@ -121,6 +122,7 @@ export function addCreateOptions(cmd: Command): Command {
     // store the value as `net`: --net is its own option, read as an alias below.
     .option('--network <network>', 'Connect a container to a network')
     .option('--net <network>', 'Connect a container to a network (alias of --network)')
+    .option('--link <container[:alias]>', 'Add link to another container (legacy: an /etc/hosts entry)', collect)
     .option('--network-alias <alias>', 'Add network-scoped alias for the container', collect)
     .option('--ip <address>', 'IPv4 address (e.g., 172.30.100.104)')
     .option('--tmpfs <mount>', 'Mount a tmpfs directory', collect)
@@ -326,6 +328,7 @@ export function buildCreateBody(image: string, command: string[], flags: CreateF
     RestartPolicy: f.restart ? restartPolicy(f.restart) : undefined,
     AutoRemove: f.rm || undefined,
     VolumesFrom: f.volumesFrom,
+    Links: f.link?.map((l) => (l.includes(':') ? l : `${l}:${l}`)),
     CapAdd: f.capAdd,
     CapDrop: f.capDrop,
     Privileged: f.privileged || undefined,

@@ -4,7 +4,7 @@
 // host/none/container:X mode are left alone. When the process is gone, everything is released.
 import { readFile, writeFile } from 'node:fs/promises';
 import type { ContainerRecord, EndpointSpec, PortBinding } from '../types.js';
-import { conflict, notFound } from '../../common/errors.js';
+import { conflict, invalidArgument, notFound } from '../../common/errors.js';
 import type { NetworkService } from '../network/service.js';
 import { portRequestsFromBindings } from '../network/port-specs.js';
 import { renderResolvConf, ownHostsLines } from '../network/container-files.js';
@@ -69,7 +69,7 @@ async function writeNameFiles(networks: NetworkService, rec: ContainerRecord): P
   const hostname = (await readFile(rec.hostnamePath, 'utf8').catch(() => '')).trim() || rec.id.slice(0, 12);
   // Rebuilt from scratch each start: the addresses of the last run must not linger.
   await writeHostFiles(rec, hostname, host.extraHosts ?? [], [], [], []);
-  await writeHosts(networks, rec);
+  await writeHosts(networks, rec, true);
   const hostResolvConf = await readFile('/etc/resolv.conf', 'utf8').catch(() => '');
   await writeFile(rec.resolvConfPath, renderResolvConf({
     embedded: networks.resolvConfNameserver(rec.id), hostResolvConf, dns: host.dns ?? [], dnsSearch: host.dnsSearch ?? [], dnsOptions: host.dnsOptions ?? [],
@@ -80,11 +80,28 @@ async function writeNameFiles(networks: NetworkService, rec: ContainerRecord): P
  * /etc/hosts with the container's own address on each network it is on now. Written in place (same
  * inode): the file is bind-mounted, so a running container sees connect/disconnect at once.
  */
-async function writeHosts(networks: NetworkService, rec: ContainerRecord): Promise<void> {
+async function writeHosts(networks: NetworkService, rec: ContainerRecord, atStart = false): Promise<void> {
   const hostname = (await readFile(rec.hostnamePath, 'utf8').catch(() => '')).trim() || rec.id.slice(0, 12);
   const own = ownHostsLines(networks.endpointsOf(rec.id), hostname, rec.spec.domainname);
-  const lines = [...baseHostsLines(hostname, rec.spec.host.extraHosts ?? [], own.length > 0), ...own];
+  const lines = [...baseHostsLines(hostname, rec.spec.host.extraHosts ?? [], own.length > 0), ...linkLines(networks, rec, atStart), ...own];
   await writeFile(rec.hostsPath, `${lines.join('\n')}\n`);
+}
+
+/**
+ * Legacy `--link name[:alias]`: an /etc/hosts line "<ip>\t<alias> <name>" for a running container
+ * on a network this one shares; Docker refuses to start when the linked container is not there.
+ * (Docker's link environment variables are not set.)
+ */
+function linkLines(networks: NetworkService, rec: ContainerRecord, atStart: boolean): string[] {
+  return (rec.spec.host.links ?? []).flatMap((l) => {
+    // The API form is "/name:/me/alias"; clients also send "name:alias".
+    const [rawName = '', rawAlias = ''] = l.split(':');
+    const name = rawName.replace(/^\//, '');
+    const alias = rawAlias.split('/').pop() || name;
+    const ip = networks.addressOf(name, rec.id);
+    if (!ip && atStart) throw invalidArgument(`Cannot link to a non running container: /${name} AS /${rec.name}/${alias}`);
+    return ip ? [`${ip}\t${alias === name ? name : `${alias} ${name}`}`] : [];
+  });
 }
 
 /** Releases endpoints and ports (idempotent); the record keeps no stale addresses. */

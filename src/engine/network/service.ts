@@ -310,6 +310,12 @@ export class NetworkService {
     });
   }
 
+  /** The address of the container named `containerName` on a network `containerId` is on too (legacy links). */
+  addressOf(containerName: string, containerId: string): string | undefined {
+    const mine = new Set(this.endpoints().filter((e) => e.containerId === containerId).map((e) => e.networkId));
+    return this.endpoints().find((e) => e.containerName === containerName && mine.has(e.networkId))?.ipAddress;
+  }
+
   /** A container's endpoints (as stored), e.g. to write /etc/hosts. */
   endpointsOf(containerId: string): EndpointState[] {
     return this.endpoints().filter((e) => e.containerId === containerId).map(toEndpointState);

@@ -14,6 +14,9 @@ import { startTestDaemon, type TestDaemon } from '../../helpers/daemon.js';
 import { makeBusyboxTar, BUSYBOX_PATH } from '../../helpers/busybox.js';
 import { runBerth, type CliResult } from '../cli/engine.js';
 import { leftovers, scrub } from './fixture.js';
+import { hostNames } from '../../../src/engine/network/names.js';
+import { linksWithPrefix, linkExists } from '../../../src/engine/network/links.js';
+import { run } from '../../../src/engine/network/exec.js';
 
 const IMG = 'netbox:latest';
 let daemon: TestDaemon;
@@ -91,7 +94,10 @@ test('two containers fetch each other by name; not across networks until connect
   assert.doesNotMatch(await ok(['exec', 'w1', 'cat', '/etc/hosts']), new RegExp(w1OnB.replace(/\./g, '\\.')), 'disconnect removes it');
   assert.equal(await fetchIn('w1', `http://${farIp}/`, 1), '');
   await ok(['rm', '-f', 'w1', 'w2', 'far']);
+  assert.deepEqual(await linksWithPrefix(hostNames(daemon.dataRoot).vethPrefix), [], 'rm takes the veths of its containers');
+  const bridges = [await ok(['network', 'inspect', '-f', '{{.Id}}', 'pa']), await ok(['network', 'inspect', '-f', '{{.Id}}', 'pb'])].map((id) => hostNames(daemon.dataRoot).bridge(id));
   await ok(['network', 'rm', 'pa', 'pb']);
+  for (const b of bridges) assert.equal(await linkExists(b), false, `network rm takes its bridge ${b}`);
 });
 
 test('a network alias shared by two containers is answered with both, rotating', async () => {
@@ -112,6 +118,16 @@ test('a network alias shared by two containers is answered with both, rotating',
   assert.ok(bodies.size >= 1 && [...bodies].every((b) => b === 'r1' || b === 'r2'));
   await ok(['rm', '-f', 'r1', 'r2']);
   await ok(['network', 'rm', 'pal']);
+});
+
+test('legacy --link on the default bridge: the alias in /etc/hosts; a missing target fails the start', async () => {
+  await web('linked');
+  const ip = await ipOn('linked', 'bridge');
+  assert.equal(await ok(['run', '--rm', '--link', 'linked:db', IMG, 'sh', '-c', 'grep -E "\\sdb linked$" /etc/hosts; timeout 3 wget -q -O - http://db/']), `${ip}\tdb linked\nlinked`);
+  const bad = await berth(['run', '--rm', '--link', 'nosuch:db', IMG, 'true']);
+  assert.equal(bad.code, 125);
+  assert.match(bad.stderr, /Cannot link to a non running container: \/nosuch AS \/[^/]+\/db/);
+  await ok(['rm', '-f', 'linked']);
 });
 
 test('--internal: peers reach each other, nothing else is reachable', async () => {
@@ -175,7 +191,17 @@ test('a berthd restart keeps networks, addresses and volumes; an address is neve
   const briefIp = await ipOn('brief', 'keep');
   await ok(['rm', '-f', 'brief']);
 
-  await daemon.restart();
+  // Leftovers: one named as this daemon names its veths (as after a crash), one that is not berth's.
+  const own = `${hostNames(daemon.dataRoot).vethPrefix}zzzz`;
+  const foreign = `nvx${Math.random().toString(16).slice(2, 8)}`;
+  for (const l of [own, foreign]) assert.equal((await run('ip', ['link', 'add', l, 'type', 'bridge'])).code, 0);
+  try {
+    await daemon.restart();
+    assert.equal(await linkExists(own), false, 'a restarted daemon reclaims what it owns');
+    assert.equal(await linkExists(foreign), true, 'and never touches what it does not own');
+  } finally {
+    for (const l of [own, foreign]) await run('ip', ['link', 'del', l]);
+  }
 
   assert.equal(await ok(['network', 'inspect', '-f', '{{.Id}} {{range .IPAM.Config}}{{.Subnet}}{{end}}', 'keep']), netId);
   assert.equal(await ok(['inspect', '-f', '{{.State.Running}}', 'stay']), 'true');
