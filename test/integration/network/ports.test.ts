@@ -95,13 +95,15 @@ test('a TCP port published on 127.0.0.1 and an ephemeral one on every address re
 test('a UDP port published on 127.0.0.1 reaches a UDP echo server in the namespace', async () => {
   const echo = `require('dgram').createSocket('udp4').on('message', function (m, r) { this.send(Buffer.concat([Buffer.from('echo:'), m]), r.port, r.address); }).bind(7)`;
   web.spawn([process.execPath, '-e', echo]);
-  await new Promise((r) => setTimeout(r, 300));
   const [pub] = await f.svc.publishPorts(ids.web, parsePublishSpec('127.0.0.1::7/udp'));
   const sock = createSocket('udp4');
   try {
+    // The echo server is a fresh Node process that may take seconds to bind on a loaded machine:
+    // ping until it answers (UDP has no connect to wait on), and give up after 15 s.
     const reply = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no UDP reply')), 2000);
-      sock.on('message', (m) => { clearTimeout(timer); resolve(m.toString()); });
+      const resend = setInterval(() => sock.send('ping', pub!.hostPort, '127.0.0.1'), 250);
+      const timer = setTimeout(() => { clearInterval(resend); reject(new Error('no UDP reply')); }, 15_000);
+      sock.on('message', (m) => { clearTimeout(timer); clearInterval(resend); resolve(m.toString()); });
       sock.send('ping', pub!.hostPort, '127.0.0.1');
     });
     assert.equal(reply, 'echo:ping');
@@ -170,7 +172,7 @@ test('throughput and connection set-up through a published port (measured, print
   // Connection set-up, end to end: a node server in the namespace writes one byte and closes; the
   // client times connect → that byte (a proxy's own accept does not count).
   web.spawn([process.execPath, '-e', `require('net').createServer((c) => c.end('x')).listen({ port: 81, backlog: 1024 })`]);
-  await new Promise((r) => setTimeout(r, 300));
+  await waitForListener(webIp, 81);
   const [pub81] = await f.svc.publishPorts(ids.web, parsePublishSpec('127.0.0.1::81'));
   const connects = async (host: string, p: number, n: number) => {
     const times: number[] = [];
@@ -211,12 +213,28 @@ async function dockerProxyFigures(
   ];
   try {
     // docker-proxy reports readiness on fd 3 (as dockerd expects) and does not listen without it.
-    await new Promise((r) => setTimeout(r, 300));
+    await waitForListener('127.0.0.1', p80);
+    await waitForListener('127.0.0.1', p81);
     const xs: number[] = [];
     for (let i = 0; i < 3; i++) xs.push(await download(`http://127.0.0.1:${p80}/big`));
     const c = await connects('127.0.0.1', p81, 1000);
     return `${(1024 / med(xs)).toFixed(0)} MiB/s; connects ${c.perSec}/s, median ${c.median} ms`;
   } finally {
     for (const p of procs) p.kill('SIGKILL');
+  }
+}
+
+/** Resolves once a TCP connect to host:port succeeds (a server started in a namespace may take seconds under load). */
+async function waitForListener(host: string, port: number, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const c = connect(port, host);
+      c.once('connect', () => { c.destroy(); resolve(true); });
+      c.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`nothing listens on ${host}:${port} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
