@@ -13,9 +13,9 @@ import { memoryOf, pidsOf } from './memory.js';
 import { loadAverage, runAsync, summarise, timeCommand, type Summary } from './stats.js';
 import { printReport, writeJson, type Report } from './report.js';
 import { makeRuncBundle } from './runc-reference.js';
-import { printRequestTimes, requestTimes } from './trace.js';
+import { phaseTimes, printPhaseTimes, printRequestTimes, requestTimes } from './trace.js';
 import { spawnSync } from 'node:child_process';
-import { rmSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { request } from 'node:http';
 
@@ -107,6 +107,12 @@ async function createStart(e: Engine, count: number, parallel: number): Promise<
   return Number(process.hrtime.bigint() - t0) / 1e6;
 }
 
+/** The crun berthd runs: its hybrid-host wrapper when it wrote one, else crun itself. */
+function crunOf(execRoot: string): string {
+  const wrapper = join(execRoot, 'probe', 'crun-hybrid');
+  return existsSync(wrapper) ? wrapper : 'crun';
+}
+
 function infoRuntime(socket: string): Promise<string | undefined> {
   return new Promise((res) => {
     const req = request({ socketPath: socket, path: '/info' }, (r) => {
@@ -124,14 +130,17 @@ async function main(): Promise<void> {
   const build = prepareBuild(FROM_HEAD);
   cleanups.push(() => build.remove());
   report.berthBuild = build.commit;
-  const BERTH = [process.execPath, join(build.dir, 'bin/berth')];
+  // As a user runs it: bin/berth as a command (its shell line drops NODE_EXTRA_CA_CERTS, see the file).
+  const BERTH = [join(build.dir, 'bin/berth')];
   const berthd = await startBerthd(build, TRACE ? 'debug' : 'info');
   cleanups.push(() => berthd.stop());
   report.berthRuntime = await infoRuntime(berthd.socket);
   let docker: DockerEngine | undefined;
   if (dockerInstalled()) {
     try {
-      docker = await startDockerEngine();
+      // Docker's own networking (a bridge of ours, iptables on, removed after): containers on a
+      // bridge on both sides, as berthd's default bridge; `--network none` cases compare without.
+      docker = await startDockerEngine({ networking: { addressPool: '10.249.0.0/16' } });
       cleanups.push(() => docker!.stop());
     } catch (e) {
       report.notes.push(`dockerd could not start: ${(e as Error).message.split('\n')[0]}`);
@@ -151,10 +160,16 @@ async function main(): Promise<void> {
 
   // 1. run --rm IMG true
   console.error(`# run --rm: ${RUNS} interleaved rounds`);
+  // Both engines put containers on a bridge by default (dockerd on the benchmark's own bridge);
+  // the --network none cases compare the engines without any network set-up.
+  const none = ['--network', 'none'];
   const runCases = [
     { label: 'docker->berthd', argv: [...DOCKER, 'run', '--rm', IMAGE, 'true'], host: B.host },
     { label: 'berth->berthd', argv: [...BERTH, 'run', '--rm', IMAGE, 'true'], host: B.host },
     ...(D ? [{ label: 'docker->dockerd', argv: [...DOCKER, 'run', '--rm', IMAGE, 'true'], host: D.host }] : []),
+    { label: 'docker->berthd none', argv: [...DOCKER, 'run', '--rm', ...none, IMAGE, 'true'], host: B.host },
+    { label: 'berth->berthd none', argv: [...BERTH, 'run', '--rm', ...none, IMAGE, 'true'], host: B.host },
+    ...(D ? [{ label: 'docker->dockerd none', argv: [...DOCKER, 'run', '--rm', ...none, IMAGE, 'true'], host: D.host }] : []),
   ];
   const ref = makeRuncBundle();
   cleanups.push(() => ref.remove());
@@ -164,16 +179,38 @@ async function main(): Promise<void> {
   const runTo = logAt();
   const refSamples: number[] = [];
   const stepSamples: number[] = [];
+  // The floors of the pieces a CLI round trip is made of: the runtimes alone, Node's own start-up
+  // (as berth's CLI gets it, and with NODE_EXTRA_CA_CERTS if the environment sets it), the docker CLI's.
+  const crunBinary = report.berthRuntime === 'crun' ? crunOf(berthd.execRoot) : undefined;
+  const floors = new Map<string, number[]>([['crun', []], ['node', []], ['node+ca', []], ['docker', []]]);
+  const noCa = { ...process.env };
+  delete noCa.NODE_EXTRA_CA_CERTS;
+  const timeEnv = (argv: string[], env: NodeJS.ProcessEnv) => {
+    const t0 = process.hrtime.bigint();
+    spawnSync(argv[0], argv.slice(1), { env, stdio: 'ignore' });
+    return Number(process.hrtime.bigint() - t0) / 1e6;
+  };
   for (let i = 0; i < RUNS; i++) {
     checkpoint();
     refSamples.push(ref.time());
     stepSamples.push(ref.timeSteps());
+    if (crunBinary) floors.get('crun')!.push(ref.time(crunBinary));
+    floors.get('node')!.push(timeEnv([process.execPath, '-e', '0'], noCa));
+    if (process.env.NODE_EXTRA_CA_CERTS) floors.get('node+ca')!.push(timeEnv([process.execPath, '-e', '0'], process.env));
+    floors.get('docker')!.push(timeEnv([...DOCKER, '--version'], process.env));
   }
+  const floor = (k: string) => (floors.get(k)!.length ? summarise(floors.get(k)!) : undefined);
   report.rows.push(
     { what: 'run --rm IMG true, docker CLI on both', berth: run.get('docker->berthd'), docker: run.get('docker->dockerd'), unit: 'ms', goal: 'berth/docker <= 0.2 (5x)' },
     { what: 'run --rm IMG true, berth CLI vs docker CLI', berth: run.get('berth->berthd'), docker: run.get('docker->dockerd'), unit: 'ms', goal: 'berth/docker <= 0.33 (3x)' },
+    { what: 'run --rm --network none IMG true, docker CLI on both', berth: run.get('docker->berthd none'), docker: run.get('docker->dockerd none'), unit: 'ms', goal: 'berth/docker <= 0.2 (5x)' },
+    { what: 'run --rm --network none IMG true, berth CLI vs docker CLI', berth: run.get('berth->berthd none'), docker: run.get('docker->dockerd none'), unit: 'ms', goal: 'berth/docker <= 0.33 (3x)' },
     { what: 'bare runc run of true (floor, no engine)', berth: summarise(refSamples), unit: 'ms' },
     { what: 'runc create+start+state+delete of true (no monitor)', berth: summarise(stepSamples), unit: 'ms' },
+    ...(crunBinary ? [{ what: `bare crun run of true (${crunBinary.endsWith('crun-hybrid') ? 'through berthd\'s hybrid-host wrapper' : 'crun'})`, berth: floor('crun'), unit: 'ms' }] : []),
+    { what: 'node -e 0 (Node start-up, the floor of any berth CLI call)', berth: floor('node'), unit: 'ms' },
+    ...(floor('node+ca') ? [{ what: 'node -e 0 with NODE_EXTRA_CA_CERTS (as set here)', berth: floor('node+ca'), unit: 'ms' }] : []),
+    { what: 'docker --version (the docker CLI\'s start-up)', berth: floor('docker'), unit: 'ms' },
   );
 
   checkpoint();
@@ -241,6 +278,7 @@ async function main(): Promise<void> {
   printReport(report);
   if (TRACE) {
     printRequestTimes('run --rm step (both CLIs)', requestTimes(berthd.logFile, runFrom, runTo));
+    printPhaseTimes('run --rm step (both CLIs)', phaseTimes(berthd.logFile, runFrom, runTo));
     printRequestTimes('exec step (both CLIs)', requestTimes(berthd.logFile, execFrom, execTo));
   }
   if (JSON_FILE) writeJson(JSON_FILE, report);

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { makeBusyboxRootfs } from '../../test/helpers/busybox.js';
 
 export interface RuncBundle {
-  /** `runc run` of true: one runtime invocation, no monitor. */
-  time(): number;
+  /** `runc run` of true (or `<runtime> run` with another runtime binary): one invocation, no monitor. */
+  time(runtime?: string): number;
   /** The steps an engine takes, without a monitor: `runc create`, `runc start`, wait, `runc delete`. */
   timeSteps(): number;
   remove(): void;
@@ -24,10 +24,10 @@ export function makeRuncBundle(): RuncBundle {
   writeFileSync(join(dir, 'config.json'), JSON.stringify(spec));
   let n = 0;
   return {
-    time() {
+    time(runtime = 'runc') {
       const id = `bench-ref-${process.pid}-${n++}`;
       const t0 = process.hrtime.bigint();
-      execFileSync('runc', ['--root', join(dir, 'state'), 'run', '-b', dir, id], { stdio: 'ignore' });
+      execFileSync(runtime, ['--root', join(dir, runtime === 'runc' ? 'state' : 'state-other'), 'run', '-b', dir, id], { stdio: 'ignore' });
       return Number(process.hrtime.bigint() - t0) / 1e6;
     },
     timeSteps() {

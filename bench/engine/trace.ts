@@ -23,6 +23,32 @@ export function requestTimes(logFile: string, from = 0, to = Infinity): Map<stri
   return new Map([...byEndpoint].map(([k, v]) => [k, summarise(v)]));
 }
 
+interface PhaseLine { msg?: string; op?: string; id?: string; [phase: string]: unknown }
+
+/** Per-phase times of berthd's `phases` debug lines (container start, exit handling) between two offsets. */
+export function phaseTimes(logFile: string, from = 0, to = Infinity): Map<string, Summary> {
+  const byPhase = new Map<string, number[]>();
+  for (const line of readFileSync(logFile).subarray(from, to).toString('utf8').split('\n')) {
+    if (!line.startsWith('{')) continue;
+    let r: PhaseLine;
+    try { r = JSON.parse(line) as PhaseLine; } catch { continue; }
+    if (r.msg !== 'phases' || !r.op) continue;
+    for (const [k, v] of Object.entries(r)) {
+      if (typeof v !== 'number' || k === 'time' || k === 'pid') continue;
+      const key = `${r.op}: ${k}`;
+      byPhase.set(key, [...(byPhase.get(key) ?? []), v]);
+    }
+  }
+  return new Map([...byPhase].map(([k, v]) => [k, summarise(v)]));
+}
+
+export function printPhaseTimes(title: string, times: Map<string, Summary>): void {
+  console.log(`\n# berthd phases (debug log), ${title}, ms`);
+  for (const [k, s] of times) {
+    console.log(`${k.padEnd(44)} n=${String(s.n).padStart(4)}  median ${s.median.toFixed(1).padStart(7)}  p90 ${s.p90.toFixed(1).padStart(7)}`);
+  }
+}
+
 export function printRequestTimes(title: string, times: Map<string, Summary>): void {
   console.log(`\n# berthd request times (debug log), ${title}, ms`);
   for (const [k, s] of [...times].sort((a, b) => b[1].median * b[1].n - a[1].median * a[1].n)) {

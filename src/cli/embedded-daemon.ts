@@ -21,7 +21,10 @@ export async function startEmbeddedDaemon(socketPath: string, ping: () => Promis
   mkdirSync(dirname(LOG_FILE), { recursive: true });
   const log = openSync(LOG_FILE, 'a');
   try {
-    const child = spawn(process.execPath, [daemonEntry(), '-H', `unix://${socketPath}`], { detached: true, stdio: ['ignore', log, log] });
+    // bin/berth runs the CLI without NODE_EXTRA_CA_CERTS (start-up cost); berthd pulls over TLS and needs it.
+    const { BERTH_EXTRA_CA_CERTS: extraCa, ...env } = process.env;
+    if (extraCa) env.NODE_EXTRA_CA_CERTS = extraCa;
+    const child = spawn(process.execPath, [daemonEntry(), '-H', `unix://${socketPath}`], { detached: true, stdio: ['ignore', log, log], env });
     child.unref();
   } finally {
     closeSync(log);

@@ -165,7 +165,7 @@ export class Execs implements ExecService {
       ({ pid } = await launchConmon({
         runtime: this.lc.ctx.runtime, containerId: rec.id, sessionId: execId.slice(0, 24), name: rec.name, bundleDir: dir,
         pidFile: join(dir, 'pid'), conmonPidFile: join(dir, 'conmon.pid'), exitDir, persistDir: join(dir, 'persist'),
-        socketDir: this.lc.paths.socketDir, logPath, terminal: tty, stdin: wantStdin, leaveStdinOpen: false, execProcessSpec: specFile,
+        socketDir: this.lc.paths.socketDir, logPath, terminal: tty, stdin: wantStdin, leaveStdinOpen: false, execProcessSpec: specFile, command: ex.spec.cmd[0],
       }));
     } catch (e) {
       exitFile.cancel();

@@ -20,6 +20,8 @@ import { launchConmon } from '../runtime/conmon.js';
 import { parseSignal } from '../runtime/signals.js';
 import { createContainerMounts, containerOciMounts, removeAnonymousVolumes, unmountVolumes } from './volume-mounts.js';
 import { attachNetworking, checkNetworks, detachNetworking } from './networking.js';
+import { PhaseTimer } from './phase-timer.js';
+import { SeccompBpfCache } from '../runtime/seccomp-cache.js';
 
 type Waiter = { condition: WaitCondition; resolve: (r: WaitResult) => void };
 /** Called between `runtime create` and `runtime start`: attach sessions connect stdin here. */
@@ -47,10 +49,12 @@ export class Lifecycle {
   private readonly reservedNames = new Set<string>();
   readonly exits: ExitWatcher;
   supervision?: SupervisionHooks;
+  private readonly seccompPrograms: SeccompBpfCache;
 
   constructor(readonly ctx: RuntimeContext) {
     this.paths = new RuntimePaths(ctx.dataRoot, ctx.execRoot);
     this.store = new ContainerStore(this.paths.containersDir);
+    this.seccompPrograms = new SeccompBpfCache(ctx.runtime);
     this.exits = new ExitWatcher(this.paths.exitDir, (id, code) => { void this.handleExit(id, code); }, (id) => this.records.has(id));
   }
 
@@ -265,11 +269,14 @@ export class Lifecycle {
 
   private async startNow(rec: ContainerRecord): Promise<void> {
     const id = rec.id;
+    const t = new PhaseTimer();
     const bundle = this.paths.bundleDir(id);
     await this.cleanupRuntime(id);
     await mkdir(join(bundle, 'persist'), { recursive: true });
+    t.mark('cleanup');
     const rootfs = await this.ctx.rootfs.mount(id, rec.imageId);
     rec.rootfsPath = rootfs;
+    t.mark('rootfs');
     const user = await resolveUser(rootfs, rec.effective.user, rec.spec.host.groupAdd ?? []);
     const workdir = join(rootfs, rec.effective.workingDir);
     await mkdir(workdir, { recursive: true }).catch(() => undefined);
@@ -282,21 +289,28 @@ export class Lifecycle {
       record: rec, rootfs, user, cgroupsPath: `${this.ctx.cgroupParent}/${id}`, initBinary: this.ctx.initBinary, containerPid,
       extraMounts: this.ctx.volumes ? await containerOciMounts(this.ctx.volumes, rec, rootfs) : planHostMounts(rec.spec.host).oci,
     });
+    const seccompKey = this.seccompPrograms.apply(config);
     await writeFile(join(bundle, 'config.json'), JSON.stringify(config));
     this.exits.reset(id);
+    t.mark('bundle');
     const logSizeMax = conmonLogSizeMax(logPolicy(rec));
     const { pid } = await launchConmon({
       runtime: this.ctx.runtime, containerId: id, sessionId: this.paths.sessionId(id), name: rec.name, bundleDir: bundle,
       pidFile: join(bundle, 'pidfile'), conmonPidFile: join(bundle, 'conmon.pid'), exitDir: this.paths.exitDir,
       persistDir: join(bundle, 'persist'), socketDir: this.paths.socketDir, logPath: rec.logPath, logSizeMax,
-      terminal: rec.spec.tty, stdin: rec.spec.openStdin, leaveStdinOpen: rec.spec.openStdin && !rec.spec.stdinOnce,
+      terminal: rec.spec.tty, stdin: rec.spec.openStdin, leaveStdinOpen: rec.spec.openStdin && !rec.spec.stdinOnce, command: rec.path,
     });
+    t.mark('conmon+create');
+    await this.seccompPrograms.learn(seccompKey, id);
     // The netns exists now and the process has not run yet: its network is ready before it starts.
     if (this.ctx.networks) await attachNetworking(this.ctx.networks, rec, pid);
+    t.mark('network');
     for (const hook of this.startHooks.get(id) ?? []) {
       await hook(rec).catch((e: unknown) => this.ctx.log('warn', 'attach before start failed', { id, error: String(e) }));
     }
+    t.mark('hooks');
     await this.ctx.runtime.start(id);
+    t.mark('runtime start');
     Object.assign(rec.state, { status: 'running', pid, exitCode: 0, error: '', oomKilled: false, startedAt: new Date().toISOString() });
     rec.manuallyStopped = false;
     await this.save(rec);
@@ -304,15 +318,17 @@ export class Lifecycle {
     this.supervision?.started(rec);
     this.fire(this.startListeners, id);
     void this.exits.check(id);
+    t.mark('save');
+    this.ctx.log('debug', 'phases', { op: 'start', id, ...t.fields() });
   }
 
   /** Removes the runtime's leftovers of a previous run (state, exit file, sockets). */
   private async cleanupRuntime(id: string): Promise<void> {
     // Spawning the runtime costs ~10 ms: only when it has state for this id.
     if (existsSync(join(this.ctx.runtime.root, id))) await this.ctx.runtime.delete(id).catch(() => undefined);
-    await rm(join(this.paths.exitDir, id), { force: true });
     const bundle = this.paths.bundleDir(id);
-    for (const f of ['attach', 'ctl', 'winsz', 'pidfile', 'persist/exit', 'persist/oom']) await rm(join(bundle, f), { force: true });
+    await Promise.all([join(this.paths.exitDir, id), ...['attach', 'ctl', 'winsz', 'pidfile', 'persist/exit', 'persist/oom'].map((f) => join(bundle, f))]
+      .map((f) => rm(f, { force: true })));
   }
 
   // ---------- exit ----------
@@ -327,7 +343,9 @@ export class Lifecycle {
   }
 
   private async handleExitNow(id: string, code: number): Promise<void> {
+    const t = new PhaseTimer();
     const autoRemove = await this.withLock(id, async () => {
+      t.mark('lock');
       const rec = this.records.get(id);
       if (!rec || !this.isRunning(rec)) return false;
       const oom = await stat(join(this.paths.bundleDir(id), 'persist', 'oom')).then(() => true, () => false);
@@ -335,19 +353,30 @@ export class Lifecycle {
       Object.assign(rec.state, { status: 'exited', pid: 0, exitCode: code, oomKilled: oom, finishedAt: new Date().toISOString() });
       if (this.supervision?.exited(rec)) rec.state.status = 'restarting';
       // Before the news: whoever waited for the exit may publish the same port again at once.
-      await this.releaseHostResources(rec);
+      await this.releaseHostResources(rec, false);
+      t.mark('release');
       await this.save(rec);
+      t.mark('save');
       if (oom) this.publish('oom', rec);
       this.publish('die', rec, { exitCode: String(code), execDuration: String(ranSeconds) });
       this.fire(this.exitListeners, id);
       this.resolveWaiters(id, ['next-exit', 'not-running'], { exitCode: code });
+      // --rm (unless a restart policy restarts it): the removal right after does the runtime delete
+      // and the unmount, side by side with the rest.
+      if (rec.spec.host.autoRemove && rec.state.status === 'exited') return true;
       // Cleanup after the news: still under the lock, so a following start waits for it.
-      await this.ctx.runtime.delete(id).catch((e: unknown) => this.ctx.log('warn', 'runtime delete failed', { id, error: String(e) }));
-      await this.ctx.rootfs.unmount(id).catch((e: unknown) => this.ctx.log('warn', 'rootfs unmount failed', { id, error: String(e) }));
-      return rec.spec.host.autoRemove && rec.state.status === 'exited';
+      // Independent of each other (runtime state and cgroup vs the overlay mount): side by side.
+      await Promise.all([
+        this.ctx.runtime.delete(id).catch((e: unknown) => this.ctx.log('warn', 'runtime delete failed', { id, error: String(e) })),
+        this.ctx.rootfs.unmount(id).catch((e: unknown) => this.ctx.log('warn', 'rootfs unmount failed', { id, error: String(e) })),
+      ]);
+      t.mark('runtime delete+unmount');
+      return false;
     });
     // --rm takes the anonymous volumes too, as Docker's AutoRemove does.
     if (autoRemove) await this.remove(id, { force: true, volumes: true }).catch((e: unknown) => this.ctx.log('warn', 'auto-remove failed', { id, error: String(e) }));
+    if (autoRemove) t.mark('auto-remove');
+    this.ctx.log('debug', 'phases', { op: 'exit', id, ...t.fields() });
   }
 
   private resolveWaiters(id: string, conditions: WaitCondition[], result: WaitResult): void {
@@ -469,20 +498,29 @@ export class Lifecycle {
   }
 
   /** Volumes are unmounted, endpoints and ports released with the process (Docker frees ports when a container stops). */
-  private async releaseHostResources(rec: ContainerRecord): Promise<void> {
+  private async releaseHostResources(rec: ContainerRecord, persist = true): Promise<void> {
     if (this.ctx.volumes) await unmountVolumes(this.ctx.volumes, rec).catch((e: unknown) => this.ctx.log('warn', 'volume unmount failed', { id: rec.id, error: String(e) }));
     if (!this.ctx.networks) return;
     await detachNetworking(this.ctx.networks, rec).catch((e: unknown) => this.ctx.log('warn', 'network release failed', { id: rec.id, error: String(e) }));
-    await this.save(rec).catch(() => undefined);
+    // `persist: false` when the caller saves the record next (or removes it): one fsync less.
+    if (persist) await this.save(rec).catch(() => undefined);
   }
 
   private async removeNow(rec: ContainerRecord): Promise<void> {
-    await this.releaseHostResources(rec);
-    if (existsSync(join(this.ctx.runtime.root, rec.id))) await this.ctx.runtime.delete(rec.id).catch(() => undefined);
-    await this.ctx.rootfs.remove(rec.id).catch((e: unknown) => { if (!isBerthError(e, 'not_found')) throw e; });
-    await rm(join(this.paths.exitDir, rec.id), { force: true });
-    await rm(this.paths.bundleDir(rec.id), { recursive: true, force: true });
+    const t = new PhaseTimer();
+    await this.releaseHostResources(rec, false);
+    t.mark('release');
+    // The runtime's state and cgroup, the root filesystem (unmount + delete), the bundle: independent.
+    await Promise.all([
+      existsSync(join(this.ctx.runtime.root, rec.id)) ? this.ctx.runtime.delete(rec.id).catch(() => undefined) : undefined,
+      this.ctx.rootfs.remove(rec.id).catch((e: unknown) => { if (!isBerthError(e, 'not_found')) throw e; }),
+      rm(join(this.paths.exitDir, rec.id), { force: true }),
+      rm(this.paths.bundleDir(rec.id), { recursive: true, force: true }),
+    ]);
+    t.mark('runtime delete+files');
     await this.store.remove(rec.id);
+    t.mark('record');
+    this.ctx.log('debug', 'phases', { op: 'remove', id: rec.id, ...t.fields() });
     this.records.delete(rec.id);
     this.supervision?.removed(rec.id);
     this.publish('destroy', rec);

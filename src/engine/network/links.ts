@@ -1,7 +1,7 @@
 // Bridges and veth pairs with iproute2. Each operation is one `ip -batch` on the host plus, for an
 // endpoint, one inside the container's network namespace (a path: /proc/<pid>/ns/net or a
 // bind-mounted netns file), so attaching a container costs two short processes.
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { ipBatch, mustRun, run } from './exec.js';
 
 export async function linkExists(name: string): Promise<boolean> {
@@ -23,7 +23,15 @@ export async function ensureBridge(name: string, gatewayCidr: string, mtu: numbe
   await writeFile(`/proc/sys/net/ipv4/conf/${name}/route_localnet`, '1');
 }
 
+/** The links of berthd's own network namespace (/proc/net/dev is per netns, unlike a /sys mounted elsewhere). */
+async function hostLinkNames(): Promise<Set<string> | undefined> {
+  const text = await readFile('/proc/net/dev', 'utf8').catch(() => undefined);
+  return text === undefined ? undefined : new Set(text.split('\n').slice(2).map((l) => l.split(':')[0].trim()).filter(Boolean));
+}
+
 export async function deleteLink(name: string): Promise<void> {
+  // A container's veth goes with its netns when the process exits: look before spawning `ip`.
+  if ((await hostLinkNames())?.has(name) === false) return;
   const r = await run('ip', ['link', 'del', 'dev', name]);
   if (r.code !== 0 && !/Cannot find device|does not exist/.test(r.stderr)) {
     await mustRun('ip', ['link', 'del', 'dev', name]);

@@ -35,6 +35,22 @@ export interface ConmonLaunch {
   leaveStdinOpen: boolean;
   /** For an exec: the process.json to run in the container. */
   execProcessSpec?: string;
+  /** The process's argv[0], to word crun's failures as runc's (which the docker CLI reads). */
+  command?: string;
+}
+
+/**
+ * crun words a failed exec differently from runc; the docker CLI picks its exit code (127, 126)
+ * from runc's words, and Docker users know them: crun's are rewritten into runc's.
+ */
+export function asRuncWords(text: string, command = ''): string {
+  const notFound = /executable file `([^`]*)` not found in \$PATH(?:: No such file or directory)?/.exec(text);
+  if (notFound) {
+    const cmd = notFound[1];
+    return `unable to start container process: exec: "${cmd}": ${cmd.includes('/') ? `stat ${cmd}: no such file or directory` : 'executable file not found in $PATH'}`;
+  }
+  if (/^open executable: (Permission denied|Operation not permitted)$/.test(text)) return `unable to start container process: exec: "${command}": permission denied`;
+  return text;
 }
 
 function conmonArgs(o: ConmonLaunch): string[] {
@@ -97,7 +113,8 @@ export async function launchConmon(o: ConmonLaunch): Promise<{ pid: number }> {
   const pipe = child.stdio[3] as Readable;
   const msg = await readSyncMessage(pipe, errFile);
   if (msg.data < 0) {
-    const text = (msg.message ?? 'container create failed').trim().replace(/^time="[^"]*" level=\w+ msg="?/, '').replace(/"$/, '').replace(/\\"/g, '"');
+    const raw = (msg.message ?? 'container create failed').trim().replace(/^time="[^"]*" level=\w+ msg="?/, '').replace(/"$/, '').replace(/\\"/g, '"');
+    const text = o.runtime.name === 'crun' ? asRuncWords(raw, o.command) : raw;
     // Docker answers these as bad requests (the CLI then exits 127 or 126): the command is at fault.
     const userError = /executable file not found|no such file or directory|permission denied/i.test(text);
     throw (userError ? invalidArgument : internal)(`OCI runtime ${o.execProcessSpec ? 'exec' : 'create'} failed: ${text}`);
