@@ -160,7 +160,7 @@ async function fetchLayers(
       await downloads[i];
       const path = env.cache.path(layers[i].digest);
       const report = throttled(progress, 'Extracting', ids[i], layers[i].size);
-      await store.layers.unpack(counted(createReadStream(path), report), i === 0 ? null : chains[i - 1], diffIds[i]);
+      await store.layers.unpack(counted(createReadStream(path, { highWaterMark: 1 << 20 }), report), i === 0 ? null : chains[i - 1], diffIds[i]);
       progress({ status: 'Pull complete', id: ids[i], progressDetail: {} });
     }
   } finally {
