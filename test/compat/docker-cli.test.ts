@@ -36,7 +36,13 @@ function suite(client: DockerClient): void {
     assert.equal(out, `1.44 1.24 linux ${client.apiVersion}`);
     await d('ps');
     // berthd's request log: the client really talks at the negotiated version.
-    const paths = readFileSync(daemon.logFile, 'utf8').split('\n').filter((l) => l.includes('"msg":"request"')).map((l) => JSON.parse(l).path as string);
+    // The request line is logged when the response has finished, so it may land just after the CLI exits.
+    const logged = () => readFileSync(daemon.logFile, 'utf8').split('\n').filter((l) => l.includes('"msg":"request"')).map((l) => JSON.parse(l).path as string);
+    let paths = logged();
+    for (let i = 0; i < 50 && !paths.includes(`/v${client.apiVersion}/containers/json`); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      paths = logged();
+    }
     assert.ok(paths.includes(`/v${client.apiVersion}/containers/json`), `requests: ${paths.join(' ')}`);
   });
 

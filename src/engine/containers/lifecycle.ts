@@ -41,6 +41,8 @@ export class Lifecycle {
   readonly paths: RuntimePaths;
   readonly store: ContainerStore;
   readonly records = new Map<string, ContainerRecord>();
+  /** Readers (cp, export) using a container's rootfs right now: its exit must not unmount it under them. */
+  readonly rootfsHolds = new Map<string, number>();
   private readonly waiters = new Map<string, Set<Waiter>>();
   private readonly startHooks = new Map<string, Set<StartHook>>();
   private readonly exitListeners = new Map<string, Set<() => void>>();
@@ -366,9 +368,11 @@ export class Lifecycle {
       if (rec.spec.host.autoRemove && rec.state.status === 'exited') return true;
       // Cleanup after the news: still under the lock, so a following start waits for it.
       // Independent of each other (runtime state and cgroup vs the overlay mount): side by side.
+      // A reader that mounted the rootfs (export right after `run`) unmounts it when it is done.
       await Promise.all([
         this.ctx.runtime.delete(id).catch((e: unknown) => this.ctx.log('warn', 'runtime delete failed', { id, error: String(e) })),
-        this.ctx.rootfs.unmount(id).catch((e: unknown) => this.ctx.log('warn', 'rootfs unmount failed', { id, error: String(e) })),
+        this.rootfsHolds.get(id) ? undefined
+          : this.ctx.rootfs.unmount(id).catch((e: unknown) => this.ctx.log('warn', 'rootfs unmount failed', { id, error: String(e) })),
       ]);
       t.mark('runtime delete+unmount');
       return false;

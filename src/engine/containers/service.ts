@@ -173,29 +173,50 @@ export class Containers implements ContainerService {
     await resizeTerminal(this.lc.paths.bundleDir(rec.id), cols, rows);
   }
 
-  /** The rootfs of a container, mounted for the duration of `fn` when it does not run. */
-  private async withRootfs<T>(id: string, fn: (rootfs: string) => Promise<T>): Promise<T> {
+  /**
+   * Mounts a container's rootfs for a reader and returns its release. Holds are counted so that
+   * neither the container's exit nor another reader's release unmounts it while one is in use;
+   * the last release unmounts it unless the container runs.
+   */
+  private async holdRootfs(id: string): Promise<{ rootfs: string; release: () => Promise<void> }> {
     const rec = this.lc.find(id);
-    const running = this.lc.isRunning(rec);
-    const rootfs = await this.ctx.rootfs.mount(rec.id, rec.imageId);
-    try { return await fn(rootfs); } finally { if (!running && !this.lc.isRunning(rec)) await this.ctx.rootfs.unmount(rec.id).catch(() => undefined); }
-  }
-
-  async getArchive(id: string, path: string): Promise<{ stat: ArchiveStat; tar: Readable }> {
-    const rec = this.lc.find(id);
-    const rootfs = await this.ctx.rootfs.mount(rec.id, rec.imageId);
-    const release = () => { if (!this.lc.isRunning(rec) && this.lc.records.has(rec.id)) void this.ctx.rootfs.unmount(rec.id).catch(() => undefined); };
+    const holds = this.lc.rootfsHolds;
+    holds.set(rec.id, (holds.get(rec.id) ?? 0) + 1);
+    let released = false;
+    const release = async () => {
+      if (released) return;
+      released = true;
+      const left = (holds.get(rec.id) ?? 1) - 1;
+      if (left > 0) { holds.set(rec.id, left); return; }
+      holds.delete(rec.id);
+      if (!this.lc.isRunning(rec) && this.lc.records.has(rec.id)) await this.ctx.rootfs.unmount(rec.id).catch(() => undefined);
+    };
     try {
-      const out = await getArchive(rootfs, path, id);
-      // The tar streams after we return: a stopped container's rootfs is unmounted when it is done.
-      out.tar.once('close', release);
-      return out;
+      return { rootfs: await this.ctx.rootfs.mount(rec.id, rec.imageId), release };
     } catch (e) {
-      release();
+      await release();
       throw e;
     }
   }
 
+  /** The rootfs of a container, mounted for the duration of `fn` when it does not run. */
+  private async withRootfs<T>(id: string, fn: (rootfs: string) => Promise<T>): Promise<T> {
+    const { rootfs, release } = await this.holdRootfs(id);
+    try { return await fn(rootfs); } finally { await release(); }
+  }
+
+  async getArchive(id: string, path: string): Promise<{ stat: ArchiveStat; tar: Readable }> {
+    const { rootfs, release } = await this.holdRootfs(id);
+    try {
+      const out = await getArchive(rootfs, path, id);
+      // The tar streams after we return: the rootfs is released when it is done.
+      out.tar.once('close', () => void release());
+      return out;
+    } catch (e) {
+      await release();
+      throw e;
+    }
+  }
 
   statPath(id: string, path: string): Promise<ArchiveStat> { return this.withRootfs(id, (r) => statPath(r, path, id)); }
 
