@@ -84,6 +84,8 @@ export interface ExecService {
   /** Starts the exec; detached: returns at once with no session. */
   start(execId: string, opts: { detach: boolean; tty: boolean; consoleSize?: [number, number] }): Promise<StdioSession | null>;
   resize(execId: string, cols: number, rows: number): Promise<void>;
+  /** Execs of a container not yet ended (created or running): inspect's ExecIDs. */
+  activeIdsOf(containerId: string): string[];
 }
 
 export interface EventService {

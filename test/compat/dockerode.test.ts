@@ -104,6 +104,8 @@ test('exec with a hijacked stream; its exit code is on inspect when the stream e
   const c = await docker.createContainer({ Image: IMG, Cmd: ['sleep', '300'] });
   await c.start();
   const exec = await c.exec({ Cmd: ['sh', '-c', 'cat; echo done >&2; exit 9'], AttachStdin: true, AttachStdout: true, AttachStderr: true });
+  // A created exec is listed in the container's ExecIDs until it ends, as Docker lists it.
+  assert.deepEqual((await c.inspect()).ExecIDs, [exec.id]);
   const stream = (await exec.start({ hijack: true, stdin: true })) as unknown as NodeJS.ReadWriteStream & Readable;
   const result = demux(stream);
   stream.write('piped\n');
@@ -114,6 +116,7 @@ test('exec with a hijacked stream; its exit code is on inspect when the stream e
   const info = await exec.inspect();
   assert.equal(info.Running, false);
   assert.equal(info.ExitCode, 9);
+  assert.equal((await c.inspect()).ExecIDs, null);
   await c.remove({ force: true });
 });
 

@@ -71,6 +71,8 @@ export class BuildService {
         out.stream(`Successfully tagged ${hasTag ? t : `${t}:latest`}\n`);
       }
       this.deps.events.publish('builder', 'complete', imageId, { ...(opts.tags[0] ? { name: opts.tags[0] } : {}) });
+      // The image's own event, so `events --filter type=image` sees builds beside pulls and loads.
+      this.deps.events.publish('image', 'build', imageId, { name: opts.tags[0] ?? imageId });
       return { imageId, tags: opts.tags };
     } catch (e) {
       this.deps.events.publish('builder', 'fail', '', { error: (e as Error).message });

@@ -68,6 +68,12 @@ export class Execs implements ExecService {
     return id;
   }
 
+  activeIdsOf(containerId: string): string[] {
+    const out: string[] = [];
+    for (const e of this.execs.values()) if (e.containerId === containerId && e.exitCode === null) out.push(e.id);
+    return out;
+  }
+
   async get(execId: string): Promise<ExecRecord> {
     const { dir: _dir, ...rec } = this.find(execId);
     return structuredClone(rec);

@@ -92,8 +92,13 @@ test('layer cache: a rebuild with no change reuses every step and creates nothin
     'two.txt': '2\n',
     Dockerfile: 'FROM busybox\nCOPY one.txt /one.txt\nRUN echo ran > /ran\nCOPY two.txt /two.txt\nRUN cat /one.txt /two.txt > /both\nCMD ["cat", "/both"]\n',
   });
+  const since = Math.floor(Date.now() / 1000) - 1;
   const first = await fx.build(dir, ['-t', 'cached']);
   assert.doesNotMatch(first, /Using cache/);
+  // The build is an image event too, named by its tag.
+  const until = Math.floor(Date.now() / 1000) + 1;
+  const events = (await fx.berth(['events', '--since', String(since), '--until', String(until), '--filter', 'type=image', '--filter', 'event=build', '--format', '{{.Action}} {{.Actor.Attributes.name}}'])).stdout;
+  assert.match(events, /^build cached$/m);
   const imagesBefore = (await fx.berth(['images', '-a', '-q', '--no-trunc'])).stdout;
   const again = await fx.build(dir, ['-t', 'cached']);
   assert.equal(again.match(/Using cache/g)?.length, 5);

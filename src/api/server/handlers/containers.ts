@@ -49,7 +49,7 @@ export async function listContainers(ctx: Ctx): Promise<void> {
 export async function inspectContainer(ctx: Ctx): Promise<void> {
   const c = await ctx.engine.containers.get(ctx.params.id);
   const sizes = ctx.query.bool('size') ? await sizesOf(ctx) : undefined;
-  sendJson(ctx.res, 200, inspectJson(c, sizes ? sizes(c) : {}));
+  sendJson(ctx.res, 200, inspectJson(c, { ...(sizes ? sizes(c) : {}), execIds: ctx.engine.exec.activeIdsOf(c.id) }));
 }
 
 export async function startContainer(ctx: Ctx): Promise<void> {

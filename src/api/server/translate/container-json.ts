@@ -281,8 +281,10 @@ export function mountsJson(c: ContainerRecord): Json[] {
 }
 
 export interface SizeOptions { size?: boolean; sizeRw?: number; rootfsSize?: number }
+/** Inspect's extras beyond the record: sizes when asked, and the container's live exec ids. */
+export interface InspectOptions extends SizeOptions { execIds?: string[] }
 
-export function inspectJson(c: ContainerRecord, opts: SizeOptions = {}): Json {
+export function inspectJson(c: ContainerRecord, opts: InspectOptions = {}): Json {
   const out: Json = {
     Id: c.id,
     Created: c.created,
@@ -301,7 +303,7 @@ export function inspectJson(c: ContainerRecord, opts: SizeOptions = {}): Json {
     MountLabel: '',
     ProcessLabel: '',
     AppArmorProfile: '',
-    ExecIDs: null,
+    ExecIDs: opts.execIds?.length ? opts.execIds : null,
     HostConfig: hostConfigJson(c.spec),
     GraphDriver: { Name: 'overlay2', Data: { MergedDir: c.rootfsPath } },
   };
