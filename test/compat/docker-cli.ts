@@ -3,7 +3,7 @@
 // the docker 28 CLI (newer than berthd's API, so it negotiates down) and Debian's docker.io 20.10
 // (older, API 1.41, so berthd serves it an older version of the API).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -42,8 +42,13 @@ export const CLIENTS: DockerClient[] = [
 
 export interface CliResult { code: number; stdout: string; stderr: string }
 
+/** Each client's private DOCKER_CONFIG dir; all removed when the test process exits. */
+const configDirs = new Set<string>();
+process.once('exit', () => { for (const d of configDirs) rmSync(d, { recursive: true, force: true }); });
+
 export function dockerCli(dockerHost: string, extraEnv: Record<string, string> = {}, binary = DOCKER) {
   const config = mkdtempSync(join(tmpdir(), 'berth-docker-config-'));
+  configDirs.add(config);
   const env: NodeJS.ProcessEnv = { ...process.env, DOCKER_HOST: dockerHost, DOCKER_CONFIG: config, DOCKER_CLI_HINTS: 'false', DOCKER_BUILDKIT: '0', ...extraEnv };
   delete env.DOCKER_CONTEXT;
   return (args: string[], opts: { input?: string | Buffer; timeoutMs?: number } = {}): Promise<CliResult> =>
