@@ -43,11 +43,23 @@ test('logs follow a running container until it exits', async () => {
   assert.equal(text(lines), '1\n2\n3\n');
 });
 
+/** Resolves once the container runs a process whose command line contains `name`. */
+async function untilProcess(id: string, name: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const { processes } = await t.engine.containers.top(id);
+    if (processes.some((row) => row.join(' ').includes(name))) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`no ${name} process in ${id} after 5 s`);
+}
+
 test('stop sends the stop signal, then SIGKILL after the timeout', async () => {
   const c = t.engine.containers;
   // A shell that ignores TERM: stop must fall back to SIGKILL after 1 s.
   const { id } = await c.create(spec(['sh', '-c', "trap '' TERM; while true; do sleep 0.1; done"]));
   await c.start(id);
+  // A TERM sent before the shell has set its trap would kill it (143): wait for the loop to run.
+  await untilProcess(id, 'sleep');
   const t0 = Date.now();
   await c.stop(id, { timeout: 1 });
   const took = Date.now() - t0;
@@ -58,6 +70,8 @@ test('stop sends the stop signal, then SIGKILL after the timeout', async () => {
   // With --init, TERM reaches `sleep` (not pid 1 any more), which dies at once: 143.
   const { id: id2 } = await c.create(spec(['sleep', '100'], {}, { init: true }));
   await c.start(id2);
+  // tini drops a TERM that arrives before it has set up its handlers; it forks `sleep` after that.
+  await untilProcess(id2, 'sleep');
   const t1 = Date.now();
   await c.stop(id2, { timeout: 10 });
   assert.ok(Date.now() - t1 < 3000);
