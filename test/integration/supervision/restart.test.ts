@@ -41,8 +41,9 @@ test('on-failure:3 restarts a failing container three times with a doubling back
   const dies = events.filter((e) => e.Action === 'die').map(t);
   const starts = events.filter((e) => e.Action === 'start').map(t);
   const gaps = [0, 1, 2].map((i) => starts[i + 1] - dies[i]);
+  // The floors show the doubling (100, 200, 400 ms); comparing gaps with each other does not hold
+  // under load, where a start's own cost (seen: 700-900 ms) swamps the back-off.
   assert.ok(gaps[0] >= 90 && gaps[1] >= 190 && gaps[2] >= 390, `gaps ${gaps.join(', ')} ms`);
-  assert.ok(gaps[2] > gaps[0], `the back-off grows: ${gaps.join(', ')} ms`);
   let logs = '';
   for await (const c of await f.client.containers.logs(id, { stdout: true })) logs += (c as Buffer).toString('latin1');
   assert.equal(logs.split('run').length - 1, 4, 'logs keep every run');
