@@ -174,7 +174,9 @@ test('max-size with max-file rotates the log and logs read across the files', as
   const { existsSync } = await import('node:fs');
   assert.ok(existsSync(`${rec.logPath}.1`) && existsSync(`${rec.logPath}.2`));
   assert.ok(!existsSync(`${rec.logPath}.3`));
-  const lines = text(await collectLogs(c.logs(id, { follow: false, stdout: true, stderr: true, timestamps: false }))).split('\n').filter(Boolean);
+  const read = text(await collectLogs(c.logs(id, { follow: false, stdout: true, stderr: true, timestamps: false }))).split('\n').filter(Boolean);
+  // A line whose first part went into a rotated-away file starts mid-line (as with Docker): skip it.
+  const lines = /^\d{4}a/.test(read[0] ?? '') ? read : read.slice(1);
   const nums = lines.map((l) => Number(l.slice(0, 4)));
   assert.equal(nums[nums.length - 1], 39);
   assert.ok(nums.length < 40, `kept ${nums.length} lines`);
