@@ -65,7 +65,7 @@ async function imageIds(client: EngineClient, project: Project, services: string
     try {
       out[image] = (await client.images.inspect(image)).Id;
     } catch (e) {
-      if (isBerthError(e, 'not_found')) throw notFound(`service "${name}": image ${image} not found (berth compose does not pull images yet; services with a build section are built unless --no-build)`);
+      if (isBerthError(e, 'not_found')) throw notFound(`service "${name}": image ${image} not found (it was not pulled: pull_policy never, or --no-build with a build section)`);
       throw e;
     }
   }
