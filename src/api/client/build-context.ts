@@ -4,15 +4,19 @@
 import { createReadStream, type Stats } from 'node:fs';
 import { lstat, readFile, readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
-import tar from 'tar-stream';
+import { Readable } from 'node:stream';
 import { DockerIgnore } from '../../common/dockerignore.js';
+import { END_OF_ARCHIVE, entryHeader, padding } from './tar-writer.js';
+
+/** Files up to this size are read whole (one call); bigger ones are streamed. */
+const READ_WHOLE = 1 << 20;
 
 async function walk(root: string, rel: string, ignore: DockerIgnore, out: { rel: string; st: Stats }[]): Promise<void> {
   const names = (await readdir(rel ? join(root, rel) : root)).sort();
-  for (const name of names) {
-    const r = rel ? `${rel}/${name}` : name;
-    const st = await lstat(join(root, r));
+  const stats = await Promise.all(names.map((name) => lstat(join(root, rel, name))));
+  for (let i = 0; i < names.length; i++) {
+    const r = rel ? `${rel}/${names[i]}` : names[i];
+    const st = stats[i];
     if (st.isDirectory()) {
       if (ignore.skipsDir(r)) continue;
       if (!ignore.ignores(r)) out.push({ rel: r, st });
@@ -32,26 +36,28 @@ export async function contextTar(dir: string, keep: string[], extra?: { name: st
     const st = await lstat(join(dir, k)).catch(() => undefined);
     if (st?.isFile()) entries.push({ rel: k, st });
   }
-  const pack = tar.pack();
-  void (async () => {
-    try {
-      for (const e of entries) {
-        const h = { name: e.rel, mode: e.st.mode & 0o7777, mtime: e.st.mtime, uid: 0, gid: 0 };
-        if (e.st.isDirectory()) pack.entry({ ...h, type: 'directory' });
-        else if (e.st.isSymbolicLink()) pack.entry({ ...h, type: 'symlink', linkname: await readlink(join(dir, e.rel)) });
-        else {
-          await new Promise<void>((res, rej) => {
-            const w = pack.entry({ ...h, type: 'file', size: e.st.size }, (err) => (err ? rej(err) : res()));
-            createReadStream(join(dir, e.rel)).on('error', rej).pipe(w);
-          });
+  async function* blocks(): AsyncGenerator<Buffer> {
+    for (const e of entries) {
+      const base = { name: e.rel, mode: e.st.mode, mtime: e.st.mtime };
+      if (e.st.isDirectory()) yield entryHeader({ ...base, type: 'directory' });
+      else if (e.st.isSymbolicLink()) yield entryHeader({ ...base, type: 'symlink', linkname: await readlink(join(dir, e.rel)) });
+      else if (e.st.size <= READ_WHOLE) {
+        const data = await readFile(join(dir, e.rel));
+        // The size in the header must be what follows, even if the file changed since its lstat.
+        yield Buffer.concat([entryHeader({ ...base, type: 'file', size: data.length }), data, padding(data.length)]);
+      } else {
+        yield entryHeader({ ...base, type: 'file', size: e.st.size });
+        let sent = 0;
+        for await (const c of createReadStream(join(dir, e.rel), { end: e.st.size - 1 })) {
+          sent += (c as Buffer).length;
+          yield c as Buffer;
         }
+        if (sent < e.st.size) throw new Error(`${e.rel} shrank while the build context was sent`);
+        yield padding(e.st.size);
       }
-      if (extra) pack.entry({ name: extra.name, mode: 0o600, mtime: new Date(), uid: 0, gid: 0 }, extra.content);
-      pack.finalize();
-    } catch (err) {
-      pack.destroy(err as Error);
     }
-  })();
-  return pack as unknown as Readable;
+    if (extra) yield Buffer.concat([entryHeader({ name: extra.name, type: 'file', mode: 0o600, mtime: new Date(), size: extra.content.length }), extra.content, padding(extra.content.length)]);
+    yield END_OF_ARCHIVE;
+  }
+  return Readable.from(blocks(), { objectMode: false });
 }
-

@@ -2,7 +2,8 @@
 // one (a new layer when the step changed files, history only when not), looked up in the layer
 // cache first. Stages, ARG scoping, ONBUILD triggers and the "Step n/m" output follow Docker's
 // classic builder; docs/build.md lists the decisions.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { join, posix } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
@@ -12,7 +13,10 @@ import type { EventBus } from '../events/bus.js';
 import type { BuildImageStore } from '../images/index.js';
 import type { ImageRecord } from '../types.js';
 import { BuildCache, cacheKey } from './cache.js';
-import { openContext, unpackContext } from './context.js';
+import { openContext, receiveContext } from './context.js';
+import { findContextSources, hashContextSources } from './context-sources.js';
+import type { ContextTree } from './context-tree.js';
+import { Workspace } from './workspace.js';
 import { copyInto, findSources, hashSources, resolveChown, type CopySource } from './copy.js';
 import { envMap, processWord, type Env } from './expander.js';
 import { applyMetadata, shellOf, StepError, type StageConfig } from './metadata.js';
@@ -41,28 +45,42 @@ interface Stage extends StageConfig {
   args: Map<string, string | undefined>;
 }
 
+interface StageHash { hash: string; count: number; firstIsDir: boolean }
+
+/** Hashes of COPY --from sources by (image id, source paths); bounded, kept for berthd's lifetime. */
+class StageHashes {
+  private readonly known = new Map<string, StageHash>();
+
+  async get(imageId: string, paths: string[], compute: () => Promise<StageHash>): Promise<StageHash> {
+    const key = JSON.stringify([imageId, paths]);
+    const hit = this.known.get(key);
+    if (hit) return hit;
+    const v = await compute();
+    if (this.known.size >= 1000) this.known.delete(this.known.keys().next().value as string);
+    this.known.set(key, v);
+    return v;
+  }
+}
+
 const short = (id: string) => id.replace(/^sha256:/, '').slice(0, 12);
 
 export class BuildService {
   private readonly cache: BuildCache;
+  /** COPY --from sources hashed before, by (image id, paths): images never change, so no mount is needed again. */
+  private readonly stageHashes = new StageHashes();
 
   constructor(private readonly deps: BuildDeps) {
     this.cache = new BuildCache(join(deps.dataRoot, 'build', 'cache.json'));
   }
 
   async build(contextTar: Readable, opts: BuildOptions, out: BuildReporter, signal?: AbortSignal): Promise<BuildResult> {
-    const base = join(this.deps.dataRoot, 'build', 'tmp');
-    await mkdir(base, { recursive: true });
-    const work = await mkdtemp(join(base, 'b-'));
-    const ctxDir = join(work, 'context');
-    const scratch = join(work, 'scratch');
-    await mkdir(ctxDir);
-    await mkdir(scratch);
+    // Nothing is written for the context up front: it is read into memory (big files spooled).
+    const ws = new Workspace(join(this.deps.dataRoot, 'build', 'tmp'));
     this.deps.events.publish('builder', 'start', '', { ...(opts.tags[0] ? { name: opts.tags[0] } : {}) });
     try {
-      await unpackContext(contextTar, ctxDir);
-      const ctx = await openContext(ctxDir, opts.dockerfile);
-      const run = new BuildRun(this.deps, this.cache, opts, out, ctxDir, scratch, ctx.dockerfileName, signal);
+      const tree = await receiveContext(contextTar, () => ws.sub('spool'));
+      const ctx = await openContext(tree, opts.dockerfile);
+      const run = new BuildRun(this.deps, this.cache, this.stageHashes, opts, out, ctx.tree, ws, ctx.dockerfileName, signal);
       const imageId = await run.execute(ctx.dockerfile);
       for (const t of opts.tags) {
         const at = t.lastIndexOf(':');
@@ -78,7 +96,7 @@ export class BuildService {
       this.deps.events.publish('builder', 'fail', '', { error: (e as Error).message });
       throw e;
     } finally {
-      await rm(work, { recursive: true, force: true });
+      await ws.remove();
     }
   }
 }
@@ -94,13 +112,22 @@ class BuildRun {
   constructor(
     private readonly deps: BuildDeps,
     private readonly cache: BuildCache,
+    private readonly stageHashes: StageHashes,
     private readonly opts: BuildOptions,
     private readonly out: BuildReporter,
-    private readonly ctxDir: string,
-    private readonly scratch: string,
+    private readonly tree: ContextTree,
+    private readonly ws: Workspace,
     private readonly file: string,
     private readonly signal?: AbortSignal,
   ) {}
+
+  private ctxDir?: Promise<string>;
+
+  /** The context on disk, written the first time a step copies from it. */
+  private contextDir(): Promise<string> {
+    this.ctxDir ??= this.ws.sub('context').then(async (d) => { await this.tree.materialize(d); return d; });
+    return this.ctxDir;
+  }
 
   async execute(text: string): Promise<string> {
     const df = parseDockerfile(text, this.file);
@@ -385,43 +412,73 @@ class BuildRun {
     }
     const dest = destRaw.startsWith('/') ? destRaw : posix.join(s.config.WorkingDir || '/', destRaw) + (destRaw.endsWith('/') || destRaw === '.' ? '/' : '');
 
-    // Sources: heredocs become files in the scratch dir; --from reads another stage or image.
-    const hereDir = join(this.scratch, `here-${randomBytes(4).toString('hex')}`);
-    let sourceRoot = this.ctxDir;
-    let where = 'context';
-    let release: (() => Promise<void>) | undefined;
-    const sources: CopySource[] = [];
-    try {
-      const plain: string[] = [];
-      for (const w of srcWords) {
-        const h = inst.heredocs.find((x) => w.replace(/^<<-?["']?|["']$/g, '') === x.name && w.startsWith('<<'));
-        if (h) {
+    // Sources are found and hashed without touching the disk: heredocs from memory, the context
+    // from its tree, another stage's files once per (image, paths). Files are written only on a miss.
+    const heredocs: { name: string; content: string }[] = [];
+    const plain: string[] = [];
+    for (const w of srcWords) {
+      const h = inst.heredocs.find((x) => w.replace(/^<<-?["']?|["']$/g, '') === x.name && w.startsWith('<<'));
+      if (h) heredocs.push({ name: h.name, content: h.expand ? this.expand(inst, h.content.replace(/(["'\\])/g, '\\$1'), env) : h.content });
+      else plain.push(w);
+    }
+    const parts = heredocs.map((h) => createHash('sha256').update(`heredoc\0${h.name}\0${h.content}`).digest('hex'));
+    let count = heredocs.length;
+    let firstIsDir = false;
+    let fromId: string | undefined;
+    if (plain.length) {
+      if (from !== undefined) {
+        fromId = await this.fromImage(from);
+        const known = await this.stageHashes.get(fromId, plain, () => this.hashStageSources(fromId as string, plain, from as string));
+        parts.push(known.hash);
+        if (count === 0) firstIsDir = known.firstIsDir;
+        count += known.count;
+      } else {
+        const found = findContextSources(this.tree, plain);
+        parts.push(hashContextSources(this.tree, found));
+        if (count === 0) firstIsDir = found[0].entry.type === 'dir';
+        count += found.length;
+      }
+    }
+    const hash = parts.length === 1 ? parts[0] : createHash('sha256').update(parts.join('\n')).digest('hex');
+    const kind = count > 1 ? 'multi' : firstIsDir ? 'dir' : 'file';
+    const createdBy = `/bin/sh -c #(nop) ${name} ${chown ? `--chown=${chown} ` : ''}${chmod !== undefined ? `--chmod=${chmod.toString(8)} ` : ''}${kind}:${hash} in ${destRaw} `;
+    const next = { config: structuredClone(s.config), cmdSet: s.cmdSet, author: s.author };
+    await this.commit(s, next, createdBy, { fs: 'copy', from: from ?? '' }, async (image) => this.inRootfs(image, async (root) => {
+      const scratch = await this.ws.sub('scratch');
+      const hereDir = join(scratch, `here-${randomBytes(4).toString('hex')}`);
+      let release: (() => Promise<void>) | undefined;
+      try {
+        const sources: CopySource[] = [];
+        if (heredocs.length) {
           await mkdir(hereDir, { recursive: true });
-          const content = h.expand ? this.expand(inst, h.content.replace(/(["'\\])/g, '\\$1'), env) : h.content;
-          await writeFile(join(hereDir, h.name), content, { mode: 0o644 });
-          sources.push(...(await findSources(hereDir, [h.name], 'heredoc')));
-        } else plain.push(w);
-      }
-      if (from !== undefined && plain.length) {
-        const src = await this.fromImage(from);
-        const rid = `build-${randomBytes(8).toString('hex')}`;
-        sourceRoot = await this.deps.images.mount(rid, src);
-        where = `stage ${from}`;
-        release = async () => { await this.deps.images.remove(rid); };
-      }
-      if (plain.length) sources.push(...(await findSources(sourceRoot, plain, where)));
-      const hash = await hashSources(sources);
-      const kind = sources.length > 1 ? 'multi' : sources[0].st.isDirectory() ? 'dir' : 'file';
-      const createdBy = `/bin/sh -c #(nop) ${name} ${chown ? `--chown=${chown} ` : ''}${chmod !== undefined ? `--chmod=${chmod.toString(8)} ` : ''}${kind}:${hash} in ${destRaw} `;
-      const next = { config: structuredClone(s.config), cmdSet: s.cmdSet, author: s.author };
-      const multiple = sources.length > 1 || srcWords.some((w) => /[*?[]/.test(w));
-      await this.commit(s, next, createdBy, { fs: 'copy', from: from ?? '' }, async (image) => this.inRootfs(image, async (root) => {
+          for (const h of heredocs) await writeFile(join(hereDir, h.name), h.content, { mode: 0o644 });
+          for (const h of heredocs) sources.push(...(await findSources(hereDir, [h.name], 'heredoc')));
+        }
+        if (plain.length && fromId !== undefined) {
+          const rid = `build-${randomBytes(8).toString('hex')}`;
+          const srcRoot = await this.deps.images.mount(rid, fromId);
+          release = async () => { await this.deps.images.remove(rid); };
+          sources.push(...(await findSources(srcRoot, plain, `stage ${from}`)));
+        } else if (plain.length) sources.push(...(await findSources(await this.contextDir(), plain, 'context')));
+        const multiple = sources.length > 1 || srcWords.some((w) => /[*?[]/.test(w));
         const owner = chown ? await resolveChown(root, chown) : from !== undefined ? undefined : { uid: 0, gid: 0 };
-        await copyInto(root, sources, { dest, owner, explicitOwner: chown !== undefined, chmod, extractArchives: name === 'ADD', multiple, scratch: this.scratch });
-      }));
+        await copyInto(root, sources, { dest, owner, explicitOwner: chown !== undefined, chmod, extractArchives: name === 'ADD', multiple, scratch });
+      } finally {
+        await release?.();
+        await rm(hereDir, { recursive: true, force: true });
+      }
+    }));
+  }
+
+  /** COPY --from sources in another stage's (or image's) rootfs: mounted, found and hashed. */
+  private async hashStageSources(imageId: string, plain: string[], from: string): Promise<StageHash> {
+    const rid = `build-${randomBytes(8).toString('hex')}`;
+    const root = await this.deps.images.mount(rid, imageId);
+    try {
+      const found = await findSources(root, plain, `stage ${from}`);
+      return { hash: await hashSources(found), count: found.length, firstIsDir: found[0].st.isDirectory() };
     } finally {
-      await release?.();
-      await rm(hereDir, { recursive: true, force: true });
+      await this.deps.images.remove(rid);
     }
   }
 

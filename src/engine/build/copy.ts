@@ -16,10 +16,10 @@ const execFileP = promisify(execFile);
 
 export interface CopySource { host: string; rel: string; st: Stats }
 
-const hasWildcard = (s: string) => /[*?[]/.test(s);
+export const hasWildcard = (s: string) => /[*?[]/.test(s);
 
 /** Go's filepath.Match: `*` and `?` stay within a path segment. */
-function matcher(pattern: string): RegExp {
+export function matcher(pattern: string): RegExp {
   let re = '^';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i];

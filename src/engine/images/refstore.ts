@@ -31,9 +31,11 @@ export class RefStore {
   async set(key: string, imageId: string): Promise<string | undefined> {
     const map = key.includes('@') ? this.digests : this.tags;
     const before = map.get(key);
+    // Re-pointing a reference at the image it already names writes nothing (a cached rebuild's tag).
+    if (before === imageId) return undefined;
     map.set(key, imageId);
     await this.save();
-    return before !== imageId ? before : undefined;
+    return before;
   }
 
   async delete(key: string): Promise<boolean> {
