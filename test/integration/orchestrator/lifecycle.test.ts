@@ -1,61 +1,13 @@
 // start/stop/restart/rm, --force-recreate, orphans, a failing dependency, and attached `up`
 // stopped by Ctrl-C, with the real `bin/berth compose` on a real engine.
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BERTH, berth, engineKinds, startEngine, SUITE_TIMEOUT_MS, type Engine, type EngineKind, type RunResult } from './engine.js';
+import { BERTH, berth, onEachEngine } from './engine.js';
 
-function suite(kind: EngineKind): void {
-  const PREFIX = `orl${process.pid}`;
-  let engine: Engine | undefined;
-  let skip: string | false = false;
-  let dir = '';
-  const projects = new Set<string>();
-
-  before(async () => {
-    if (process.getuid?.() !== 0) { skip = 'needs root'; return; }
-    const started = await startEngine(kind);
-    if (typeof started === 'string') { skip = started; return; }
-    engine = started;
-    dir = mkdtempSync(join(tmpdir(), 'orch-life-'));
-  });
-
-  after(async () => {
-    if (engine) {
-      for (const p of projects) {
-        const label = [`com.docker.compose.project=${p}`];
-        for (const c of await engine.client.containers.list({ all: true, filters: { label } })) await engine.client.containers.remove(c.Id, { force: true, volumes: true });
-        for (const n of await engine.client.networks.list({ label })) await engine.client.networks.remove(n.Id).catch(() => undefined);
-        for (const v of await engine.client.volumes.list({ label })) await engine.client.volumes.remove(v.Name).catch(() => undefined);
-      }
-      await engine.stop();
-    }
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-
-  /** A project directory with this compose file; returns the project name. */
-  function project(name: string, yaml: string): string {
-    const p = `${PREFIX}${name}`;
-    projects.add(p);
-    writeFileSync(join(dir, `${p}.yaml`), `name: ${p}\n${yaml}`);
-    return p;
-  }
-
-  const compose = (p: string, args: string[]): Promise<RunResult> => berth(engine!.host, ['compose', '-f', `${p}.yaml`, ...args], dir);
-
-  async function ok(p: string, args: string[]): Promise<RunResult> {
-    const r = await compose(p, args);
-    assert.equal(r.code, 0, `compose ${args.join(' ')} failed:\n${r.stderr}`);
-    return r;
-  }
-
-  async function states(p: string): Promise<Record<string, string>> {
-    const list = await engine!.client.containers.list({ all: true, filters: { label: [`com.docker.compose.project=${p}`] } });
-    return Object.fromEntries(list.map((c) => [c.Names[0].replace(/^\//, '').slice(p.length + 1), c.State]));
-  }
+onEachEngine('orl', (fx) => {
+  const { project, compose, ok, states } = fx;
 
   const SLEEPERS = `services:
   app:
@@ -69,8 +21,7 @@ function suite(kind: EngineKind): void {
     stop_signal: SIGKILL
 `;
 
-  test('stop, start, restart and rm act on the existing containers', async (t) => {
-    if (skip) return t.skip(skip);
+  fx.test('stop, start, restart and rm act on the existing containers', async () => {
     const p = project('life', SLEEPERS);
     await ok(p, ['up', '-d']);
     const stop = await ok(p, ['stop']);
@@ -81,9 +32,9 @@ function suite(kind: EngineKind): void {
     assert.deepEqual(await states(p), { 'app-1': 'exited', 'base-1': 'running' });
     await ok(p, ['start']);
     assert.deepEqual(await states(p), { 'app-1': 'running', 'base-1': 'running' });
-    const before = (await engine!.client.containers.inspect(`${p}-app-1`)).State.StartedAt;
+    const before = (await fx.engine.client.containers.inspect(`${p}-app-1`)).State.StartedAt;
     await ok(p, ['restart', 'app']);
-    assert.notEqual((await engine!.client.containers.inspect(`${p}-app-1`)).State.StartedAt, before);
+    assert.notEqual((await fx.engine.client.containers.inspect(`${p}-app-1`)).State.StartedAt, before);
     const rmRunning = await ok(p, ['rm', '-f']);
     assert.match(rmRunning.stderr, /No stopped containers/);
     assert.deepEqual(await states(p), { 'app-1': 'running', 'base-1': 'running' });
@@ -93,8 +44,7 @@ function suite(kind: EngineKind): void {
     assert.deepEqual(await states(p), {});
   });
 
-  test('top, scale, pause, unpause and kill', async (t) => {
-    if (skip) return t.skip(skip);
+  fx.test('top, scale, pause, unpause and kill', async () => {
     const p = project('signals', SLEEPERS);
     await ok(p, ['up', '-d']);
     const top = (await ok(p, ['top', 'app'])).stdout.split('\n');
@@ -114,11 +64,10 @@ function suite(kind: EngineKind): void {
     await ok(p, ['down']);
   });
 
-  test('--force-recreate replaces every container; --no-recreate keeps a diverged one', async (t) => {
-    if (skip) return t.skip(skip);
+  fx.test('--force-recreate replaces every container; --no-recreate keeps a diverged one', async () => {
     const p = project('force', SLEEPERS);
     await ok(p, ['up', '-d']);
-    const ids = async () => Object.fromEntries((await engine!.client.containers.list({ filters: { label: [`com.docker.compose.project=${p}`] } })).map((c) => [c.Names[0], c.Id]));
+    const ids = async () => Object.fromEntries((await fx.engine.client.containers.list({ filters: { label: [`com.docker.compose.project=${p}`] } })).map((c) => [c.Names[0], c.Id]));
     const first = await ids();
     await ok(p, ['up', '-d', '--force-recreate']);
     const second = await ids();
@@ -129,8 +78,7 @@ function suite(kind: EngineKind): void {
     await ok(p, ['down']);
   });
 
-  test('a recreated container keeps its anonymous volumes; -V gives it new ones', async (t) => {
-    if (skip) return t.skip(skip);
+  fx.test('a recreated container keeps its anonymous volumes; -V gives it new ones', async () => {
     const svc = (v: string) => `services:
   cache:
     image: busybox
@@ -151,8 +99,7 @@ function suite(kind: EngineKind): void {
     await ok(p, ['down', '-v', '-t', '0']);
   });
 
-  test('orphans are reported by up and removed with --remove-orphans', async (t) => {
-    if (skip) return t.skip(skip);
+  fx.test('orphans are reported by up and removed with --remove-orphans', async () => {
     const p = project('orphan', SLEEPERS);
     await ok(p, ['up', '-d']);
     project('orphan', SLEEPERS.replace(/ {4}depends_on: \[base\]\n/, '').replace(/ {2}base:\n(?: {4}.*\n)+/, ''));
@@ -164,8 +111,7 @@ function suite(kind: EngineKind): void {
     await ok(p, ['down']);
   });
 
-  test('a dependency that fails stops up with the service and the reason; its dependent never starts', async (t) => {
-    if (skip) return t.skip(skip);
+  fx.test('a dependency that fails stops up with the service and the reason; its dependent never starts', async () => {
     const p = project('fail', `services:
   migrate:
     image: busybox
@@ -184,8 +130,7 @@ function suite(kind: EngineKind): void {
     await ok(p, ['down']);
   });
 
-  test('wait and up --exit-code-from return the exit code of the service that exits (the latter stopping everything)', async (t) => {
-    if (skip) return t.skip(skip);
+  fx.test('wait and up --exit-code-from return the exit code of the service that exits (the latter stopping everything)', async () => {
     const p = project('exitcode', `services:
   server:
     image: busybox
@@ -208,8 +153,7 @@ function suite(kind: EngineKind): void {
     await ok(p, ['down']);
   });
 
-  test('up --wait --wait-timeout gives up on a service that never turns healthy', async (t) => {
-    if (skip) return t.skip(skip);
+  fx.test('up --wait --wait-timeout gives up on a service that never turns healthy', async () => {
     const p = project('never', `services:
   sick:
     image: busybox
@@ -225,8 +169,7 @@ function suite(kind: EngineKind): void {
     await ok(p, ['down']);
   });
 
-  test('without a Compose file, -p NAME is enough for ps and down (-v), which go by labels', async (t) => {
-    if (skip) return t.skip(skip);
+  fx.test('without a Compose file, -p NAME is enough for ps and down (-v), which go by labels', async () => {
     const p = project('nofile', `services:
   keeper:
     image: busybox
@@ -237,8 +180,8 @@ volumes:
   kept: {}
 `);
     await ok(p, ['up', '-d']);
-    const empty = mkdtempSync(join(dir, 'empty-'));
-    const byName = (args: string[]) => berth(engine!.host, ['compose', '-p', p, ...args], empty);
+    const empty = mkdtempSync(join(fx.dir, 'empty-'));
+    const byName = (args: string[]) => berth(fx.engine.host, ['compose', '-p', p, ...args], empty);
     const ps = await byName(['ps', '-q']);
     assert.equal(ps.code, 0, ps.stderr);
     assert.equal(ps.stdout.trim().split('\n').length, 1);
@@ -246,12 +189,11 @@ volumes:
     assert.equal(down.code, 0, down.stderr);
     assert.deepEqual(await states(p), {});
     const label = [`com.docker.compose.project=${p}`];
-    assert.deepEqual((await engine!.client.networks.list({ label })).map((n) => n.Name), []);
-    assert.deepEqual((await engine!.client.volumes.list({ label })).map((v) => v.Name), []);
+    assert.deepEqual((await fx.engine.client.networks.list({ label })).map((n) => n.Name), []);
+    assert.deepEqual((await fx.engine.client.volumes.list({ label })).map((v) => v.Name), []);
   });
 
-  test('services reach each other by service name and by alias on their project network', async (t) => {
-    if (skip) return t.skip(skip);
+  fx.test('services reach each other by service name and by alias on their project network', async () => {
     const p = project('dns', `services:
   server:
     image: busybox
@@ -267,9 +209,9 @@ networks:
   back: {}
 `);
     await ok(p, ['up', '-d']);
-    const server = await engine!.client.containers.inspect(`${p}-server-1`);
+    const server = await fx.engine.client.containers.inspect(`${p}-server-1`);
     assert.deepEqual(Object.keys(server.NetworkSettings.Networks ?? {}), [`${p}_back`]);
-    const { StatusCode } = await engine!.client.containers.wait(`${p}-client-1`);
+    const { StatusCode } = await fx.engine.client.containers.wait(`${p}-client-1`);
     assert.equal(StatusCode, 0);
     const logs = (await ok(p, ['logs', '--no-log-prefix', 'client'])).stdout;
     assert.match(logs, /NAME-OK/);
@@ -277,9 +219,8 @@ networks:
     await ok(p, ['down', '-t', '0']);
   });
 
-  test('exec runs a command in a service container (exit code passed on); secrets are read-only files; port prints the published address', async (t) => {
-    if (skip) return t.skip(skip);
-    writeFileSync(join(dir, 'token.txt'), 's3cret\n');
+  fx.test('exec runs a command in a service container (exit code passed on); secrets are read-only files; port prints the published address', async () => {
+    writeFileSync(join(fx.dir, 'token.txt'), 's3cret\n');
     const p = project('exec', `services:
   web:
     image: busybox
@@ -293,7 +234,7 @@ secrets:
     await ok(p, ['up', '-d']);
     const r = await compose(p, ['exec', '-T', '-e', 'X=hi', 'web', 'sh', '-c', 'echo $X from $(hostname); exit 3']);
     assert.equal(r.code, 3, r.stderr);
-    const id = (await engine!.client.containers.inspect(`${p}-web-1`)).Id;
+    const id = (await fx.engine.client.containers.inspect(`${p}-web-1`)).Id;
     assert.equal(r.stdout, `hi from ${id.slice(0, 12)}\n`);
     assert.equal((await ok(p, ['exec', '-T', 'web', 'cat', '/run/secrets/token'])).stdout, 's3cret\n');
     const write = await compose(p, ['exec', '-T', 'web', 'sh', '-c', 'echo x > /run/secrets/token']);
@@ -306,8 +247,7 @@ secrets:
     await ok(p, ['down', '-t', '0']);
   });
 
-  test('network_mode service: joins the other container\'s network namespace, and follows it when it is recreated', async (t) => {
-    if (skip) return t.skip(skip);
+  fx.test('network_mode service: joins the other container\'s network namespace, and follows it when it is recreated', async () => {
     const yaml = (text: string) => `services:
   main:
     image: busybox
@@ -330,17 +270,16 @@ secrets:
       assert.fail(`side never printed ${want}`);
     };
     await waitLog('first');
-    const sideBefore = (await engine!.client.containers.inspect(`${p}-side-1`)).Id;
+    const sideBefore = (await fx.engine.client.containers.inspect(`${p}-side-1`)).Id;
     project('netns', yaml('second'));
     const r = await ok(p, ['up', '-d']);
     assert.match(r.stderr, new RegExp(` Container ${p}-side-1  Recreated`));
-    assert.notEqual((await engine!.client.containers.inspect(`${p}-side-1`)).Id, sideBefore);
+    assert.notEqual((await fx.engine.client.containers.inspect(`${p}-side-1`)).Id, sideBefore);
     await waitLog('second');
     await ok(p, ['down', '-t', '0']);
   });
 
-  test('run: a one-off container after its dependencies, its exit code, --rm, -d; down removes one-offs', async (t) => {
-    if (skip) return t.skip(skip);
+  fx.test('run: a one-off container after its dependencies, its exit code, --rm, -d; down removes one-offs', async () => {
     const p = project('run', SLEEPERS);
     const r = await compose(p, ['run', '--rm', '-e', 'X=1', 'app', 'sh', '-c', 'echo one-off $X; exit 5']);
     assert.equal(r.code, 5, r.stderr);
@@ -348,7 +287,7 @@ secrets:
     assert.deepEqual(await states(p), { 'base-1': 'running' }, 'the dependency is up, the --rm one-off gone');
     const d = await ok(p, ['run', '-d', 'app']);
     assert.match(d.stdout, new RegExp(`^${p}-app-run-[0-9a-f]{12}\n$`));
-    const oneOff = await engine!.client.containers.inspect(d.stdout.trim());
+    const oneOff = await fx.engine.client.containers.inspect(d.stdout.trim());
     assert.equal(oneOff.Config.Labels?.['com.docker.compose.oneoff'], 'True');
     assert.equal(oneOff.State.Running, true);
     assert.equal((await ok(p, ['ps', '-q'])).stdout.trim().split('\n').length, 1, 'ps lists service containers only');
@@ -357,14 +296,13 @@ secrets:
     assert.deepEqual(await states(p), {});
   });
 
-  test('attached up prints prefixed logs and stops the project on Ctrl-C', async (t) => {
-    if (skip) return t.skip(skip);
+  fx.test('attached up prints prefixed logs and stops the project on Ctrl-C', async (t) => {
     const p = project('attach', `services:
   talker:
     image: busybox
     command: ["sh", "-c", "echo hello; exec sleep 1000"]
 `);
-    const child = spawn(BERTH, ['compose', '-f', `${p}.yaml`, 'up', '-t', '1'], { cwd: dir, env: { ...process.env, DOCKER_HOST: engine!.host }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(BERTH, ['compose', '-f', `${p}.yaml`, 'up', '-t', '1'], { cwd: fx.dir, env: { ...process.env, DOCKER_HOST: fx.engine.host }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
@@ -386,6 +324,4 @@ secrets:
     assert.deepEqual(await states(p), { 'talker-1': 'exited' });
     await ok(p, ['down']);
   });
-}
-
-for (const kind of engineKinds()) describe(`on ${kind}`, { timeout: SUITE_TIMEOUT_MS }, () => suite(kind));
+});

@@ -2,62 +2,13 @@
 // ways, config, version, events, images, profiles, several -f files, replicas answering as one
 // name (DNS round-robin), an optional dependency, a refused key, and `down --rmi all` (last: it
 // removes busybox).
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { berth, engineKinds, startEngine, SUITE_TIMEOUT_MS, type Engine, type EngineKind, type RunResult } from './engine.js';
+import { onEachEngine } from './engine.js';
 
-function suite(kind: EngineKind): void {
-  const PREFIX = `orv${process.pid}`;
-  let engine: Engine | undefined;
-  let skip: string | false = false;
-  let dir = '';
-  const projects = new Set<string>();
-
-  before(async () => {
-    if (process.getuid?.() !== 0) { skip = 'needs root'; return; }
-    const started = await startEngine(kind);
-    if (typeof started === 'string') { skip = started; return; }
-    engine = started;
-    dir = mkdtempSync(join(tmpdir(), 'orch-verbs-'));
-  });
-
-  after(async () => {
-    if (engine) {
-      for (const p of projects) {
-        const label = [`com.docker.compose.project=${p}`];
-        for (const c of await engine.client.containers.list({ all: true, filters: { label } })) await engine.client.containers.remove(c.Id, { force: true, volumes: true });
-        for (const n of await engine.client.networks.list({ label })) await engine.client.networks.remove(n.Id).catch(() => undefined);
-        for (const v of await engine.client.volumes.list({ label })) await engine.client.volumes.remove(v.Name).catch(() => undefined);
-      }
-      await engine.stop();
-    }
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-
-  /** Writes `<project>.yaml` (and more files by suffix); returns the project name. */
-  function project(name: string, yaml: string): string {
-    const p = `${PREFIX}${name}`;
-    projects.add(p);
-    writeFileSync(join(dir, `${p}.yaml`), `name: ${p}\n${yaml}`);
-    return p;
-  }
-
-  const compose = (p: string, args: string[], files = [`${p}.yaml`]): Promise<RunResult> =>
-    berth(engine!.host, ['compose', ...files.flatMap((f) => ['-f', f]), ...args], dir);
-
-  async function ok(p: string, args: string[], files?: string[]): Promise<RunResult> {
-    const r = await compose(p, args, files);
-    assert.equal(r.code, 0, `compose ${args.join(' ')} failed:\n${r.stderr}`);
-    return r;
-  }
-
-  async function states(p: string): Promise<Record<string, string>> {
-    const list = await engine!.client.containers.list({ all: true, filters: { label: [`com.docker.compose.project=${p}`] } });
-    return Object.fromEntries(list.map((c) => [c.Names[0].replace(/^\//, '').slice(p.length + 1), c.State]));
-  }
+onEachEngine('orv', (fx) => {
+  const { project, compose, ok, states } = fx;
 
   const SLEEPER = `services:
   box:
@@ -66,9 +17,8 @@ function suite(kind: EngineKind): void {
     stop_signal: SIGKILL
 `;
 
-  test('version, config, create then start, and cp into and out of a service', async (t) => {
-    if (skip) return t.skip(skip);
-    t.diagnostic(`engine: ${engine!.kind}`);
+  fx.test('version, config, create then start, and cp into and out of a service', async (t) => {
+    t.diagnostic(`engine: ${fx.engine.kind}`);
     const p = project('cp', SLEEPER);
     assert.match((await ok(p, ['version'])).stdout, /version/);
     assert.match((await ok(p, ['config', '--services'])).stdout, /^box\n$/);
@@ -77,20 +27,19 @@ function suite(kind: EngineKind): void {
     assert.deepEqual(await states(p), { 'box-1': 'created' });
     await ok(p, ['start']);
     assert.deepEqual(await states(p), { 'box-1': 'running' });
-    writeFileSync(join(dir, 'in.txt'), 'copied in\n');
+    writeFileSync(join(fx.dir, 'in.txt'), 'copied in\n');
     await ok(p, ['cp', './in.txt', 'box:/tmp/in.txt']);
     assert.equal((await ok(p, ['exec', '-T', 'box', 'cat', '/tmp/in.txt'])).stdout, 'copied in\n');
     await ok(p, ['exec', '-T', 'box', 'sh', '-c', 'echo from the box > /tmp/out.txt']);
     await ok(p, ['cp', 'box:/tmp/out.txt', './out.txt']);
-    assert.equal(readFileSync(join(dir, 'out.txt'), 'utf8'), 'from the box\n');
+    assert.equal(readFileSync(join(fx.dir, 'out.txt'), 'utf8'), 'from the box\n');
     const missing = await compose(p, ['cp', './in.txt', 'nope:/tmp']);
     assert.notEqual(missing.code, 0);
     assert.match(missing.stderr, /no such service: nope/);
     await ok(p, ['down', '-t', '0']);
   });
 
-  test('profiles: a service in a profile starts only with --profile; an optional dependency on it is skipped', async (t) => {
-    if (skip) return t.skip(skip);
+  fx.test('profiles: a service in a profile starts only with --profile; an optional dependency on it is skipped', async () => {
     const p = project('prof', `services:
   app:
     image: busybox
@@ -111,8 +60,7 @@ function suite(kind: EngineKind): void {
     assert.deepEqual(await states(p), {});
   });
 
-  test('several -f files merge: the override changes one service and adds another', async (t) => {
-    if (skip) return t.skip(skip);
+  fx.test('several -f files merge: the override changes one service and adds another', async () => {
     const p = project('multi', `services:
   web:
     image: busybox
@@ -120,7 +68,7 @@ function suite(kind: EngineKind): void {
     stop_signal: SIGKILL
     environment: {MODE: base}
 `);
-    writeFileSync(join(dir, `${p}.override.yaml`), `services:
+    writeFileSync(join(fx.dir, `${p}.override.yaml`), `services:
   web:
     environment: {MODE: override}
   extra:
@@ -131,14 +79,13 @@ function suite(kind: EngineKind): void {
     const files = [`${p}.yaml`, `${p}.override.yaml`];
     await ok(p, ['up', '-d'], files);
     assert.deepEqual(await states(p), { 'extra-1': 'running', 'web-1': 'running' });
-    const web = await engine!.client.containers.inspect(`${p}-web-1`);
+    const web = await fx.engine.client.containers.inspect(`${p}-web-1`);
     assert.ok(web.Config.Env?.includes('MODE=override'), String(web.Config.Env));
-    assert.equal(web.Config.Labels?.['com.docker.compose.project.config_files'], files.map((f) => join(dir, f)).join(','));
+    assert.equal(web.Config.Labels?.['com.docker.compose.project.config_files'], files.map((f) => join(fx.dir, f)).join(','));
     await ok(p, ['down', '-t', '0'], files);
   });
 
-  test('replicas: the service name resolves to every replica (DNS round-robin)', async (t) => {
-    if (skip) return t.skip(skip);
+  fx.test('replicas: the service name resolves to every replica (DNS round-robin)', async () => {
     const p = project('rr', `services:
   web:
     image: busybox
@@ -154,7 +101,7 @@ function suite(kind: EngineKind): void {
     assert.deepEqual(await states(p), { 'client-1': 'running', 'web-1': 'running', 'web-2': 'running', 'web-3': 'running' });
     const ips = new Set<string>();
     for (const n of [1, 2, 3]) {
-      const c = await engine!.client.containers.inspect(`${p}-web-${n}`);
+      const c = await fx.engine.client.containers.inspect(`${p}-web-${n}`);
       ips.add(c.NetworkSettings.Networks?.[`${p}_default`]?.IPAddress ?? '');
     }
     const out = (await ok(p, ['exec', '-T', 'client', 'nslookup', 'web'])).stdout;
@@ -164,8 +111,7 @@ function suite(kind: EngineKind): void {
     await ok(p, ['down', '-t', '0']);
   });
 
-  test('a key berth cannot apply is refused by name before anything is created', async (t) => {
-    if (skip) return t.skip(skip);
+  fx.test('a key berth cannot apply is refused by name before anything is created', async () => {
     const p = project('refuse', `services:
   box:
     image: busybox
@@ -178,8 +124,7 @@ function suite(kind: EngineKind): void {
     assert.deepEqual(await states(p), {});
   });
 
-  test('events and images list the project\'s own; down --rmi all removes the image', async (t) => {
-    if (skip) return t.skip(skip);
+  fx.test('events and images list the project\'s own; down --rmi all removes the image', async () => {
     const started = Date.now();
     const p = project('ev', `services:
   web:
@@ -196,7 +141,7 @@ function suite(kind: EngineKind): void {
     assert.equal((await ok(p, ['up', '-d', '--progress', 'quiet'])).stderr, '');
     const json = (await ok(p, ['up', '-d', '--progress', 'json'])).stderr.trim().split('\n').map((l) => JSON.parse(l) as { id: string; status: string });
     assert.deepEqual(json.find((e) => e.id === `Container ${p}-web-1`)?.status, 'Running');
-    const db = (await engine!.client.containers.inspect(`${p}-db-1`)).Id;
+    const db = (await fx.engine.client.containers.inspect(`${p}-db-1`)).Id;
     const since = String(Math.floor(started / 1000) - 1);
     const until = String(Math.ceil(Date.now() / 1000) + 1);
     const ev = (await ok(p, ['events', '--json', '--since', since, '--until', until, 'db'])).stdout.trim().split('\n').map((l) => JSON.parse(l) as { service: string; action: string; id: string });
@@ -209,8 +154,6 @@ function suite(kind: EngineKind): void {
     const down = await ok(p, ['down', '-t', '0', '--rmi', 'all']);
     assert.match(down.stderr, / Image busybox {2}Removed/);
     assert.deepEqual(await states(p), {});
-    await assert.rejects(engine!.client.images.inspect('busybox'), /No such image|not found/i);
+    await assert.rejects(fx.engine.client.images.inspect('busybox'), /No such image|not found/i);
   });
-}
-
-for (const kind of engineKinds()) describe(`on ${kind}`, { timeout: SUITE_TIMEOUT_MS }, () => suite(kind));
+});
