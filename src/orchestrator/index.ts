@@ -14,3 +14,4 @@ export { silentReporter, type ProgressEvent, type Reporter } from './progress.js
 export { waitHealthy } from './wait.js';
 export { listProjects, summarizeProjects, type ProjectSummary } from './projects.js';
 export { createOneOff, type RunOptions, type OneOff } from './run.js';
+export { DieEvents, followAcrossRestarts, sinceOf, type ContainerExit } from './follow.js';

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { registryAuthHeader } from '../registry/credentials.js';
 import { invalidArgument } from '../../common/errors.js';
-import { checkProject, containerLogLines, shortName, stopServices, up, type UpResult } from '../../orchestrator/index.js';
+import { checkProject, DieEvents, followAcrossRestarts, shortName, sinceOf, stopServices, up, type LogLine, type UpResult } from '../../orchestrator/index.js';
 import { colorPrefixer } from './log-colors.js';
 import { CliExit } from '../exit.js';
 import type { ComposeIO } from './options.js';
@@ -72,6 +72,8 @@ async function runUp(services: string[], flags: UpFlags, cmd: Command, io: Compo
   if (abort && flags.detach) throw invalidArgument('--abort-on-container-exit and --detach are incompatible');
   const timeout = timeoutFlag(flags.timeout);
   const waitTimeout = flags.waitTimeout === undefined ? undefined : timeoutFlag(flags.waitTimeout);
+  // Exits are read from the engine's events from here on (less a second of clock slack).
+  const since = sinceOf((Date.now() - 1000) * 1e6);
   const session = await openSession(cmd, io, { check: (project) => checkProject(project, services) });
   const result = await up(session.client, session.project, {
     services,
@@ -93,15 +95,15 @@ async function runUp(services: string[], flags: UpFlags, cmd: Command, io: Compo
   if (flags.exitCodeFrom !== undefined && !result.containers[flags.exitCodeFrom]?.length) throw invalidArgument(`no such service: ${flags.exitCodeFrom}`);
   // The progress block is final before the logs start below it.
   session.reporter.close();
-  await attach(session, result, { timeout, abort, exitCodeFrom: flags.exitCodeFrom, color: colorLogs(cmd, io) }, io);
+  await attach(session, result, { timeout, abort, exitCodeFrom: flags.exitCodeFrom, color: colorLogs(cmd, io), since }, io);
 }
 
-interface AttachOptions { timeout?: number; abort: boolean; exitCodeFrom?: string; color: boolean }
+interface AttachOptions { timeout?: number; abort: boolean; exitCodeFrom?: string; color: boolean; since: string }
 
 /**
- * Follows every container's logs until all have stopped; Ctrl-C stops them (twice: kills). With
- * --abort-on-container-exit the first container to exit stops the others, and its exit code (or,
- * with --exit-code-from, that service's) becomes berth's.
+ * Follows every container's logs, across restarts, until all have stopped for good; Ctrl-C stops
+ * them (twice: kills). With --abort-on-container-exit the first container to exit stops the
+ * others, and its exit code (or, with --exit-code-from, that service's) becomes berth's.
  */
 async function attach(s: Session, result: UpResult, opts: AttachOptions, io: ComposeIO): Promise<void> {
   const { timeout } = opts;
@@ -127,26 +129,28 @@ async function attach(s: Session, result: UpResult, opts: AttachOptions, io: Com
     }
   };
   process.on('SIGINT', onSigint);
+  const dies = new DieEvents(s.client, s.project.name, opts.since);
   try {
     await Promise.all(containers.map(async (c) => {
       const name = shortName(s.project.name, c.name);
-      await containerLogLines(s.client, s.project.name, c, { follow: true }, (l) => {
-        (l.stream === 'stderr' ? io.stderr : io.stdout)(`${prefix(l.source)}${l.text}\n`);
+      const line = (l: LogLine) => (l.stream === 'stderr' ? io.stderr : io.stdout)(`${prefix(l.source)}${l.text}\n`);
+      await followAcrossRestarts(s.client, s.project.name, c, dies, line, ({ exitCode }) => {
+        // Compose says nothing more once it is stopping the project itself.
+        if (!stopping) io.stdout(`${name} exited with code ${exitCode}\n`);
+        if (!exitCodes.has(c.service)) exitCodes.set(c.service, exitCode);
+        if (opts.abort && !stopping) {
+          firstExit = exitCode;
+          io.stdout('Aborting on container exit...\n');
+          stopAll();
+        }
       });
-      const info = await s.client.containers.inspect(c.id);
-      io.stdout(`${name} exited with code ${info.State.ExitCode}\n`);
-      if (!exitCodes.has(c.service)) exitCodes.set(c.service, info.State.ExitCode);
-      if (opts.abort && !stopping) {
-        firstExit = info.State.ExitCode;
-        io.stdout('Aborting on container exit...\n');
-        stopAll();
-      }
     }));
     if (stopping) await stopping;
     if (interrupted) throw new CliExit(130);
     const code = opts.exitCodeFrom !== undefined ? exitCodes.get(opts.exitCodeFrom) : opts.abort ? firstExit : undefined;
     if (code) throw new CliExit(code);
   } finally {
+    dies.close();
     process.off('SIGINT', onSigint);
   }
 }

@@ -43,8 +43,12 @@ export async function* containerLogs(lc: Lifecycle, idOrName: string, opts: LogO
       }
     }
   }
-  const isOver = () => { const r = lc.records.get(rec.id); return !r || !lc.isRunning(r); };
+  // A follow ends at the container's next exit, also when a restart policy brings it back (as
+  // Docker's does: a client that wants the next run follows again, as docker compose does).
   const exit = lc.nextExit(rec.id);
+  let exited = false;
+  void exit.promise.then(() => { exited = true; });
+  const isOver = () => { const r = lc.records.get(rec.id); return exited || !r || !lc.isRunning(r); };
   try {
     for await (const l of readLog(rec.logPath, { follow: opts.follow, offset, isOver, wakeOn: exit.promise, signal })) {
       if (opts.until !== undefined && opts.until > 0 && timeSeconds(l.time) > opts.until) return;

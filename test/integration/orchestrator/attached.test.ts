@@ -1,0 +1,53 @@
+// Attached `up` follows a container across its restarts, as docker compose does: every run's lines
+// once, `exited with code N` at each exit, and the end only when nothing will restart any more.
+import assert from 'node:assert/strict';
+import { onEachEngine } from './engine.js';
+
+onEachEngine('ora', (fx) => {
+  const { project, ok, states } = fx;
+
+  fx.test('attached up keeps following a container its restart policy restarts', async () => {
+    // Each run counts itself in a volume, prints its number and fails: on-failure:2 allows three runs.
+    const p = project('restarts', `services:
+  flaky:
+    image: busybox
+    command: ["sh", "-c", "n=$$(cat /state/n 2>/dev/null || echo 0); n=$$((n+1)); echo $$n > /state/n; echo run $$n; sleep 1; exit 3"]
+    restart: "on-failure:2"
+    volumes: [state:/state]
+volumes:
+  state: {}
+`);
+    const r = await fx.compose(p, ['up', '-t', '1']);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.split('\n').filter((l) => l.startsWith('flaky-1'));
+    assert.deepEqual(lines, [
+      'flaky-1  | run 1', 'flaky-1 exited with code 3',
+      'flaky-1  | run 2', 'flaky-1 exited with code 3',
+      'flaky-1  | run 3', 'flaky-1 exited with code 3',
+    ], r.stdout);
+    assert.deepEqual(await states(p), { 'flaky-1': 'exited' });
+    await ok(p, ['down', '-v']);
+  });
+
+  fx.test('attached up keeps following a container berthd restarts because it turned unhealthy', async (t) => {
+    // berth's self-healing (label berth.health-on-failure); Docker has none, so berthd only.
+    if (fx.kind !== 'berthd') return t.skip('health-on-failure is berthd\'s');
+    // Run 1 never turns healthy and is replaced; run 2 is healthy and ends by itself.
+    const p = project('heal', `services:
+  sick:
+    image: busybox
+    command: ["sh", "-c", "n=$$(cat /state/n 2>/dev/null || echo 0); n=$$((n+1)); echo $$n > /state/n; echo run $$n; if [ $$n -ge 2 ]; then touch /state/ok; sleep 1; exit 0; fi; exec sleep 1000"]
+    stop_signal: SIGKILL
+    labels: {berth.health-on-failure: restart}
+    healthcheck: {test: ["CMD", "test", "-f", "/state/ok"], interval: 1s, timeout: 1s, retries: 1}
+    volumes: [state:/state]
+volumes:
+  state: {}
+`);
+    const r = await fx.compose(p, ['up', '-t', '1']);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.split('\n').filter((l) => l.startsWith('sick-1'));
+    assert.deepEqual(lines, ['sick-1  | run 1', 'sick-1 exited with code 137', 'sick-1  | run 2', 'sick-1 exited with code 0'], r.stdout);
+    await ok(p, ['down', '-v']);
+  });
+});
