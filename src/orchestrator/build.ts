@@ -3,7 +3,7 @@
 // engine's POST /build (so it works on berthd and on Docker's classic builder alike).
 import type { EngineClient } from '../api/client/index.js';
 import { contextTar } from '../api/client/index.js';
-import { invalidArgument, isBerthError } from '../common/errors.js';
+import { invalidArgument } from '../common/errors.js';
 import type { Project, ServiceConfig } from '../compose/index.js';
 
 export interface BuildServicesOptions {
@@ -56,24 +56,4 @@ export async function buildServices(client: EngineClient, project: Project, name
   for (const n of names) if (!project.services[n]) throw invalidArgument(`no such service: ${n}`);
   const chosen = (names.length ? names : Object.keys(project.services)).map((n) => project.services[n]).filter((s) => s.build);
   for (const s of chosen) await buildService(client, project, s, opts);
-}
-
-/**
- * What `up` does before planning: services with a build section are built when `--build` says
- * so, or when their image is missing (unless `--no-build`, which then fails as a missing image).
- */
-export async function buildForUp(client: EngineClient, project: Project, services: string[], mode: 'always' | 'missing' | 'never', output?: (t: string) => void): Promise<void> {
-  if (mode === 'never') return;
-  for (const name of services) {
-    const s = project.services[name];
-    if (!s?.build) continue;
-    if (mode === 'missing') {
-      const present = await client.images.inspect(imageNameOf(project, s) as string).then(() => true, (e: unknown) => {
-        if (isBerthError(e, 'not_found')) return false;
-        throw e;
-      });
-      if (present) continue;
-    }
-    await buildService(client, project, s, { output });
-  }
 }

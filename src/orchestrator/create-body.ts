@@ -5,6 +5,7 @@ import type { ContainerCreateBody, EndpointSettings, HostConfig, MountSpec, Port
 import { parseBytes, parseDuration, type Project, type ServiceConfig, type VolumeMount } from '../compose/index.js';
 import { invalidArgument, notImplemented } from '../common/errors.js';
 import { COMPOSE_VERSION, LABEL, containerName } from './labels.js';
+import { pullPolicyOf } from './pull-policy.js';
 
 export interface CreateRequest {
   name: string;
@@ -46,7 +47,7 @@ export function checkSupported(s: ServiceConfig): void {
     if (key.startsWith('x-') || s[key] === undefined) continue;
     if (!HANDLED.has(key)) refuse(s.name, key);
   }
-  if (s.pull_policy === 'build' || s.pull_policy === 'always') refuse(s.name, 'pull_policy', `"${String(s.pull_policy)}"`);
+  pullPolicyOf(s);
   const mode = s.network_mode;
   if (mode && !['host', 'none', 'bridge', 'default'].includes(mode) && !/^(service|container):./.test(mode)) refuse(s.name, 'network_mode', `"${mode}"`);
   const deploy = (s.deploy ?? {}) as Record<string, unknown>;

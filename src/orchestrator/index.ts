@@ -15,3 +15,4 @@ export { waitHealthy } from './wait.js';
 export { listProjects, summarizeProjects, type ProjectSummary } from './projects.js';
 export { createOneOff, type RunOptions, type OneOff } from './run.js';
 export { DieEvents, followAcrossRestarts, sinceOf, type ContainerExit } from './follow.js';
+export { pullPolicyOf, mustPull, UP_PULL_VALUES, type PullPolicy } from './pull-policy.js';

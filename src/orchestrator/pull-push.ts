@@ -1,11 +1,11 @@
 // `compose pull` and `compose push`: each service's image through the engine's registry endpoints.
 // pull takes every service with an `image:` (--ignore-buildable leaves out those with a build
-// section); push takes the services that build an image and name it, as Compose v2 does.
+// section; pull_policy never/build, and missing with the image present, are skipped); push takes the services that build an image and name it, as Compose v2 does.
 // Credentials are the caller's: `auth(image)` gives the X-Registry-Auth value for an image.
 import type { EngineClient } from '../api/client/index.js';
-import { invalidArgument, isBerthError } from '../common/errors.js';
+import { invalidArgument } from '../common/errors.js';
 import type { Project, ServiceConfig } from '../compose/index.js';
-import type { Reporter } from './progress.js';
+import { pullPolicyOf } from './pull-policy.js';
 
 export interface TransferOptions {
   auth?: (image: string) => string | undefined;
@@ -24,7 +24,7 @@ function chosen(project: Project, names: string[]): ServiceConfig[] {
 }
 
 /** "name[:tag|@digest]" → what POST /images/create takes. */
-function splitImage(image: string): { repo: string; tag: string } {
+export function splitImage(image: string): { repo: string; tag: string } {
   const at = image.indexOf('@');
   if (at !== -1) return { repo: image.slice(0, at), tag: image.slice(at + 1) };
   const colon = image.lastIndexOf(':');
@@ -39,6 +39,16 @@ export async function pullServices(client: EngineClient, project: Project, names
   const pulls = new Map<string, Promise<void>>();
   await Promise.all(services.map(async (s) => {
     const image = s.image as string;
+    // As Compose's pull: never and build are left alone, an explicit missing skips what is there.
+    const policy = s.pull_policy === undefined ? undefined : pullPolicyOf(s).kind;
+    if (policy === 'never' || policy === 'build') {
+      opts.output?.(` ${s.name} Skipped\n`);
+      return;
+    }
+    if (policy === 'missing' && (await client.images.inspect(image).then(() => true, () => false))) {
+      opts.output?.(` ${s.name} Skipped - Image is already present locally\n`);
+      return;
+    }
     opts.output?.(` ${s.name} Pulling\n`);
     try {
       let p = pulls.get(image);
@@ -72,26 +82,5 @@ export async function pushServices(client: EngineClient, project: Project, names
       opts.output?.(` ${s.name} Error ${e instanceof Error ? e.message : String(e)}\n`);
       if (!opts.ignorePushFailures) throw e;
     }
-  }
-}
-
-/** What `up` does before creating: services without a build section whose image is absent are pulled. */
-export async function pullMissing(client: EngineClient, project: Project, services: string[], auth: ((image: string) => string | undefined) | undefined, reporter: Reporter): Promise<void> {
-  const missing = new Set<string>();
-  for (const name of services) {
-    const s = project.services[name];
-    if (!s.image || s.build || missing.has(s.image) || s.pull_policy === 'never') continue;
-    try {
-      await client.images.inspect(s.image);
-    } catch (e) {
-      if (!isBerthError(e, 'not_found')) throw e;
-      missing.add(s.image);
-    }
-  }
-  for (const image of missing) {
-    reporter.event({ resource: 'Image', name: image, status: 'Pulling' });
-    const { repo, tag } = splitImage(image);
-    for await (const m of client.images.pull(repo, tag, { auth: auth?.(image) })) void m;
-    reporter.event({ resource: 'Image', name: image, status: 'Pulled' });
   }
 }

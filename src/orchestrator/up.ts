@@ -2,20 +2,19 @@
 // volumes, orphans, a create phase in dependency order, and a start phase where each service waits
 // for its dependencies' conditions. Independent services proceed in parallel.
 import type { EngineClient } from '../api/client/index.js';
-import { isBerthError, notFound } from '../common/errors.js';
 import type { Project } from '../compose/index.js';
 import { createContainer, recreateContainer, removeContainer, startContainer, stopContainer, type Made } from './container-ops.js';
 import { observeProject } from './engine-state.js';
 import { dependenciesOf } from './graph.js';
 import { planUp, withDependencies, type UpPlan, type UpPlanOptions } from './plan.js';
 import { checkSupported } from './create-body.js';
-import { buildForUp, withImageNames } from './build.js';
-import { pullMissing } from './pull-push.js';
+import { withImageNames } from './build.js';
+import { ensureImages, type UpImageOptions } from './up-images.js';
 import type { Reporter } from './progress.js';
 import { networkCreateBody, volumeCreateBody } from './resources.js';
 import { waitForDependency, waitRunningOrHealthy } from './wait.js';
 
-export interface UpOptions extends UpPlanOptions {
+export interface UpOptions extends UpPlanOptions, UpImageOptions {
   /** --no-start: create only (also what `create` does). */
   noStart?: boolean;
   /** --wait: return once every container is running or healthy. */
@@ -26,12 +25,6 @@ export interface UpOptions extends UpPlanOptions {
   timeout?: number;
   /** -V: recreated containers get new anonymous volumes instead of their predecessors'. */
   renewAnonymousVolumes?: boolean;
-  /** Services with a build section: --build (always), the default (when the image is missing), --no-build (never). */
-  build?: 'always' | 'missing' | 'never';
-  /** Where builders' output goes. */
-  buildOutput?: (text: string) => void;
-  /** X-Registry-Auth for an image: services whose image is missing are pulled (Compose's pull_policy "missing"). */
-  pullAuth?: (image: string) => string | undefined;
 }
 
 export interface UpResult {
@@ -55,21 +48,6 @@ async function inDependencyOrder(project: Project, order: string[], fn: (service
   const results = await Promise.allSettled(order.map(run));
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
-}
-
-async function imageIds(client: EngineClient, project: Project, services: string[]): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const name of services) {
-    const image = project.services[name].image;
-    if (!image || out[image]) continue;
-    try {
-      out[image] = (await client.images.inspect(image)).Id;
-    } catch (e) {
-      if (isBerthError(e, 'not_found')) throw notFound(`service "${name}": image ${image} not found (it was not pulled: pull_policy never, or --no-build with a build section)`);
-      throw e;
-    }
-  }
-  return out;
 }
 
 /**
@@ -101,11 +79,9 @@ export async function up(client: EngineClient, given: Project, opts: UpOptions, 
   const project = withImageNames(given);
   checkProject(project, opts.services);
   const observed = await observeProject(client, project.name);
-  // Plan once without image ids to learn which services take part, build what needs it, then resolve their images.
+  // Plan once without image ids to learn which services take part, pull and build what they need, then resolve their images.
   const order = planUp(project, observed, opts).order;
-  await buildForUp(client, project, order, opts.build ?? 'missing', opts.buildOutput);
-  await pullMissing(client, project, order, opts.pullAuth, reporter);
-  const ids = await imageIds(client, project, order);
+  const ids = await ensureImages(client, given, project, order, opts, reporter);
   const plan = planUp(project, observed, { ...opts, imageIds: ids });
 
   for (const w of plan.warnings) reporter.warn(w);

@@ -241,6 +241,8 @@ export interface ImageInspect {
   Os?: string;
   Size: number;
   RootFS?: { Type: string; Layers?: string[] };
+  /** When the image was last tagged (Docker's zero time when never, e.g. a pulled image). */
+  Metadata?: { LastTagTime?: string };
   [key: string]: unknown;
 }
 

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { registryAuthHeader } from '../registry/credentials.js';
 import { invalidArgument } from '../../common/errors.js';
-import { checkProject, DieEvents, followAcrossRestarts, shortName, sinceOf, stopServices, up, type LogLine, type UpResult } from '../../orchestrator/index.js';
+import { checkProject, DieEvents, followAcrossRestarts, shortName, sinceOf, stopServices, up, UP_PULL_VALUES, type LogLine, type UpResult } from '../../orchestrator/index.js';
 import { colorPrefixer } from './log-colors.js';
 import { CliExit } from '../exit.js';
 import type { ComposeIO } from './options.js';
@@ -25,6 +25,7 @@ interface UpFlags {
   exitCodeFrom?: string;
   renewAnonVolumes?: boolean;
   build?: boolean;
+  pull?: string;
 }
 
 export function registerUpCommands(compose: Command, io: ComposeIO): void {
@@ -48,6 +49,7 @@ export function registerUpCommands(compose: Command, io: ComposeIO): void {
     .option('-t, --timeout <seconds>', 'Use this timeout in seconds for container shutdown')
     .option('--build', 'Build images before starting containers')
     .option('--no-build', "Don't build an image, even if it's missing")
+    .option('--pull <policy>', 'Pull image before running ("always"|"missing"|"never"|"build")', 'policy')
     .action(async (services: string[], flags: UpFlags, cmd: Command) => {
       await runUp(services, flags, cmd, io);
     });
@@ -59,6 +61,9 @@ export function registerUpCommands(compose: Command, io: ComposeIO): void {
     .option('--no-recreate', "If containers already exist, don't recreate them")
     .option('--remove-orphans', 'Remove containers for services not defined in the Compose file')
     .option('--scale <SERVICE=NUM>', 'Scale SERVICE to NUM instances (repeatable)', collect)
+    .option('--build', 'Build images before starting containers')
+    .option('--no-build', "Don't build an image, even if it's missing")
+    .option('--pull <policy>', 'Pull image before running ("always"|"missing"|"never"|"build")', 'policy')
     .action(async (services: string[], flags: UpFlags, cmd: Command) => {
       await runUp(services, { ...flags, detach: true, start: false }, cmd, io);
     });
@@ -68,6 +73,9 @@ async function runUp(services: string[], flags: UpFlags, cmd: Command, io: Compo
   if (flags.forceRecreate && flags.recreate === false) throw invalidArgument('--force-recreate and --no-recreate are incompatible');
   if (flags.start === false && flags.wait) throw invalidArgument('--no-start and --wait are incompatible');
   if (flags.alwaysRecreateDeps && flags.recreate === false) throw invalidArgument('--always-recreate-deps and --no-recreate are incompatible');
+  if (flags.pull !== undefined && !(UP_PULL_VALUES as readonly string[]).includes(flags.pull)) {
+    throw invalidArgument(`invalid --pull option "${flags.pull}": expected ${UP_PULL_VALUES.filter((v) => v !== 'policy').join(', ')} or policy`);
+  }
   const abort = flags.abortOnContainerExit === true || flags.exitCodeFrom !== undefined;
   if (abort && flags.detach) throw invalidArgument('--abort-on-container-exit and --detach are incompatible');
   const timeout = timeoutFlag(flags.timeout);
@@ -88,6 +96,7 @@ async function runUp(services: string[], flags: UpFlags, cmd: Command, io: Compo
     renewAnonymousVolumes: flags.renewAnonVolumes,
     timeout,
     build: flags.build === true ? 'always' : flags.build === false ? 'never' : 'missing',
+    pull: flags.pull,
     buildOutput: io.stdout,
     pullAuth: registryAuthHeader,
   }, session.reporter);
