@@ -2,7 +2,7 @@
 // copies raw TTY bytes), forwards stdin (raw mode for a TTY) and half-closes on stdin EOF,
 // and keeps the remote TTY's size in step with ours (SIGWINCH).
 import type { Writable } from 'node:stream';
-import { demux, type Hijacked } from '../api/client/index.js';
+import { demux, type EngineClient, type Hijacked } from '../api/client/index.js';
 import { DetachWatcher, parseDetachKeys } from './detach-keys.js';
 
 export interface AttachIO {
@@ -83,4 +83,14 @@ export async function pumpStreams(h: Hijacked, io: AttachIO): Promise<PumpResult
     h.socket.destroy();
   }
   return detached ? 'detached' : 'closed';
+}
+
+/** docker's --sig-proxy: signals this CLI receives go to the container's process while attached (no TTY). */
+export function proxySignals(client: EngineClient, id: string): () => void {
+  const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'] as const).map((sig) => {
+    const h = () => void client.containers.kill(id, { signal: sig }).catch(() => undefined);
+    process.on(sig, h);
+    return () => process.off(sig, h);
+  });
+  return () => handlers.forEach((off) => off());
 }

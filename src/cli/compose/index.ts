@@ -24,6 +24,7 @@ import { registerEventsCommand } from './events.js';
 import { registerCpCommand } from './cp.js';
 import { registerBuildCommand } from './build.js';
 import { registerPullPushCommands } from './pull-push.js';
+import { registerAttachCommand } from './attach.js';
 
 export function registerComposeCommands(program: Command, io: ComposeIO = processIO): void {
   const compose = addGlobalComposeOptions(program.command('compose').description('Define and run multi-container applications'));
@@ -55,6 +56,7 @@ export function registerComposeCommands(program: Command, io: ComposeIO = proces
   registerEventsCommand(compose, io);
   registerCpCommand(compose, io);
   registerBuildCommand(compose, io);
+  registerAttachCommand(compose, io);
   shareGlobalOptions(compose);
 }
 

@@ -1,8 +1,9 @@
 // `exec` and `attach`: hijacked streams joined to this terminal; exit with the process's code.
 import type { Command } from 'commander';
+import type { EngineClient } from '../../api/client/index.js';
 import { connect } from '../context.js';
 import { CliExit } from '../exit.js';
-import { pumpStreams } from '../attach-io.js';
+import { proxySignals, pumpStreams } from '../attach-io.js';
 import { environment } from './create-options.js';
 import { failedPrecondition } from '../../common/errors.js';
 
@@ -40,8 +41,14 @@ export async function execCommand(container: string, command: string[], f: ExecF
   if (result.ExitCode) throw new CliExit(result.ExitCode);
 }
 
-export async function attachCommand(container: string, f: { stdin?: boolean; detachKeys?: string }, cmd: Command): Promise<void> {
-  const client = await connect(cmd);
+export async function attachCommand(container: string, f: AttachFlags, cmd: Command): Promise<void> {
+  await attachToContainer(await connect(cmd), container, f);
+}
+
+export interface AttachFlags { stdin?: boolean; detachKeys?: string; sigProxy?: boolean }
+
+/** `attach` (also `compose attach`): the container's streams joined to ours until it exits; its exit code is ours. */
+export async function attachToContainer(client: EngineClient, container: string, f: AttachFlags): Promise<void> {
   const info = await client.containers.inspect(container);
   if (!info.State.Running) throw failedPrecondition('You cannot attach to a stopped container, start it first');
   if (info.State.Paused) throw failedPrecondition('You cannot attach to a paused container, unpause it first');
@@ -49,8 +56,14 @@ export async function attachCommand(container: string, f: { stdin?: boolean; det
   const waiting = await client.containers.waitHandle(container);
   const stream = await client.containers.attach(container, { stream: true, stdin, stdout: true, stderr: true, detachKeys: f.detachKeys });
   const tty = !!info.Config.Tty;
-  const how = await pumpStreams(stream, { tty, stdin, resize: (r, c) => client.containers.resize(container, r, c), detachKeys: f.detachKeys });
-  if (how === 'detached') return;
-  const status = await waiting.result;
-  if (status.StatusCode) throw new CliExit(status.StatusCode);
+  // --sig-proxy (docker's default): without a TTY, Ctrl-C and friends go to the container's process.
+  const unproxy = f.sigProxy !== false && !tty ? proxySignals(client, info.Id) : () => undefined;
+  try {
+    const how = await pumpStreams(stream, { tty, stdin, resize: (r, c) => client.containers.resize(container, r, c), detachKeys: f.detachKeys });
+    if (how === 'detached') return;
+    const status = await waiting.result;
+    if (status.StatusCode) throw new CliExit(status.StatusCode);
+  } finally {
+    unproxy();
+  }
 }

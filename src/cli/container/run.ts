@@ -8,7 +8,7 @@ import { connect } from '../context.js';
 import { CliExit, errorLine } from '../exit.js';
 import { withLatest } from '../flags.js';
 import { pullWithProgress } from '../image/transfer.js';
-import { pumpStreams } from '../attach-io.js';
+import { proxySignals, pumpStreams } from '../attach-io.js';
 import { buildCreateBody, type CreateFlags } from './create-options.js';
 
 const pull = (client: EngineClient, image: string, quiet: boolean) =>
@@ -38,16 +38,6 @@ function startFailureCode(message: string): number {
   if (/executable file not found|no such file or directory|system cannot find the file specified/.test(message)) return 127;
   if (/permission denied|is a directory/.test(message)) return 126;
   return 125;
-}
-
-/** docker's --sig-proxy: signals this CLI receives go to the container's process while attached (no TTY). */
-export function proxySignals(client: EngineClient, id: string): () => void {
-  const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'] as const).map((sig) => {
-    const h = () => void client.containers.kill(id, { signal: sig }).catch(() => undefined);
-    process.on(sig, h);
-    return () => process.off(sig, h);
-  });
-  return () => handlers.forEach((off) => off());
 }
 
 /** Any failure of run/create is printed as docker prints it and ends with `code`. */

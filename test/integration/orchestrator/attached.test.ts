@@ -1,7 +1,9 @@
 // Attached `up` follows a container across its restarts, as docker compose does: every run's lines
 // once, `exited with code N` at each exit, and the end only when nothing will restart any more.
+// `compose attach` joins a service container's streams to ours.
 import assert from 'node:assert/strict';
-import { onEachEngine } from './engine.js';
+import { spawn } from 'node:child_process';
+import { BERTH, onEachEngine } from './engine.js';
 
 onEachEngine('ora', (fx) => {
   const { project, ok, states } = fx;
@@ -49,5 +51,36 @@ volumes:
     const lines = r.stdout.split('\n').filter((l) => l.startsWith('sick-1'));
     assert.deepEqual(lines, ['sick-1  | run 1', 'sick-1 exited with code 137', 'sick-1  | run 2', 'sick-1 exited with code 0'], r.stdout);
     await ok(p, ['down', '-v']);
+  });
+
+  fx.test('attach joins a service container\'s stdin and stdout to ours (--index picks the replica); its exit code is ours', async (t) => {
+    const p = project('attach', `services:
+  echo:
+    image: busybox
+    command: ["sh", "-c", "read line; echo got $$line from $$(hostname); exit 5"]
+    stdin_open: true
+    scale: 2
+`);
+    await ok(p, ['up', '-d']);
+    const second = (await fx.engine.client.containers.inspect(`${p}-echo-2`)).Config.Hostname;
+    const child = spawn(BERTH, ['compose', '-f', `${p}.yaml`, 'attach', '--index', '2', 'echo'], { cwd: fx.dir, env: { ...process.env, DOCKER_HOST: fx.engine.host }, stdio: ['pipe', 'pipe', 'pipe'] });
+    t.after(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    // The attach is in place once the CLI is up; a line written before that waits in the pipe.
+    child.stdin.write('hello\n');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const code = await exited;
+    clearTimeout(timer);
+    assert.equal(stdout, `got hello from ${second}\n`, stderr);
+    assert.equal(code, 5, stderr);
+    assert.deepEqual(await states(p), { 'echo-1': 'running', 'echo-2': 'exited' });
+    const stopped = await fx.compose(p, ['attach', '--index', '2', 'echo']);
+    assert.notEqual(stopped.code, 0);
+    assert.match(stopped.stderr, /service "echo" is not running/);
+    await ok(p, ['down', '-t', '0']);
   });
 });
