@@ -55,7 +55,8 @@ export function asRuncWords(text: string, command = ''): string {
 
 function conmonArgs(o: ConmonLaunch): string[] {
   const args = [
-    '--api-version', '1', '-c', o.containerId, '-u', o.sessionId, '-r', o.runtime.binary, '-b', o.bundleDir,
+    // An exec needs no cgroup set-up: the plain runtime (see OciRuntime.plainBinary).
+    '--api-version', '1', '-c', o.containerId, '-u', o.sessionId, '-r', o.execProcessSpec ? o.runtime.plainBinary : o.runtime.binary, '-b', o.bundleDir,
     '-p', o.pidFile, '-n', o.name, '--exit-dir', o.exitDir, '--persist-dir', o.persistDir,
     '--socket-dir-path', o.socketDir, '-l', `k8s-file:${o.logPath}`, '-P', o.conmonPidFile, '--log-level', 'error',
   ];

@@ -1,6 +1,6 @@
 // Drives an OCI runtime binary (runc or crun) through its CLI with a per-daemon --root, so several
 // daemons never see each other's containers. `probeRuntime` picks one that can start a container here.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdir, rm, writeFile, mkdtemp, symlink } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -23,14 +23,20 @@ export function findRuntimeBinary(name: RuntimeName): string | undefined {
 }
 
 export class OciRuntime {
-  constructor(readonly name: RuntimeName, readonly binary: string, readonly root: string) {}
+  /**
+   * `binary` creates containers (conmon runs it) and updates their cgroups; `plainBinary` does the
+   * rest (start, kill, delete, state, pause, exec through conmon). They differ only for crun on a
+   * hybrid host: the wrapper is needed where crun sets up cgroups, and costs a Perl start-up and a
+   * mount namespace per call where it does not (chooseRuntime checks that plain crun copes).
+   */
+  constructor(readonly name: RuntimeName, readonly binary: string, readonly root: string, readonly plainBinary = binary) {}
 
   /** Arguments every call starts with (the daemon's own state root). */
   get globalArgs(): string[] { return ['--root', this.root]; }
 
-  private async run(args: string[]): Promise<string> {
+  private async run(args: string[], binary = this.plainBinary): Promise<string> {
     try {
-      const { stdout } = await execFileP(this.binary, [...this.globalArgs, ...args], { maxBuffer: 16 * 1024 * 1024 });
+      const { stdout } = await execFileP(binary, [...this.globalArgs, ...args], { maxBuffer: 16 * 1024 * 1024 });
       return stdout;
     } catch (e) {
       const err = e as { stderr?: string; message: string };
@@ -58,8 +64,22 @@ export class OciRuntime {
   async update(id: string, resourcesJson: string, dir: string): Promise<void> {
     const file = join(dir, 'update-resources.json');
     await writeFile(file, resourcesJson);
-    await this.run(['update', '--resources', file, id]);
+    await this.run(['update', '--resources', file, id], this.binary);
   }
+}
+
+/** A throwaway bundle: an empty root with the host's /usr bound in read-only, running `args`. */
+async function writeProbeBundle(dir: string, args: string[]): Promise<void> {
+  for (const d of ['rootfs/usr', 'rootfs/proc', 'rootfs/dev']) await mkdir(join(dir, d), { recursive: true });
+  for (const l of ['bin', 'lib', 'lib64']) await symlink(`usr/${l}`, join(dir, 'rootfs', l));
+  const config = {
+    ociVersion: '1.0.2',
+    process: { terminal: false, user: { uid: 0, gid: 0 }, args, env: ['PATH=/usr/bin'], cwd: '/' },
+    root: { path: 'rootfs', readonly: true },
+    mounts: [{ destination: '/proc', type: 'proc', source: 'proc' }, { destination: '/usr', type: 'bind', source: '/usr', options: ['rbind', 'ro'] }],
+    linux: { namespaces: [{ type: 'pid' }, { type: 'mount' }] },
+  };
+  await writeFile(join(dir, 'config.json'), JSON.stringify(config));
 }
 
 /** Starts the host's `true` in a throwaway bundle: an empty root with the host's /usr bound in read-only. */
@@ -68,22 +88,49 @@ async function canRun(name: RuntimeName, binary: string, workDir: string): Promi
   const root = join(dir, 'state');
   const id = `berth-probe-${process.pid}-${Date.now()}`;
   try {
-    for (const d of ['rootfs/usr', 'rootfs/proc', 'rootfs/dev']) await mkdir(join(dir, d), { recursive: true });
-    for (const l of ['bin', 'lib', 'lib64']) await symlink(`usr/${l}`, join(dir, 'rootfs', l));
-    const config = {
-      ociVersion: '1.0.2',
-      process: { terminal: false, user: { uid: 0, gid: 0 }, args: ['/usr/bin/true'], env: ['PATH=/usr/bin'], cwd: '/' },
-      root: { path: 'rootfs', readonly: true },
-      mounts: [{ destination: '/proc', type: 'proc', source: 'proc' }, { destination: '/usr', type: 'bind', source: '/usr', options: ['rbind', 'ro'] }],
-      linux: { namespaces: [{ type: 'pid' }, { type: 'mount' }] },
-    };
-    await writeFile(join(dir, 'config.json'), JSON.stringify(config));
+    await writeProbeBundle(dir, ['/usr/bin/true']);
     await execFileP(binary, ['--root', root, 'run', '--bundle', dir, id], { timeout: 10000 });
     return true;
   } catch {
     return false;
   } finally {
     await execFileP(binary, ['--root', root, 'delete', '--force', id]).catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Whether crun itself (no wrapper) can drive a container the wrapper created: start, exec, kill,
+ * delete. crun 1.8 refuses hybrid hosts only where it sets up cgroups (create); the other commands
+ * read the cgroup paths from the container's state. Checked, not assumed, on each daemon start.
+ */
+async function plainCrunCopes(wrapper: string, crun: string, workDir: string): Promise<boolean> {
+  const dir = await mkdtemp(join(workDir, 'probe-crun-plain-'));
+  const root = join(dir, 'state');
+  const id = `berth-probe-plain-${process.pid}-${Date.now()}`;
+  const run = (binary: string, args: string[]) => execFileP(binary, ['--root', root, ...args], { timeout: 10000 });
+  try {
+    await writeProbeBundle(dir, ['/usr/bin/sleep', '10']);
+    // The container's process inherits create's stdio: not pipes we would wait on until it ends.
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(wrapper, ['--root', root, 'create', '--bundle', dir, id], { stdio: 'ignore', timeout: 10000 });
+      child.on('error', reject);
+      child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`crun create exited ${code}`))));
+    });
+    await run(crun, ['start', id]);
+    await run(crun, ['exec', id, '/usr/bin/true']);
+    await run(crun, ['kill', id, 'KILL']);
+    for (let i = 0; i < 100; i++) {
+      const st = JSON.parse((await run(crun, ['state', id])).stdout) as RuntimeState;
+      if (st.status === 'stopped') break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await run(crun, ['delete', id]);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await execFileP(wrapper, ['--root', root, 'delete', '--force', id]).catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
   }
 }
@@ -122,7 +169,16 @@ exec unshare -m --propagation slave sh -c 'umount -l /sys/fs/cgroup/unified 2>/d
   return file;
 }
 
-export interface ChosenRuntime { name: RuntimeName; binary: string; available: RuntimeName[]; warnings: string[]; note?: string }
+export interface ChosenRuntime {
+  name: RuntimeName;
+  /** What creates containers (and updates cgroups): the runtime, or the hybrid-host wrapper. */
+  binary: string;
+  /** What runs every other runtime command (OciRuntime.plainBinary); `binary` when absent. */
+  plainBinary?: string;
+  available: RuntimeName[];
+  warnings: string[];
+  note?: string;
+}
 
 /** Picks the runtime: the one asked for, or with 'auto' crun if it can start a container here, else runc. */
 export async function chooseRuntime(wanted: 'auto' | RuntimeName, workDir: string): Promise<ChosenRuntime> {
@@ -139,7 +195,11 @@ export async function chooseRuntime(wanted: 'auto' | RuntimeName, workDir: strin
     if (isHybridCgroupHost()) {
       const wrapper = await writeHybridWrapper(workDir, binary);
       if (await canRun('crun', wrapper, workDir)) {
-        return { name: 'crun', binary: wrapper, available, warnings, note: 'crun runs in a mount namespace without the cgroup2 unified hierarchy (cgroup v1 hybrid host)' };
+        const plainBinary = (await plainCrunCopes(wrapper, binary, workDir)) ? binary : undefined;
+        return {
+          name: 'crun', binary: wrapper, plainBinary, available, warnings,
+          note: `crun ${plainBinary ? 'creates containers' : 'runs'} in a mount namespace without the cgroup2 unified hierarchy (cgroup v1 hybrid host)`,
+        };
       }
     }
     warnings.push('crun cannot start containers on this host; not used');
