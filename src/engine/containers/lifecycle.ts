@@ -354,6 +354,15 @@ export class Lifecycle {
       const ranSeconds = Math.max(0, Math.round((Date.now() - Date.parse(rec.state.startedAt)) / 1000));
       Object.assign(rec.state, { status: 'exited', pid: 0, exitCode: code, oomKilled: oom, finishedAt: new Date().toISOString() });
       if (this.supervision?.exited(rec)) rec.state.status = 'restarting';
+      // --rm (unless a restart policy restarts it): the removal starts now, side by side with the
+      // release and one record write that holds both the exit code and "removing" (see autoRemoveNow).
+      if (rec.spec.host.autoRemove && rec.state.status === 'exited') {
+        await this.autoRemoveNow(rec, t, () => {
+          if (oom) this.publish('oom', rec);
+          this.publish('die', rec, { exitCode: String(code), execDuration: String(ranSeconds) });
+        });
+        return true;
+      }
       // Before the news: whoever waited for the exit may publish the same port again at once.
       await this.releaseHostResources(rec, false);
       t.mark('release');
@@ -363,9 +372,6 @@ export class Lifecycle {
       this.publish('die', rec, { exitCode: String(code), execDuration: String(ranSeconds) });
       this.fire(this.exitListeners, id);
       this.resolveWaiters(id, ['next-exit', 'not-running'], { exitCode: code });
-      // --rm (unless a restart policy restarts it): the removal right after does the runtime delete
-      // and the unmount, side by side with the rest.
-      if (rec.spec.host.autoRemove && rec.state.status === 'exited') return true;
       // Cleanup after the news: still under the lock, so a following start waits for it.
       // Independent of each other (runtime state and cgroup vs the overlay mount): side by side.
       // A reader that mounted the rootfs (export right after `run`) unmounts it when it is done.
@@ -377,10 +383,37 @@ export class Lifecycle {
       t.mark('runtime delete+unmount');
       return false;
     });
-    // --rm takes the anonymous volumes too, as Docker's AutoRemove does.
-    if (autoRemove) await this.remove(id, { force: true, volumes: true }).catch((e: unknown) => this.ctx.log('warn', 'auto-remove failed', { id, error: String(e) }));
     if (autoRemove) t.mark('auto-remove');
     this.ctx.log('debug', 'phases', { op: 'exit', id, ...t.fields() });
+  }
+
+  /**
+   * Docker's AutoRemove, right at the exit (under the container's lock): the runtime state, the
+   * rootfs and the bundle go side by side with the host resources' release and the record write
+   * ("removing" with the exit code: a berthd killed from here on finishes the removal at start-up,
+   * see reconcile). Only the exit file waits for that write, so the exit code is never lost.
+   * The news (die, next-exit waiters) comes once the host resources are free, as for any exit.
+   * --rm takes the anonymous volumes too, as Docker's does.
+   */
+  private async autoRemoveNow(rec: ContainerRecord, t: PhaseTimer, announceDie: () => void): Promise<void> {
+    try {
+      const exitCode = rec.state.exitCode;
+      const files = this.removeRuntimeLeftovers(rec);
+      files.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+      rec.state.status = 'removing';
+      await Promise.all([this.releaseHostResources(rec, false), this.save(rec)]);
+      t.mark('release+save');
+      announceDie();
+      this.fire(this.exitListeners, rec.id);
+      this.resolveWaiters(rec.id, ['next-exit', 'not-running'], { exitCode });
+      await files;
+      t.mark('runtime delete+files');
+      await this.forget(rec);
+      t.mark('record');
+      if (this.ctx.volumes) await removeAnonymousVolumes(this.ctx.volumes, rec);
+    } catch (e) {
+      this.ctx.log('warn', 'auto-remove failed', { id: rec.id, error: String(e) });
+    }
   }
 
   private resolveWaiters(id: string, conditions: WaitCondition[], result: WaitResult): void {
@@ -514,17 +547,26 @@ export class Lifecycle {
     const t = new PhaseTimer();
     await this.releaseHostResources(rec, false);
     t.mark('release');
-    // The runtime's state and cgroup, the root filesystem (unmount + delete), the bundle: independent.
+    await this.removeRuntimeLeftovers(rec);
+    t.mark('runtime delete+files');
+    await this.forget(rec);
+    t.mark('record');
+    this.ctx.log('debug', 'phases', { op: 'remove', id: rec.id, ...t.fields() });
+  }
+
+  /** The runtime's state and cgroup, the root filesystem (unmount + delete), the bundle: independent. */
+  private async removeRuntimeLeftovers(rec: ContainerRecord): Promise<void> {
     await Promise.all([
       existsSync(join(this.ctx.runtime.root, rec.id)) ? this.ctx.runtime.delete(rec.id).catch(() => undefined) : undefined,
       this.ctx.rootfs.remove(rec.id).catch((e: unknown) => { if (!isBerthError(e, 'not_found')) throw e; }),
-      rm(join(this.paths.exitDir, rec.id), { force: true }),
       rm(this.paths.bundleDir(rec.id), { recursive: true, force: true }),
     ]);
-    t.mark('runtime delete+files');
+  }
+
+  /** The last step of a removal (the record saved "removing" first): exit file, record, and the news. */
+  private async forget(rec: ContainerRecord): Promise<void> {
+    await rm(join(this.paths.exitDir, rec.id), { force: true });
     await this.store.remove(rec.id);
-    t.mark('record');
-    this.ctx.log('debug', 'phases', { op: 'remove', id: rec.id, ...t.fields() });
     this.records.delete(rec.id);
     this.supervision?.removed(rec.id);
     this.publish('destroy', rec);

@@ -34,6 +34,8 @@ export class ContainerStore {
     let names: string[] = [];
     try { names = await readdir(this.dir); } catch { return out; }
     for (const id of names) {
+      // A removal's leftover (remove() renamed it away): not a container, whatever it still holds.
+      if (id.startsWith('.')) { await rm(join(this.dir, id), { recursive: true, force: true }); continue; }
       try {
         out.push(JSON.parse(await readFile(join(this.dir, id, RECORD_FILE), 'utf8')) as ContainerRecord);
       } catch {
@@ -47,9 +49,11 @@ export class ContainerStore {
     // Rename first so a crash mid-delete never leaves a half-removed record that still loads.
     const dir = this.containerDir(id);
     const gone = join(this.dir, `.removing-${id}`);
-    await rename(dir, gone).catch(() => undefined);
-    await rm(gone, { recursive: true, force: true });
-    await rm(dir, { recursive: true, force: true });
+    const renamed = await rename(dir, gone).then(() => true, () => false);
+    // Once renamed the record is gone (loadAll skips and clears dot entries): the files (logs,
+    // hosts, ...) are deleted after the caller moves on, off the path of `run --rm`'s wait.
+    if (renamed) void rm(gone, { recursive: true, force: true }).catch(() => undefined);
+    else await rm(dir, { recursive: true, force: true });
   }
 
   async writeFileAtomic(path: string, data: string): Promise<void> {

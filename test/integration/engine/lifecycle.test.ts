@@ -1,6 +1,8 @@
 // Container lifecycle against real runc + conmon: create, start, wait, logs, stop, kill, pause, rename, rm.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { openTestEngine, cleanupEngine, spec, collectLogs, text, type TestEngine } from './harness.js';
 
 let t: TestEngine;
@@ -136,6 +138,33 @@ test('autoRemove removes the container after it exits', async () => {
   await c.start(id);
   assert.equal((await result).exitCode, 2);
   await assert.rejects(c.get(id), (e: Error & { kind?: string }) => e.kind === 'not_found');
+});
+
+test('autoRemove: every waiter gets the exit code, die comes before destroy, nothing is left behind', async () => {
+  const c = t.engine.containers;
+  const { id } = await c.create(spec(['sh', '-c', 'echo out; exit 3'], {}, { autoRemove: true }));
+  const ac = new AbortController();
+  const seen: string[] = [];
+  const events = (async () => {
+    for await (const e of t.engine.events.subscribe({ since: BigInt(Date.now() - 1000) * 1_000_000n, signal: ac.signal })) {
+      if (e.id !== id) continue;
+      seen.push(e.action);
+      if (e.action === 'destroy') return;
+    }
+  })();
+  const exited = await c.wait(id, 'next-exit');
+  const removed = await c.wait(id, 'removed');
+  await c.start(id);
+  assert.equal((await exited.result).exitCode, 3);
+  assert.equal((await removed.result).exitCode, 3);
+  await events;
+  ac.abort();
+  assert.deepEqual(seen.filter((a) => ['create', 'start', 'die', 'destroy'].includes(a)), ['create', 'start', 'die', 'destroy']);
+  await assert.rejects(c.get(id), (e: Error & { kind?: string }) => e.kind === 'not_found');
+  // The record, the bundle, the runtime's state, the exit file: all gone once `removed` answered.
+  for (const p of [join(t.dataRoot, 'containers', id), join(t.execRoot, 'c', id), join(t.execRoot, 'runtime', id), join(t.execRoot, 'exits', id)]) {
+    assert.equal(existsSync(p), false, `${p} is left`);
+  }
 });
 
 test('restart runs the container again and keeps its logs', async () => {

@@ -1,0 +1,29 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ContainerStore, RECORD_FILE } from './store.js';
+import type { ContainerRecord } from '../types.js';
+
+const record = (id: string) => ({ id, name: id, state: { status: 'exited' } }) as unknown as ContainerRecord;
+
+test('a removed record never loads again, even when its files were not deleted yet (kill -9 mid-removal)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-store-'));
+  try {
+    const store = new ContainerStore(dir);
+    await store.init();
+    await store.save(record('a'));
+    await store.save(record('b'));
+    await store.remove('a');
+    // What a berthd killed between remove()'s rename and its delete leaves behind.
+    mkdirSync(join(dir, '.removing-c'));
+    writeFileSync(join(dir, '.removing-c', RECORD_FILE), JSON.stringify(record('c')));
+    const loaded = await new ContainerStore(dir).loadAll();
+    assert.deepEqual(loaded.map((r) => r.id), ['b']);
+    assert.equal(existsSync(join(dir, '.removing-c')), false, 'the leftover is cleared at load');
+    assert.deepEqual(readdirSync(dir).filter((n) => n !== '.removing-a'), ['b']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
