@@ -1,5 +1,6 @@
 // Human-readable sizes, durations and times, exactly as the docker CLI prints them
 // (go-units HumanSize / BytesSize / HumanDuration, Go's time.String).
+import { humanDuration } from '../../common/human-duration.js';
 
 const decimalUnits = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB', 'ZB', 'YB'];
 const binaryUnits = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB', 'ZiB', 'YiB'];
@@ -19,23 +20,8 @@ export const humanSize4 = (bytes: number): string => scaled(Math.max(0, bytes), 
 /** "1.379MiB": binary units, 4 significant digits (stats' memory). */
 export const bytesSize = (bytes: number): string => scaled(Math.max(0, bytes), 1024, binaryUnits, 4);
 
-/** "Less than a second", "3 seconds", "About a minute", "2 hours", "3 weeks" (go-units HumanDuration). */
-export function humanDuration(ms: number): string {
-  const seconds = Math.trunc(ms / 1000);
-  if (seconds < 1) return 'Less than a second';
-  if (seconds === 1) return '1 second';
-  if (seconds < 60) return `${seconds} seconds`;
-  const minutes = Math.trunc(ms / 60000);
-  if (minutes === 1) return 'About a minute';
-  if (minutes < 60) return `${minutes} minutes`;
-  const hours = Math.round(ms / 3600000);
-  if (hours === 1) return 'About an hour';
-  if (hours < 48) return `${hours} hours`;
-  if (hours < 24 * 7 * 2) return `${Math.trunc(hours / 24)} days`;
-  if (hours < 24 * 30 * 2) return `${Math.trunc(hours / 24 / 7)} weeks`;
-  if (hours < 24 * 365 * 2) return `${Math.trunc(hours / 24 / 30)} months`;
-  return `${Math.trunc(ms / 3600000 / 24 / 365)} years`;
-}
+/** "Less than a second", "3 seconds", "About a minute" (go-units HumanDuration; shared with the API server). */
+export { humanDuration };
 
 /** "3 minutes ago" for a time in the past (seconds or ISO string), as ps and images show CREATED. */
 export function ago(when: number | string, now = Date.now()): string {
