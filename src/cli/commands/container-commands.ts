@@ -3,19 +3,16 @@
 import type { Command } from 'commander';
 import { collect, intFlag } from '../flags.js';
 import { addCreateOptions } from '../container/create-options.js';
+import { addProcessFlags } from '../process-flags.js';
 
 type Def = (parent: Command, name: string) => Command;
 
 export const run: Def = (p, name) =>
-  addCreateOptions(p.command(`${name} <image> [command...]`).description('Create and run a new container from an image').passThroughOptions())
-    .option('-d, --detach', 'Run container in background and print container ID')
-    .option('--rm', 'Automatically remove the container when it exits')
-    .option('--detach-keys <keys>', 'Override the key sequence for detaching a container')
+  addProcessFlags(addCreateOptions(p.command(`${name} <image> [command...]`).description('Create and run a new container from an image').passThroughOptions()), ['detach', 'rm', 'detachKeys'])
     .action(async (image, args, opts, cmd) => (await import('../container/run.js')).runCommand(image, args, opts, cmd));
 
 export const create: Def = (p, name) =>
-  addCreateOptions(p.command(`${name} <image> [command...]`).description('Create a new container').passThroughOptions())
-    .option('--rm', 'Automatically remove the container when it exits')
+  addProcessFlags(addCreateOptions(p.command(`${name} <image> [command...]`).description('Create a new container').passThroughOptions()), ['rm'])
     .action(async (image, args, opts, cmd) => (await import('../container/run.js')).createCommand(image, args, opts, cmd));
 
 export const ps: Def = (p, name) =>
@@ -79,16 +76,9 @@ export const logs: Def = (p, name) =>
     .action(async (c, opts, cmd) => (await import('../container/logs.js')).logsCommand(c, opts, cmd));
 
 export const exec: Def = (p, name) =>
-  p.command(`${name} <container> <command...>`).description('Execute a command in a running container').passThroughOptions()
-    .option('-i, --interactive', 'Keep STDIN open even if not attached')
-    .option('-t, --tty', 'Allocate a pseudo-TTY')
-    .option('-d, --detach', 'Detached mode: run command in the background')
-    .option('-e, --env <list>', 'Set environment variables', collect)
-    .option('--env-file <file>', 'Read in a file of environment variables', collect)
-    .option('-w, --workdir <dir>', 'Working directory inside the container')
-    .option('-u, --user <user>', 'Username or UID (format: "<name|uid>[:<group|gid>]")')
-    .option('--privileged', 'Give extended privileges to the command')
-    .option('--detach-keys <keys>', 'Override the key sequence for detaching a container')
+  addProcessFlags(p.command(`${name} <container> <command...>`).description('Execute a command in a running container').passThroughOptions(),
+    ['interactive', 'tty', 'detach', 'env', 'envFile', 'workdir', 'user', 'privileged', 'detachKeys'],
+    { detach: 'Detached mode: run command in the background', privileged: 'Give extended privileges to the command' })
     .action(async (c, args, opts, cmd) => (await import('../container/exec.js')).execCommand(c, args, opts, cmd));
 
 export const attach: Def = (p, name) =>

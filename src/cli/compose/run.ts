@@ -6,7 +6,8 @@ import { splitShellWords } from '../../compose/shellwords.js';
 import { pumpStreams } from '../attach-io.js';
 import { CliExit } from '../exit.js';
 import type { ComposeIO } from './options.js';
-import { collect, openSession } from './session.js';
+import { openSession } from './session.js';
+import { addProcessFlags } from '../process-flags.js';
 
 interface RunFlags {
   detach?: boolean; rm?: boolean; tty?: boolean; env?: string[]; entrypoint?: string; servicePorts?: boolean; deps?: boolean;
@@ -14,22 +15,13 @@ interface RunFlags {
 }
 
 export function registerRunCommand(compose: Command, io: ComposeIO): void {
-  compose
-    .command('run')
+  addProcessFlags(compose.command('run'), ['detach', 'rm', 'interactive', 'env', 'entrypoint', 'name', 'user', 'workdir'], { entrypoint: 'Override the entrypoint of the image' }, { interactive: true })
     .description('Run a one-off command on a service')
     .argument('<service>', 'Service')
     .argument('[command...]', 'Command and arguments')
-    .option('-d, --detach', 'Run container in background and print container ID')
-    .option('--rm', 'Automatically remove the container when it exits')
     .option('-T, --no-tty', 'Disable pseudo-TTY allocation (default: auto-detected)')
-    .option('-i, --interactive', 'Keep STDIN open even if not attached', true)
-    .option('-e, --env <KEY=VAL>', 'Set environment variables (repeatable)', collect)
-    .option('--entrypoint <cmd>', 'Override the entrypoint of the image')
     .option('-P, --service-ports', "Run command with all service's ports enabled and mapped to the host")
     .option('--no-deps', "Don't start linked services")
-    .option('--name <name>', 'Assign a name to the container')
-    .option('-u, --user <user>', 'Run as specified username or uid')
-    .option('-w, --workdir <dir>', 'Working directory inside the container')
     .passThroughOptions()
     .action(async (service: string, command: string[], flags: RunFlags, cmd: Command) => {
       const s = await openSession(cmd, io);

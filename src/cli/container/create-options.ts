@@ -7,6 +7,7 @@ import { invalidArgument } from '../../common/errors.js';
 import type { ContainerCreateBody, HostConfig, MountSpec, RestartPolicy } from '../../api/client/index.js';
 import { collect } from '../flags.js';
 import { parseBytes, parseGoDuration } from '../output/units.js';
+import { addProcessFlags } from '../process-flags.js';
 import { parsePublish } from './ports.js';
 
 export interface CreateFlags {
@@ -82,17 +83,8 @@ export interface CreateFlags {
 }
 
 export function addCreateOptions(cmd: Command): Command {
-  return cmd
-    .helpOption('--help', 'Print usage')
-    .option('--name <name>', 'Assign a name to the container')
-    .option('-i, --interactive', 'Keep STDIN open even if not attached')
-    .option('-t, --tty', 'Allocate a pseudo-TTY')
+  return addProcessFlags(cmd.helpOption('--help', 'Print usage'), ['name', 'interactive', 'tty', 'env', 'envFile', 'workdir', 'user', 'entrypoint', 'privileged'])
     .option('-a, --attach <stream>', 'Attach to STDIN, STDOUT or STDERR', collect)
-    .option('-e, --env <list>', 'Set environment variables', collect)
-    .option('--env-file <file>', 'Read in a file of environment variables', collect)
-    .option('-w, --workdir <dir>', 'Working directory inside the container')
-    .option('-u, --user <user>', 'Username or UID (format: <name|uid>[:<group|gid>])')
-    .option('--entrypoint <cmd>', 'Overwrite the default ENTRYPOINT of the image')
     .option('-h, --hostname <name>', 'Container host name')
     .option('--domainname <name>', 'Container NIS domain name')
     .option('-l, --label <label>', 'Set meta data on a container', collect)
@@ -108,7 +100,6 @@ export function addCreateOptions(cmd: Command): Command {
     .option('--pids-limit <int>', 'Tune container pids limit (set -1 for unlimited)')
     .option('--cap-add <cap>', 'Add Linux capabilities', collect)
     .option('--cap-drop <cap>', 'Drop Linux capabilities', collect)
-    .option('--privileged', 'Give extended privileges to this container')
     .option('--security-opt <opt>', 'Security Options', collect)
     .option('--stop-signal <signal>', 'Signal to stop the container')
     .option('--stop-timeout <int>', 'Timeout (in seconds) to stop a container')
