@@ -5,7 +5,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { makeBusyboxTar, BUSYBOX_PATH } from '../helpers/busybox.js';
 
 export const DOCKER = process.env.BERTH_DOCKER_CLI ?? '/usr/local/bin/docker';
 
@@ -71,4 +73,23 @@ export async function ok(p: Promise<CliResult>, what = 'docker'): Promise<string
   const r = await p;
   if (r.code !== 0) throw new Error(`${what} failed (${r.code}): ${r.stderr.trim()}`);
   return r.stdout.trim();
+}
+
+/**
+ * The set-up compat suites share: a test berthd, a docker CLI (`binary`) pointed at it, and the
+ * busybox image imported through that CLI as `image`. The caller stops the daemon.
+ */
+export async function daemonWithBusybox(image: string, binary = DOCKER): Promise<{ daemon: TestDaemon; docker: ReturnType<typeof dockerCli> }> {
+  const daemon = await startTestDaemon();
+  const docker = dockerCli(daemon.dockerHost, {}, binary);
+  const tar = makeBusyboxTar();
+  try {
+    await ok(docker(['import', '--change', `ENV PATH=${BUSYBOX_PATH}`, tar, image]));
+  } catch (e) {
+    await daemon.stop();
+    throw e;
+  } finally {
+    rmSync(dirname(tar), { recursive: true, force: true });
+  }
+  return { daemon, docker };
 }

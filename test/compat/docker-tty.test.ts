@@ -4,11 +4,9 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
-import { makeBusyboxTar, BUSYBOX_PATH } from '../helpers/busybox.js';
-import { CLIENTS, dockerCli, ok, type DockerClient } from './docker-cli.js';
+import { existsSync } from 'node:fs';
+import type { TestDaemon } from '../helpers/daemon.js';
+import { CLIENTS, daemonWithBusybox, dockerCli, ok, type DockerClient } from './docker-cli.js';
 
 const IMG = 'berth-tty/busybox:latest';
 const noScript = !existsSync('/usr/bin/script') && 'util-linux script is not installed';
@@ -20,14 +18,7 @@ function suite(client: DockerClient): void {
   let docker: ReturnType<typeof dockerCli>;
 
   before(async () => {
-    daemon = await startTestDaemon();
-    docker = dockerCli(daemon.dockerHost, {}, client.binary);
-    const tar = makeBusyboxTar();
-    try {
-      await ok(docker(['import', '--change', `ENV PATH=${BUSYBOX_PATH}`, tar, IMG]));
-    } finally {
-      rmSync(dirname(tar), { recursive: true, force: true });
-    }
+    ({ daemon, docker } = await daemonWithBusybox(IMG, client.binary));
   });
 
   after(() => daemon?.stop());

@@ -3,12 +3,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import Docker from 'dockerode';
-import { startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
-import { makeBusyboxTar, BUSYBOX_PATH } from '../helpers/busybox.js';
-import { dockerCli, ok } from './docker-cli.js';
+import type { TestDaemon } from '../helpers/daemon.js';
+import { daemonWithBusybox, dockerCli, ok } from './docker-cli.js';
 
 const IMG = 'berth-same/busybox:latest';
 const BERTH = resolve(import.meta.dirname, '../../bin/berth');
@@ -22,15 +20,8 @@ function berth(...args: string[]): { code: number; stdout: string; stderr: strin
 }
 
 before(async () => {
-  daemon = await startTestDaemon();
-  docker = dockerCli(daemon.dockerHost);
+  ({ daemon, docker } = await daemonWithBusybox(IMG));
   dockerode = new Docker({ socketPath: daemon.socket });
-  const tar = makeBusyboxTar();
-  try {
-    await ok(docker(['import', '--change', `ENV PATH=${BUSYBOX_PATH}`, tar, IMG]));
-  } finally {
-    rmSync(dirname(tar), { recursive: true, force: true });
-  }
 });
 
 after(() => daemon?.stop());
