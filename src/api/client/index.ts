@@ -9,6 +9,7 @@ import { System } from './system.js';
 import { Networks } from './networks.js';
 import { Volumes } from './volumes.js';
 import { Builds } from './build.js';
+import type { Readable } from 'node:stream';
 
 export class EngineClient {
   readonly transport: Transport;
@@ -53,5 +54,11 @@ export { daemonError, isFromDaemon } from './errors.js';
 export { progress } from './images.js';
 export type * from './types.js';
 export type { BuildQuery } from './build.js';
-export { contextTar } from './build-context.js';
+/**
+ * A build context directory as a tar stream. Loaded on first use: tar-stream and .dockerignore
+ * matching are only for builds, and every `berth` command imports this client (start-up cost).
+ */
+export async function contextTar(...args: Parameters<typeof import('./build-context.js').contextTar>): Promise<Readable> {
+  return (await import('./build-context.js')).contextTar(...args);
+}
 export type { LogsOptions, AttachOptions, WaitCondition } from './containers.js';
