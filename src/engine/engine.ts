@@ -93,7 +93,10 @@ export async function openEngineWith(opts: EngineOptions, makeImages: ImageStore
   const exec = new Execs(containers.lc);
   const withBuild = images as ImageStoreLike;
   const builds = withBuild.commitBuild
-    ? new BuildService({ images: withBuild as ImageService & RootfsService & BuildImageStore, containers, events, dataRoot: opts.dataRoot })
+    ? new BuildService({
+      images: withBuild as ImageService & RootfsService & BuildImageStore, containers, events, dataRoot: opts.dataRoot,
+      registry: (images as { registry?: RegistryService }).registry,
+    })
     : { build: () => Promise.reject(notImplemented('this image store cannot build')) };
   // Supervision last: restarts at boot need networks and volumes in place.
   const supervisor = new Supervisor(containers.lc, (cid, cmd, timeoutMs, maxOutput) => exec.runToEnd(cid, cmd, timeoutMs, maxOutput), opts.log);

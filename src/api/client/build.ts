@@ -16,6 +16,8 @@ export interface BuildQuery {
   quiet?: boolean;
   rm?: boolean;
   forceRm?: boolean;
+  /** X-Registry-Config: credentials by registry for pulling FROM images. */
+  registryConfig?: string;
 }
 
 export class Builds {
@@ -30,6 +32,7 @@ export class Builds {
         labels: has(q.labels), networkmode: q.networkMode, q: q.quiet, rm: q.rm ?? true, forcerm: q.forceRm,
       },
       stream: context,
+      headers: q.registryConfig ? { 'X-Registry-Config': q.registryConfig } : undefined,
     });
     yield* progress(res);
   }

@@ -12,7 +12,8 @@ const enc = encodeURIComponent;
 export async function* progress(res: IncomingMessage): AsyncGenerator<ProgressMessage> {
   for await (const msg of jsonLines<ProgressMessage>(res)) {
     if (msg.error || msg.errorDetail?.message) {
-      throw new BerthError('internal', msg.errorDetail?.message ?? msg.error ?? 'unknown error', { fromDaemon: true });
+      // inStream: the request succeeded and the operation failed later (docker prints such build errors bare).
+      throw new BerthError('internal', msg.errorDetail?.message ?? msg.error ?? 'unknown error', { fromDaemon: true, inStream: true });
     }
     yield msg;
   }

@@ -6,9 +6,12 @@ import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Command } from 'commander';
-import { invalidArgument } from '../../common/errors.js';
-import { contextTar } from '../../api/client/index.js';
+import { invalidArgument, isBerthError } from '../../common/errors.js';
+import { CliExit } from '../exit.js';
+import { contextTar, type EngineClient } from '../../api/client/index.js';
 import { connect } from '../context.js';
+import { progressDisplay } from '../output/progress.js';
+import { registryConfigHeader } from '../registry/credentials.js';
 
 export interface BuildFlags {
   tag?: string[];
@@ -57,6 +60,7 @@ export async function buildCommand(contextArg: string, f: BuildFlags, cmd: Comma
     throw invalidArgument(`invalid argument "${f.progress}" for "--progress" flag: must be one of auto, plain, tty, quiet, rawjson`);
   }
   let context: Readable;
+  let client: EngineClient | undefined;
   let dockerfile: string | undefined;
   const fileFlag = f.file;
   if (contextArg === '-') {
@@ -94,22 +98,37 @@ export async function buildCommand(contextArg: string, f: BuildFlags, cmd: Comma
         if (!df && !lower) throw invalidArgument(`unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat ${join(dir, dockerfile ?? 'Dockerfile')}: no such file or directory`);
         if (!df && lower) keep[0] = 'dockerfile';
       }
-      context = await contextTar(dir, keep, extra);
+      // The directory walk and the engine's /_ping overlap.
+      [context, client] = await Promise.all([contextTar(dir, keep, extra), connect(cmd)]);
     }
   }
-  const client = await connect(cmd);
+  client ??= await connect(cmd);
   const quiet = f.quiet || f.progress === 'quiet';
   let id = '';
   const stream = client.builds.build(context, {
     tags: f.tag, dockerfile: dockerfile && basename(dockerfile) === dockerfile ? dockerfile : dockerfile, buildArgs: buildArgs(f.buildArg),
     target: f.target, noCache: f.cache === false, pull: f.pull, labels: labels(f.label), networkMode: f.network,
-    quiet, rm: f.rm ?? true, forceRm: f.forceRm,
+    quiet, rm: f.rm ?? true, forceRm: f.forceRm, registryConfig: registryConfigHeader(),
   });
-  for await (const msg of stream) {
-    if (f.progress === 'rawjson') { process.stdout.write(`${JSON.stringify(msg)}\n`); continue; }
-    const aux = msg.aux as { ID?: string } | undefined;
-    if (aux?.ID) id = aux.ID;
-    if (msg.stream && !quiet) process.stdout.write(msg.stream);
+  // Step output as text; a pulled FROM image's progress as `pull` shows it (bars in place on a terminal).
+  const tty = f.progress === 'tty' || ((!f.progress || f.progress === 'auto') && process.stdout.isTTY === true);
+  const display = progressDisplay((s) => process.stdout.write(s), tty);
+  try {
+    for await (const msg of stream) {
+      if (f.progress === 'rawjson') { process.stdout.write(`${JSON.stringify(msg)}\n`); continue; }
+      const aux = msg.aux as { ID?: string } | undefined;
+      if (aux?.ID) id = aux.ID;
+      if (!quiet && (msg.stream || msg.status)) display.show(msg);
+    }
+  } catch (e) {
+    // A step that failed is reported in the build's stream: docker prints its message as it is, exit 1.
+    if (isBerthError(e) && e.details.inStream === true) {
+      process.stderr.write(`${e.message}\n`);
+      throw new CliExit(1);
+    }
+    throw e;
+  } finally {
+    display.end();
   }
   if (quiet) process.stdout.write(`${id}\n`);
 }

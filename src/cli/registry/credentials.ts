@@ -95,3 +95,14 @@ export function registryAuthHeader(image: string): string {
   const auth = storedAuth(registryOfImage(image)) ?? {};
   return Buffer.from(JSON.stringify(auth)).toString('base64url');
 }
+
+/** The X-Registry-Config header value for builds: every stored login by server (undefined when none). */
+export function registryConfigHeader(): string | undefined {
+  const servers = Object.keys(readConfig().auths ?? {});
+  const all: Record<string, AuthConfig> = {};
+  for (const s of servers) {
+    const a = storedAuth(s);
+    if (a) all[s] = a;
+  }
+  return servers.length ? Buffer.from(JSON.stringify(all)).toString('base64url') : undefined;
+}

@@ -7,11 +7,12 @@ import { createHash } from 'node:crypto';
 import { join, posix } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { BerthError, invalidArgument, notFound } from '../../common/errors.js';
-import type { ContainerService, ImageService, RootfsService } from '../contract.js';
+import { BerthError, invalidArgument } from '../../common/errors.js';
+import type { ContainerService, ImageService, RegistryService, RootfsService } from '../contract.js';
 import type { EventBus } from '../events/bus.js';
 import type { BuildImageStore } from '../images/index.js';
 import type { ImageRecord } from '../types.js';
+import type { RegistryAuth } from '../registry/types.js';
 import { BuildCache, cacheKey } from './cache.js';
 import { openContext, receiveContext } from './context.js';
 import { findContextSources, hashContextSources } from './context-sources.js';
@@ -30,6 +31,8 @@ export interface BuildDeps {
   containers: ContainerService;
   events: EventBus;
   dataRoot: string;
+  /** Pulls FROM images that are not local (and all of them with --pull); absent: local images only. */
+  registry?: RegistryService;
 }
 
 const KNOWN = new Set(['from', 'run', 'cmd', 'label', 'maintainer', 'expose', 'env', 'add', 'copy', 'entrypoint', 'volume', 'user', 'workdir', 'arg', 'onbuild', 'stopsignal', 'healthcheck', 'shell']);
@@ -263,16 +266,7 @@ class BuildRun {
       if (prev) {
         if (!prev.imageId) await this.ensureImage(prev);
         img = await this.deps.images.get(prev.imageId as string);
-      } else {
-        try {
-          img = await this.deps.images.get(ref);
-        } catch (e) {
-          if (e instanceof BerthError && e.kind === 'not_found') {
-            throw notFound(`${this.file}:${inst.line}: FROM ${ref}: ${e.message} (berth builds from local images: pull, load or import it first)`);
-          }
-          throw e;
-        }
-      }
+      } else img = await this.baseImage(ref);
       stage.imageId = img.id;
       stage.config = structuredClone(img.config);
       stage.author = img.author;
@@ -292,6 +286,36 @@ class BuildRun {
     }
     this.stages.push(stage);
     return stage;
+  }
+
+  /**
+   * A FROM image: the local one, pulled from its registry when it is not here (and always with
+   * --pull), as Docker's classic builder does. Pull errors reach the client as the pull says them.
+   */
+  private async baseImage(ref: string): Promise<ImageRecord> {
+    if (!this.opts.pull) {
+      try {
+        return await this.deps.images.get(ref);
+      } catch (e) {
+        if (!(e instanceof BerthError && e.kind === 'not_found') || !this.deps.registry) throw e;
+      }
+    }
+    if (!this.deps.registry) return this.deps.images.get(ref);
+    const pulled = await this.deps.registry.pull(ref, { auth: this.authFor(ref), signal: this.signal }, (p) => this.out.progress?.(p));
+    return this.deps.images.get(pulled.id);
+  }
+
+  /** Credentials for the registry of `ref` from X-Registry-Config (keys as the docker CLI writes them). */
+  private authFor(ref: string): RegistryAuth | undefined {
+    const auths = this.opts.registryAuth;
+    if (!auths) return undefined;
+    const first = ref.split('/')[0];
+    const host = ref.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost') ? first : 'docker.io';
+    for (const [k, v] of Object.entries(auths)) {
+      const h = k.replace(/^https?:\/\//, '').replace(/\/.*$/, '');
+      if (h === host || (host === 'docker.io' && (h === 'index.docker.io' || h === 'registry-1.docker.io'))) return v;
+    }
+    return undefined;
   }
 
   /** A FROM scratch stage's empty base image, made when a step first needs a rootfs or the build ends. */

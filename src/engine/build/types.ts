@@ -1,4 +1,6 @@
 // What a build is asked for and how it reports: the engine's side of POST /build.
+import type { RegistryAuth, TransferProgress } from '../registry/types.js';
+
 export interface BuildOptions {
   /** Path of the Dockerfile inside the context (default "Dockerfile"). */
   dockerfile?: string;
@@ -8,8 +10,10 @@ export interface BuildOptions {
   buildArgs: Record<string, string | null>;
   target?: string;
   noCache: boolean;
-  /** Accepted; berth builds from local images (there is no registry pull in the builder). */
+  /** Pull every FROM image from its registry even when it is present (a missing one is always pulled). */
   pull: boolean;
+  /** Registry credentials by registry host (Docker's X-Registry-Config), for pulling FROM images. */
+  registryAuth?: Record<string, RegistryAuth>;
   labels: Record<string, string>;
   /** Network mode of RUN containers: default (the bridge), bridge, host, none or a network. */
   networkMode?: string;
@@ -24,6 +28,8 @@ export interface BuildReporter {
   stream(text: string): void;
   /** The image built (Docker's {"aux":{"ID":...}}). */
   aux(id: string): void;
+  /** Pull progress of a FROM image, as Docker's JSON progress messages carry it. */
+  progress?(p: TransferProgress): void;
 }
 
 export interface BuildResult { imageId: string; tags: string[] }

@@ -3,7 +3,30 @@
 // {"errorDetail": ...} when a step fails) as `DOCKER_BUILDKIT=0 docker build` expects them.
 import { asBerthError, invalidArgument, notImplemented } from '../../../common/errors.js';
 import type { BuildOptions } from '../../../engine/build/types.js';
+import type { RegistryAuth } from '../../../engine/registry/types.js';
+import { progressJson } from '../translate/progress-json.js';
+import { authFromJson } from '../wire/registry-auth.js';
 import { writeWithBackpressure, type Ctx } from '../context.js';
+
+/** X-Registry-Config: base64url(JSON {registry host: AuthConfig}), as the docker CLI sends it for builds. */
+function registryConfig(header: string | string[] | undefined): Record<string, RegistryAuth> | undefined {
+  const raw = Array.isArray(header) ? header[0] : header;
+  if (!raw || raw.trim() === '') return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(raw.trim().replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8'));
+  } catch {
+    throw invalidArgument('invalid X-Registry-Config header: not base64-encoded JSON');
+  }
+  const out: Record<string, RegistryAuth> = {};
+  if (parsed && typeof parsed === 'object') {
+    for (const [host, v] of Object.entries(parsed)) {
+      const a = v && typeof v === 'object' ? authFromJson(v as Record<string, unknown>) : undefined;
+      if (a) out[host] = a;
+    }
+  }
+  return Object.keys(out).length ? out : undefined;
+}
 
 function jsonMap(raw: string | undefined, what: string): Record<string, string | null> {
   if (!raw) return {};
@@ -28,6 +51,7 @@ export async function build(ctx: Ctx): Promise<void> {
     target: q.str('target') || undefined,
     noCache: q.bool('nocache'),
     pull: q.bool('pull'),
+    registryAuth: registryConfig(ctx.req.headers['x-registry-config']),
     labels: Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, v ?? ''])),
     networkMode: q.str('networkmode') || undefined,
     rm: q.bool('rm', true),
@@ -45,6 +69,8 @@ export async function build(ctx: Ctx): Promise<void> {
     const result = await ctx.engine.builds.build(ctx.bodyStream(), opts, {
       stream: (text) => { if (!quiet) send({ stream: text }); },
       aux: (id) => send({ aux: { ID: id } }),
+      // A FROM image pulled: Docker's JSON progress messages, as POST /images/create sends them.
+      progress: (p) => { if (!quiet) send(progressJson(p) as unknown as Record<string, unknown>); },
     }, ctx.signal);
     if (quiet) send({ stream: `${result.imageId}\n` });
   } catch (e) {
