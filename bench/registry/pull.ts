@@ -1,10 +1,12 @@
 // Pull of a ~100 MB image (busybox plus 100 MB of incompressible data in a second layer) from a
 // local docker-registry, berthd vs a private dockerd side by side, N rounds each (the image is
-// removed between rounds). Prints medians and the ratio. Run as root:
+// removed between rounds). Prints medians of wall time and of the daemon's CPU time (user+system
+// of berthd / of dockerd+containerd: on a loaded machine the CPU a pull needs decides how it
+// competes), and the ratios. Run as root:
 //   npx tsx bench/registry/pull.ts [rounds=5]
 // dockerd treats 127.0.0.0/8 as insecure (plain http) by default, as berthd does.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +17,18 @@ import { dockerInstalled, startDockerEngine } from '../engine/docker-engine.js';
 import { summarise } from '../engine/stats.js';
 
 const rounds = Number(process.argv[2] ?? 5);
+
+/** User + system CPU time of processes, in ms (from /proc/PID/stat, clock ticks of 10 ms). */
+function cpuMs(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      ticks += Number(f[11]) + Number(f[12]);
+    } catch { /* exited */ }
+  }
+  return ticks * 10;
+}
 const dir = mkdtempSync(join(tmpdir(), 'bench-pull-'));
 const reg = await startRegistry();
 const berthd = await startTestDaemon({ logLevel: 'info' });
@@ -32,26 +46,32 @@ try {
   const image = `${reg.host}/bench/big:1`;
   execFileSync('docker', ['-H', berthd.dockerHost, 'build', '-q', '-t', image, ctx], { env: { ...process.env, DOCKER_BUILDKIT: '0' }, stdio: 'ignore' });
   cli(berthd.dockerHost, ['push', image]);
-  const time = (host: string) => {
+  const time = (host: string, pids: () => number[], cpu: number[]) => {
+    const c0 = cpuMs(pids());
     const t = process.hrtime.bigint();
     cli(host, ['pull', '-q', image]);
     const ms = Number(process.hrtime.bigint() - t) / 1e6;
+    cpu.push(cpuMs(pids()) - c0);
     cli(host, ['rmi', image]);
     return ms;
   };
   cli(berthd.dockerHost, ['rmi', image, 'bench-base:1']);
   const b: number[] = [];
   const d: number[] = [];
+  const bc: number[] = [];
+  const dc: number[] = [];
   for (let i = 0; i < rounds; i++) {
-    b.push(time(berthd.dockerHost));
-    if (docker) d.push(time(docker.host));
+    b.push(time(berthd.dockerHost, () => [berthd.pid], bc));
+    if (docker) d.push(time(docker.host, () => docker.pids(), dc));
   }
   const sb = summarise(b);
-  console.log(`berthd  pull 100 MB: median ${sb.median.toFixed(0)} ms (min ${sb.min.toFixed(0)}, max ${sb.max.toFixed(0)}, n=${sb.n})`);
+  const sbc = summarise(bc);
+  console.log(`berthd  pull 100 MB: median ${sb.median.toFixed(0)} ms (min ${sb.min.toFixed(0)}, max ${sb.max.toFixed(0)}, n=${sb.n}); CPU median ${sbc.median.toFixed(0)} ms`);
   if (docker) {
     const sd = summarise(d);
-    console.log(`dockerd pull 100 MB: median ${sd.median.toFixed(0)} ms (min ${sd.min.toFixed(0)}, max ${sd.max.toFixed(0)}, n=${sd.n})`);
-    console.log(`ratio berthd/dockerd: ${(sb.median / sd.median).toFixed(2)}`);
+    const sdc = summarise(dc);
+    console.log(`dockerd pull 100 MB: median ${sd.median.toFixed(0)} ms (min ${sd.min.toFixed(0)}, max ${sd.max.toFixed(0)}, n=${sd.n}); CPU median ${sdc.median.toFixed(0)} ms`);
+    console.log(`ratio berthd/dockerd: wall ${(sb.median / sd.median).toFixed(2)}, CPU ${(sbc.median / sdc.median).toFixed(2)}`);
   } else console.log('dockerd not installed: berthd only');
 } finally {
   await docker?.stop();

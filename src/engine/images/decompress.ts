@@ -11,6 +11,9 @@ const ZSTD = [0x28, 0xb5, 0x2f, 0xfd];
 const XZ = [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00];
 const BZIP2 = [0x42, 0x5a, 0x68];
 
+/** Strings become bytes; buffers pass as they are (Buffer.from would copy every chunk). */
+const asBuffer = (v: Buffer | string): Buffer => (typeof v === 'string' ? Buffer.from(v) : v);
+
 const startsWith = (b: Buffer, magic: number[]) => b.length >= magic.length && magic.every((m, i) => b[i] === m);
 
 /** Yields the uncompressed bytes of `src`, with backpressure (nothing is read ahead of the consumer); says which format it found before the first byte. */
@@ -21,7 +24,7 @@ export async function* decompressed(src: AsyncIterable<Buffer | string>, onForma
   while (head.length < 6) {
     const r = await it.next();
     if (r.done) { ended = true; break; }
-    head = Buffer.concat([head, Buffer.from(r.value)]);
+    head = Buffer.concat([head, asBuffer(r.value)]);
   }
   async function* rest(): AsyncGenerator<Buffer> {
     if (head.length > 0) yield head;
@@ -30,7 +33,7 @@ export async function* decompressed(src: AsyncIterable<Buffer | string>, onForma
       for (;;) {
         const r = await it.next();
         if (r.done) return;
-        yield Buffer.from(r.value);
+        yield asBuffer(r.value);
       }
     } finally {
       await it.return?.();
@@ -38,7 +41,8 @@ export async function* decompressed(src: AsyncIterable<Buffer | string>, onForma
   }
   if (startsWith(head, GZIP)) {
     onFormat?.('gzip');
-    const gunzip = createGunzip();
+    // Bigger output buffers than zlib's 16 KiB: fewer thread-pool round trips and chunks downstream.
+    const gunzip = createGunzip({ chunkSize: 1 << 20 });
     // Errors surface through the gunzip iteration below; the promise itself is only awaited for cleanup.
     const feeding = pipeline(Readable.from(rest()), gunzip).catch(() => undefined);
     try {

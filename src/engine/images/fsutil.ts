@@ -2,7 +2,7 @@
 // and running the few system tools Node has no binding for (mknod, setfattr, mount).
 import { createHash, randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
-import { open, rename, rm, mkdir, readFile, lstat, readdir } from 'node:fs/promises';
+import { open, rename, rm, mkdir, readFile, lstat, readdir, type FileHandle } from 'node:fs/promises';
 import { join, dirname, basename } from 'node:path';
 import { BerthError, failedPrecondition, internal, invalidArgument } from '../../common/errors.js';
 
@@ -126,4 +126,35 @@ export function drained(w: NodeJS.EventEmitter): Promise<void> {
     };
     w.on('drain', done); w.on('close', done); w.on('error', done);
   });
+}
+
+/**
+ * Writes a stream's chunks to a file at their offsets with a few writes in flight, so the
+ * producer (a download, a decompressor) does not wait for each write's round trip through the
+ * thread pool. `write` resolves once there is room; `flush` waits for all and reports the first error.
+ */
+export class WriteBehind {
+  private pos = 0;
+  private readonly inFlight = new Set<Promise<void>>();
+  private error: unknown;
+
+  constructor(private readonly fh: FileHandle, private readonly maxInFlight = 4) {}
+
+  async write(chunk: Buffer): Promise<void> {
+    if (this.error !== undefined) throw this.error;
+    const at = this.pos;
+    this.pos += chunk.length;
+    const p: Promise<void> = this.fh.write(chunk, 0, chunk.length, at).then(
+      () => { this.inFlight.delete(p); },
+      (e: unknown) => { this.inFlight.delete(p); this.error ??= e; },
+    );
+    this.inFlight.add(p);
+    while (this.inFlight.size >= this.maxInFlight) await Promise.race(this.inFlight);
+    if (this.error !== undefined) throw this.error;
+  }
+
+  async flush(): Promise<void> {
+    await Promise.all(this.inFlight);
+    if (this.error !== undefined) throw this.error;
+  }
 }

@@ -8,7 +8,7 @@ import { extract as tarExtract } from 'tar-stream';
 import { internal, invalidArgument } from '../../common/errors.js';
 import { decompressed } from './decompress.js';
 import { applyTarEntries } from './tar-apply.js';
-import { archiveError, digestOf, drained, exists, listDir, randomName, readJsonIfExists, writeFileAtomic, hexOf } from './fsutil.js';
+import { archiveError, digestOf, drained, exists, listDir, randomName, readJsonIfExists, writeFileAtomic, hexOf, WriteBehind } from './fsutil.js';
 import type { Layout } from './layout.js';
 import { Mutex } from './mutex.js';
 
@@ -72,6 +72,12 @@ export class LayerStore {
      * is a plain tar it becomes the blob by a hard link instead of being written out again.
      */
     sourceFile?: string,
+    /**
+     * Runs once the stream is fully unpacked, before the diffID check and the commit: a pull
+     * verifies the compressed blob's digest here, so a layer whose download fails verification
+     * is never committed. Throwing throws the unpacked directory away.
+     */
+    beforeCommit?: () => Promise<void>,
   ): Promise<LayerMeta> {
     const work = join(this.layout.overlayTmp, randomName());
     const diff = join(work, 'diff');
@@ -82,16 +88,18 @@ export class LayerStore {
       let tarSize = 0;
       let linkSource = false;
       let blob: FileHandle | undefined;
+      let blobWriter: WriteBehind | undefined;
       const extract = tarExtract();
       let applyError: unknown;
       const applying = applyTarEntries(extract, diff).catch((e: unknown) => { applyError = e; extract.destroy(new Error('aborted')); return { size: 0 }; });
       try {
-        for await (const chunk of decompressed(source, (f) => { linkSource = f === 'plain' && sourceFile !== undefined; })) {
+        for await (const chunk of coalesced(decompressed(source, (f) => { linkSource = f === 'plain' && sourceFile !== undefined; }))) {
           hash.update(chunk);
           tarSize += chunk.length;
           if (!linkSource) {
             blob ??= await open(blobTmp, 'w', 0o600);
-            await blob.write(chunk);
+            blobWriter ??= new WriteBehind(blob);
+            await blobWriter.write(chunk);
           }
           if (applyError) throw applyError;
           if (!extract.write(chunk)) await drained(extract);
@@ -100,9 +108,11 @@ export class LayerStore {
         (extract as unknown as { end(): void }).end();
         const { size } = await applying;
         if (applyError) throw applyError;
+        await beforeCommit?.();
         if (linkSource) await syncFile(sourceFile as string);
         else {
           blob ??= await open(blobTmp, 'w', 0o600);
+          await blobWriter?.flush();
           await blob.sync();
         }
         const diffId = `sha256:${hash.digest('hex')}`;
@@ -123,6 +133,7 @@ export class LayerStore {
         await applying;
         throw archiveError(e, 'invalid layer tar');
       } finally {
+        await blobWriter?.flush().catch(() => undefined);
         await blob?.close();
       }
     } finally {
@@ -191,6 +202,25 @@ export class LayerStore {
     await rename(this.layout.layerDir(chainId), doomed).catch(() => undefined);
     await rm(doomed, { recursive: true, force: true });
   }
+}
+
+/**
+ * Joins small chunks (zlib hands out 16-64 KiB) into runs of about 1 MiB: every chunk costs a
+ * hash update, a blob write and a tar parser step, and the writes are awaited one by one.
+ */
+async function* coalesced(src: AsyncIterable<Buffer>, target = 1 << 20): AsyncGenerator<Buffer> {
+  let parts: Buffer[] = [];
+  let n = 0;
+  for await (const c of src) {
+    parts.push(c);
+    n += c.length;
+    if (n >= target) {
+      yield parts.length === 1 ? parts[0] : Buffer.concat(parts, n);
+      parts = [];
+      n = 0;
+    }
+  }
+  if (n > 0) yield parts.length === 1 ? parts[0] : Buffer.concat(parts, n);
 }
 
 async function syncFile(path: string): Promise<void> {

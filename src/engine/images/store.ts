@@ -39,6 +39,8 @@ export class Store {
   private readonly images = new Map<string, StoredImage>();
   /** In-flight imports/loads: chain ID → {count, diffID}; GC keeps these layers and their tar blobs. */
   private readonly pins = new Map<string, { count: number; diffId: string }>();
+  /** Sweeps of caches kept beside the store (the registry blob cache), run after each GC but the one at open. */
+  private readonly sweepers: ((keptDiffIds: Set<string>) => Promise<void>)[] = [];
 
   constructor(readonly deps: StoreDeps) {
     this.layout = new Layout(deps.dataRoot);
@@ -67,7 +69,8 @@ export class Store {
     }
     await this.refs.load();
     await this.refs.retain((id) => this.images.has(id));
-    await this.gc();
+    // Without the sweepers: an interrupted pull's verified blobs survive a restart, to resume from.
+    await this.gc({ sweep: false });
     const linkNames = new Set<string>();
     for (const layer of await this.layers.list()) {
       await this.layers.ensureLink(layer.chainId);
@@ -227,7 +230,7 @@ export class Store {
    * Deletes layers no image, container or in-flight operation uses, then blobs nothing refers to.
    * Call under the lock (or at open).
    */
-  async gc(): Promise<LayerMeta[]> {
+  async gc(opts: { sweep?: boolean } = {}): Promise<LayerMeta[]> {
     const live = new Set<string>(this.pins.keys());
     for (const img of this.images.values()) for (const c of img.chain) live.add(c);
     for (const r of await this.rootfs.records()) for (const c of r.chain) live.add(c);
@@ -245,7 +248,16 @@ export class Store {
     for (const n of await listDir(this.layout.blobs)) {
       if (!keep.has(n) && !n.startsWith('.tmp-')) await rm(join(this.layout.blobs, n), { force: true });
     }
+    if (opts.sweep !== false) {
+      const keptDiffIds = new Set([...remaining].concat([...this.pins.values()].map((p) => hexOf(p.diffId))).map((h) => `sha256:${h}`));
+      for (const sweep of this.sweepers) await sweep(keptDiffIds);
+    }
     return removed;
+  }
+
+  /** Registers a sweep run after garbage collection with the diffIDs of the layers still kept. */
+  onGc(sweep: (keptDiffIds: Set<string>) => Promise<void>): void {
+    this.sweepers.push(sweep);
   }
 
   async blobSize(digest: string): Promise<number> {

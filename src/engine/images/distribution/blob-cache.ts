@@ -1,12 +1,21 @@
-// Compressed layer blobs downloaded by a pull, kept only once their digest is verified: a pull
-// that is interrupted resumes from them, and they go once the layer is unpacked into the store.
-// Downloads in progress live in partial/ and never count (they are dropped at start-up).
-import { createHash } from 'node:crypto';
-import { open, rename, rm, stat } from 'node:fs/promises';
+// Compressed layer blobs as registries serve them, kept beside the unpacked layers: a pull tees
+// each download here while it unpacks, and the blob enters the cache only once its digest is
+// verified. They let a push send a pulled layer with its original digest (no recompression), and
+// an interrupted pull resume without fetching them again. Writes in progress live in partial/ and
+// never count (they are dropped at start-up). Cached blobs are not fsynced: whoever reads one
+// again hashes it on the way (a pull before committing, a registry on upload).
+import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
-import { invalidArgument } from '../../../common/errors.js';
-import { ensureDir, exists, fsyncDir, hexOf, listDir, randomName } from '../fsutil.js';
+import { ensureDir, hexOf, listDir, randomName, WriteBehind } from '../fsutil.js';
+
+/** A blob being written to partial/: positional writes, then committed under its digest or thrown away. */
+export interface BlobWriter {
+  write(chunk: Buffer): Promise<void>;
+  /** Moves the (verified) bytes into the cache. */
+  commit(): Promise<void>;
+  /** Drops what was written; harmless after commit. */
+  abort(): Promise<void>;
+}
 
 export class BlobCache {
   readonly dir: string;
@@ -32,41 +41,41 @@ export class BlobCache {
   async has(digest: string, size?: number): Promise<boolean> {
     await this.init();
     const st = await stat(this.path(digest)).catch(() => undefined);
-    return st !== undefined && (size === undefined || size < 0 || st.size === size);
+    return st !== undefined && st.isFile() && (size === undefined || size < 0 || st.size === size);
   }
 
-  /**
-   * Writes a download to partial/, hashing as it goes; only a blob whose size and digest match
-   * the descriptor is moved into the cache. Reports bytes as they arrive.
-   */
-  async store(digest: string, size: number, body: Readable, onBytes: (n: number) => void): Promise<void> {
+  /** Starts writing a blob; the caller verifies the digest before `commit`. */
+  async begin(digest: string): Promise<BlobWriter> {
     await this.init();
     const tmp = join(this.partial, `${hexOf(digest).slice(0, 16)}-${randomName()}`);
-    const fh = await open(tmp, 'w', 0o600);
-    try {
-      const hash = createHash('sha256');
-      let n = 0;
-      for await (const chunk of body) {
-        const b = chunk as Buffer;
-        hash.update(b);
-        n += b.length;
-        if (size >= 0 && n > size) throw invalidArgument(`filesystem layer verification failed for digest ${digest}: more bytes than the ${size} announced`);
-        await fh.write(b);
-        onBytes(n);
-      }
-      const got = `sha256:${hash.digest('hex')}`;
-      if (got !== digest || (size >= 0 && n !== size)) throw invalidArgument(`filesystem layer verification failed for digest ${digest}`);
-      await fh.sync();
-      await fh.close();
-      await rename(tmp, this.path(digest));
-      await fsyncDir(this.dir);
-    } finally {
-      await fh.close().catch(() => undefined);
-      await rm(tmp, { force: true });
-    }
+    const fh: FileHandle = await open(tmp, 'w', 0o600);
+    const writer = new WriteBehind(fh);
+    let closed = false;
+    const close = async () => {
+      if (closed) return;
+      closed = true;
+      try { await writer.flush(); } finally { await fh.close(); }
+    };
+    return {
+      write: (chunk) => writer.write(chunk),
+      commit: async () => {
+        await close();
+        await rename(tmp, this.path(digest));
+      },
+      abort: async () => {
+        await close().catch(() => undefined);
+        await rm(tmp, { force: true });
+      },
+    };
   }
 
   async drop(digest: string): Promise<void> {
-    if (await exists(this.path(digest))) await rm(this.path(digest), { force: true });
+    await rm(this.path(digest), { force: true });
+  }
+
+  /** Digests of the cached blobs. */
+  async list(): Promise<string[]> {
+    await this.init();
+    return (await listDir(this.dir)).filter((n) => /^[a-f0-9]{64}$/.test(n)).map((n) => `sha256:${n}`);
   }
 }

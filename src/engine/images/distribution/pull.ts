@@ -1,8 +1,9 @@
 // `pull`: manifest (an index resolved to one platform) → config → layers. Layers already in the
-// store are skipped; the others download three at a time into the verified blob cache and are
-// unpacked in order, each checked against its diffID. Only when every layer is in place is the
-// image recorded and tagged, so an interrupted pull leaves no image, and the next one resumes
-// from the blobs already verified.
+// store are skipped; the others stream three at a time from the registry straight into their
+// staging directories (hashed and teed into the blob cache on the way), each committed only once
+// its blob digest and diffID verify. Only when every layer is in place is the image recorded and
+// tagged, so an interrupted pull leaves no image, and the next one resumes from the blobs already
+// verified.
 import { createReadStream } from 'node:fs';
 import { BerthError, invalidArgument, notFound } from '../../../common/errors.js';
 import type { RegistryAuth, PullResult } from '../../registry/types.js';
@@ -12,7 +13,8 @@ import { checkConfig, parsePlatform, type Descriptor, type OciManifest } from '.
 import { chainIdOf } from '../layers.js';
 import { familiarName, familiarString, parseNormalizedNamed, referenceString, tagNameOnly } from '../reference.js';
 import { checkDigest, classify, MANIFEST_ACCEPT, pickPlatform } from './manifest.js';
-import { remoteOf, throttled, type DistributionEnv, type Progress, type Remote } from './remote.js';
+import { LayerSource } from './layer-source.js';
+import { limited, remoteOf, throttled, type DistributionEnv, type Progress, type Remote } from './remote.js';
 
 const MAX_CONCURRENT_DOWNLOADS = 3;
 
@@ -46,7 +48,6 @@ export async function pullImage(env: DistributionEnv, refString: string, opts: P
       return { id, upToDate: before === id };
     });
     await env.meta.add(manifest.layers.map((l, i) => ({ diffId: diffIds[i], sighting: { digest: l.digest, repository: ref.name, size: l.size, mediaType: l.mediaType } })));
-    for (const l of manifest.layers) await env.cache.drop(l.digest);
     progress({ status: `Digest: ${digest}` });
     progress({ status: result.upToDate ? `Status: Image is up to date for ${shown}` : `Status: Downloaded newer image for ${shown}` });
     return { id: result.id, digest, reference: referenceString(ref) };
@@ -106,7 +107,13 @@ async function fetchSmallBlob(remote: Remote, desc: Descriptor, signal?: AbortSi
   return bytes;
 }
 
-/** Downloads (in parallel) and unpacks (in order) the layers not in the store yet. */
+/**
+ * Fetches the layers not in the store yet, three at a time, each in one pass: the download is
+ * hashed, teed into the blob cache and unpacked into the layer's staging directory as it arrives.
+ * A layer is committed only once its blob's digest and its diffID verify; its compressed blob
+ * enters the cache just after. A blob the cache holds already is unpacked from there (no GET).
+ * Layers unpack independently (each into its own directory), so order does not matter.
+ */
 async function fetchLayers(
   env: DistributionEnv, remote: Remote, layers: Descriptor[], diffIds: string[], pinned: string[],
   signal: AbortSignal | undefined, progress: Progress,
@@ -124,59 +131,62 @@ async function fetchLayers(
   }
   const ids = layers.map((l) => shortId(l.digest));
   for (let i = 0; i < layers.length; i++) progress({ status: present[i] ? 'Already exists' : 'Pulling fs layer', id: ids[i], progressDetail: {} });
+  const missing = layers.map((_, i) => i).filter((i) => !present[i]);
+  if (missing.length > MAX_CONCURRENT_DOWNLOADS) for (const i of missing.slice(MAX_CONCURRENT_DOWNLOADS)) progress({ status: 'Waiting', id: ids[i], progressDetail: {} });
 
   const abort = new AbortController();
-  const onAbort = () => abort.abort();
+  const onAbort = () => abort.abort(signal?.reason);
   signal?.addEventListener('abort', onAbort);
-  let free = MAX_CONCURRENT_DOWNLOADS;
-  const waiters: (() => void)[] = [];
-  const acquire = async () => {
-    if (free > 0) { free--; return; }
-    await new Promise<void>((r) => waiters.push(r));
-  };
-  const release = () => { const w = waiters.shift(); if (w) w(); else free++; };
-
-  const downloads = layers.map(async (l, i) => {
-    if (present[i]) return;
-    if (await env.cache.has(l.digest, l.size)) { progress({ status: 'Download complete', id: ids[i], progressDetail: {} }); return; }
-    if (free === 0) progress({ status: 'Waiting', id: ids[i], progressDetail: {} });
-    await acquire();
-    try {
-      if (abort.signal.aborted) throw abort.signal.reason ?? new Error('aborted');
-      const res = await remote.client.call('GET', `/v2/${remote.path}/blobs/${l.digest}`, { scopes: [`repository:${remote.path}:pull`], signal: abort.signal });
-      const total = l.size >= 0 ? l.size : Number(res.headers['content-length'] ?? -1);
-      const report = throttled(progress, 'Downloading', ids[i], total);
-      await env.cache.store(l.digest, l.size, res, report);
-      progress({ status: 'Verifying Checksum', id: ids[i], progressDetail: {} });
-      progress({ status: 'Download complete', id: ids[i], progressDetail: {} });
-    } finally {
-      release();
-    }
-  });
-  downloads.forEach((d) => d.catch(() => abort.abort()));
   try {
-    for (let i = 0; i < layers.length; i++) {
-      if (present[i]) continue;
-      await downloads[i];
-      const path = env.cache.path(layers[i].digest);
-      const report = throttled(progress, 'Extracting', ids[i], layers[i].size);
-      await store.layers.unpack(counted(createReadStream(path, { highWaterMark: 1 << 20 }), report), i === 0 ? null : chains[i - 1], diffIds[i]);
-      progress({ status: 'Pull complete', id: ids[i], progressDetail: {} });
-    }
+    await limited(missing, MAX_CONCURRENT_DOWNLOADS, async (i) => {
+      if (abort.signal.aborted) throw abort.signal.reason ?? new Error('aborted');
+      try {
+        await fetchLayer(env, remote, layers[i], diffIds[i], i === 0 ? null : chains[i - 1], ids[i], abort.signal, progress);
+      } catch (e) {
+        // The first failure stops the other downloads: nothing of this pull is committed as an image.
+        abort.abort(e);
+        throw e;
+      }
+    });
   } finally {
-    abort.abort();
     signal?.removeEventListener('abort', onAbort);
-    await Promise.allSettled(downloads);
   }
 }
 
-/** Passes a stream's chunks on, reporting the bytes read so far. */
-async function* counted(src: AsyncIterable<Buffer | string>, report: (n: number) => void): AsyncGenerator<Buffer> {
-  let n = 0;
-  for await (const c of src) {
-    const b = Buffer.from(c);
-    n += b.length;
-    report(n);
-    yield b;
+async function fetchLayer(
+  env: DistributionEnv, remote: Remote, desc: Descriptor, diffId: string, parent: string | null, id: string,
+  signal: AbortSignal, progress: Progress,
+): Promise<void> {
+  const extracting = throttled(progress, 'Extracting', id, desc.size);
+  let source: LayerSource;
+  const cached = await env.cache.has(desc.digest, desc.size);
+  if (cached) {
+    progress({ status: 'Download complete', id, progressDetail: {} });
+    source = new LayerSource(createReadStream(env.cache.path(desc.digest), { highWaterMark: 1 << 20, signal }), desc, extracting);
+  } else {
+    const res = await remote.client.call('GET', `/v2/${remote.path}/blobs/${desc.digest}`, { scopes: [`repository:${remote.path}:pull`], signal });
+    const total = desc.size >= 0 ? desc.size : Number(res.headers['content-length'] ?? -1);
+    source = new LayerSource(res, desc, throttled(progress, 'Downloading', id, total), await env.cache.begin(desc.digest));
   }
+  try {
+    await env.store.layers.unpack(source.chunks(), parent, diffId, undefined, undefined, async () => {
+      await source.verify();
+      if (!cached) {
+        progress({ status: 'Verifying Checksum', id, progressDetail: {} });
+        progress({ status: 'Download complete', id, progressDetail: {} });
+      }
+    });
+  } catch (e) {
+    const why = await source.explain(e, signal.aborted);
+    await source.abort();
+    // A cached blob that no longer verifies (or whose layer does not match its diffID) is useless.
+    if (cached) await env.cache.drop(desc.digest);
+    throw why;
+  }
+  // Only a verified blob whose layer is committed is remembered (the sighting first, so the
+  // cache's garbage collection never finds the blob without knowing its layer).
+  await env.meta.add([{ diffId, sighting: { digest: desc.digest, repository: remote.ref.name, size: desc.size, mediaType: desc.mediaType } }]);
+  await source.keep();
+  if (desc.size >= 0) extracting(desc.size);
+  progress({ status: 'Pull complete', id, progressDetail: {} });
 }

@@ -1,7 +1,8 @@
 // `push`: each layer's blob, unless the registry has it already (HEAD on a digest berth saw it
 // under) or can mount it from another repository of the same registry; then the config and a
-// Docker schema2 manifest. Layers kept only uncompressed are gzipped while they stream up (the
-// digest is known at the end of the upload), and the result is remembered for the next push.
+// Docker schema2 manifest. A pulled layer goes up as the compressed blob it was pulled as (kept in
+// the blob cache), so it keeps its digest; a layer berth made (build, import, commit) is gzipped
+// while it streams up (the digest is known at the end), and the result is remembered.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -122,7 +123,17 @@ async function pushLayer(env: DistributionEnv, remote: Remote, diffId: string, i
       return { digest: s.digest, size: s.size, mediaType: s.mediaType };
     }
   }
-  // 3. Upload it, gzipped on the way.
+  // 3. The blob it was pulled as, sent as is (its digest stays), unless the registry has it.
+  const cached = await cachedBlobOf(env, diffId);
+  if (cached) {
+    const size = await hasBlob(remote, cached.digest, signal);
+    if (size === undefined) await uploadCached(env, remote, cached, id, signal, progress);
+    const sighting = { ...cached, repository: remote.ref.name };
+    await env.meta.add([{ diffId, sighting }]);
+    progress({ status: size === undefined ? 'Pushed' : 'Layer already exists', id, progressDetail: {} });
+    return sighting;
+  }
+  // 4. Upload it, gzipped on the way.
   const sighting = await uploadLayer(env, remote, diffId, id, signal, progress);
   await env.meta.add([{ diffId, sighting }]);
   progress({ status: 'Pushed', id, progressDetail: {} });
@@ -164,7 +175,23 @@ async function uploadBuffer(remote: Remote, digest: string, bytes: Buffer, signa
   discard(res);
 }
 
-/** PATCH the gzipped layer as one chunked stream, then PUT the digest computed on the way. */
+/** PATCH a body as one chunked stream to an upload, then PUT the digest to close it. */
+async function patchAndPut(remote: Remote, loc: string, body: PassThrough, producing: Promise<void>, digestOf: () => string, signal?: AbortSignal): Promise<void> {
+  const patching = remote.client.call('PATCH', loc, {
+    scopes: [pushScope(remote)], absolute: true, body, signal,
+    headers: { 'Content-Type': 'application/octet-stream' },
+  });
+  // A refused PATCH must not leave the producer waiting on a body nobody reads.
+  patching.catch(() => body.destroy());
+  producing.catch(() => undefined);
+  const [res] = await Promise.all([patching, producing]);
+  discard(res);
+  const next = res.headers.location ?? loc;
+  const put = await remote.client.call('PUT', withDigest(next, digestOf()), { scopes: [pushScope(remote)], absolute: true, signal, headers: { 'Content-Length': '0' }, body: Buffer.alloc(0) });
+  discard(put);
+}
+
+/** Uploads the layer's uncompressed tar gzipped on the fly; its digest is known at the end. */
 async function uploadLayer(env: DistributionEnv, remote: Remote, diffId: string, id: string, signal: AbortSignal | undefined, progress: Progress): Promise<BlobSighting> {
   const loc = await startUpload(remote, signal);
   const total = (await env.store.blobSize(diffId).catch(() => -1));
@@ -178,21 +205,29 @@ async function uploadLayer(env: DistributionEnv, remote: Remote, diffId: string,
     transform(chunk: Buffer, _enc, cb) { hash.update(chunk); size += chunk.length; cb(null, chunk); },
   });
   const body = new PassThrough();
-  const producing = pipeline(source, createGzip(), counter, body);
-  const patching = remote.client.call('PATCH', loc, {
-    scopes: [pushScope(remote)], absolute: true, body, signal,
-    headers: { 'Content-Type': 'application/octet-stream' },
-  });
-  // A refused PATCH must not leave the compressor waiting on a body nobody reads.
-  patching.catch(() => body.destroy());
-  producing.catch(() => undefined);
-  const [res] = await Promise.all([patching, producing]);
-  discard(res);
-  const digest = `sha256:${hash.digest('hex')}`;
-  const next = res.headers.location ?? loc;
-  const put = await remote.client.call('PUT', withDigest(next, digest), { scopes: [pushScope(remote)], absolute: true, signal, headers: { 'Content-Length': '0' }, body: Buffer.alloc(0) });
-  discard(put);
+  let digest = '';
+  await patchAndPut(remote, loc, body, pipeline(source, createGzip(), counter, body), () => (digest = `sha256:${hash.digest('hex')}`), signal);
   return { digest, size, mediaType: DOCKER_LAYER_GZIP, repository: remote.ref.name };
+}
+
+/**
+ * The compressed blob this layer was pulled as, if the blob cache still holds it: pushing those
+ * bytes keeps the layer's digest (and its compression) in every registry it goes to.
+ */
+async function cachedBlobOf(env: DistributionEnv, diffId: string): Promise<BlobSighting | undefined> {
+  for (const s of await env.meta.sightings(diffId)) if (await env.cache.has(s.digest, s.size)) return s;
+  return undefined;
+}
+
+/** Uploads a cached compressed blob as it is; the registry checks the digest on PUT. */
+async function uploadCached(env: DistributionEnv, remote: Remote, blob: BlobSighting, id: string, signal: AbortSignal | undefined, progress: Progress): Promise<void> {
+  const loc = await startUpload(remote, signal);
+  const report = throttled(progress, 'Pushing', id, blob.size);
+  let read = 0;
+  const source = createReadStream(env.cache.path(blob.digest), { highWaterMark: 1 << 20 });
+  source.on('data', (c) => { read += (c as Buffer).length; report(read); });
+  const body = new PassThrough();
+  await patchAndPut(remote, loc, body, pipeline(source, body), () => blob.digest, signal);
 }
 
 function domainOf(name: string): string {

@@ -18,7 +18,21 @@ export interface DistributionEnv {
 
 export function distributionEnv(store: Store, policy: EndpointPolicy): DistributionEnv {
   const root = join(store.layout.images, 'distribution');
-  return { store, policy, meta: new V2Metadata(root, store.layout.tmp), cache: new BlobCache(root) };
+  const env: DistributionEnv = { store, policy, meta: new V2Metadata(root, store.layout.tmp), cache: new BlobCache(root) };
+  store.onGc((kept) => sweepBlobCache(env, kept));
+  return env;
+}
+
+/**
+ * Drops cached compressed blobs whose layers are all gone (or that no layer is known for): an
+ * `rmi` frees them with the layers. The store skips this at start-up, so the blobs an
+ * interrupted pull verified survive a restart and the next pull resumes from them.
+ */
+async function sweepBlobCache(env: DistributionEnv, keptDiffIds: Set<string>): Promise<void> {
+  const layersOf = await env.meta.layersByDigest();
+  for (const digest of await env.cache.list()) {
+    if (!(layersOf.get(digest) ?? []).some((d) => keptDiffIds.has(d))) await env.cache.drop(digest);
+  }
 }
 
 export interface Remote {

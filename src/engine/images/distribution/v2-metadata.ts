@@ -31,6 +31,14 @@ export class V2Metadata {
     return [...(this.map.get(diffId) ?? [])];
   }
 
+  /** Every compressed digest seen, with the diffIDs it was seen for. */
+  async layersByDigest(): Promise<Map<string, string[]>> {
+    await this.load();
+    const out = new Map<string, string[]>();
+    for (const [diffId, list] of this.map) for (const s of list) out.set(s.digest, [...(out.get(s.digest) ?? []), diffId]);
+    return out;
+  }
+
   /** Records sightings (newest first, one per repository and digest), written atomically. */
   add(entries: { diffId: string; sighting: BlobSighting }[]): Promise<void> {
     return this.lock.run(async () => {
