@@ -104,12 +104,19 @@ async function hasBlob(remote: Remote, digest: string, signal?: AbortSignal): Pr
 }
 
 async function pushLayer(env: DistributionEnv, remote: Remote, diffId: string, id: string, signal: AbortSignal | undefined, progress: Progress): Promise<PushedLayer> {
-  const seen = (await env.meta.sightings(diffId)).filter((s) => domainOf(s.repository) === remote.domain);
+  // The compressed blob it was last pulled as, if still cached: that digest is the one to keep,
+  // so the registry's other variants of the layer are not taken instead.
+  const cached = await cachedBlobOf(env, diffId);
+  let seen = (await env.meta.sightings(diffId)).filter((s) => domainOf(s.repository) === remote.domain);
+  if (cached) seen = seen.filter((s) => s.digest === cached.digest);
   // 1. The registry may have it already in this repository.
-  for (const s of seen.filter((x) => x.repository === remote.ref.name)) {
+  const here = seen.filter((x) => x.repository === remote.ref.name);
+  if (cached && here.length === 0) here.push({ ...cached, repository: remote.ref.name });
+  for (const s of here) {
     const size = await hasBlob(remote, s.digest, signal);
     if (size !== undefined) {
       progress({ status: 'Layer already exists', id, progressDetail: {} });
+      await env.meta.add([{ diffId, sighting: { ...s, size, repository: remote.ref.name } }]);
       return { digest: s.digest, size, mediaType: s.mediaType };
     }
   }
@@ -123,18 +130,13 @@ async function pushLayer(env: DistributionEnv, remote: Remote, diffId: string, i
       return { digest: s.digest, size: s.size, mediaType: s.mediaType };
     }
   }
-  // 3. The blob it was pulled as, sent as is (its digest stays), unless the registry has it.
-  const cached = await cachedBlobOf(env, diffId);
+  // 3. The blob it was pulled as, sent as is: its digest (and compression) stay.
+  // 4. Else the uncompressed layer, gzipped on the way.
+  let sighting: BlobSighting;
   if (cached) {
-    const size = await hasBlob(remote, cached.digest, signal);
-    if (size === undefined) await uploadCached(env, remote, cached, id, signal, progress);
-    const sighting = { ...cached, repository: remote.ref.name };
-    await env.meta.add([{ diffId, sighting }]);
-    progress({ status: size === undefined ? 'Pushed' : 'Layer already exists', id, progressDetail: {} });
-    return sighting;
-  }
-  // 4. Upload it, gzipped on the way.
-  const sighting = await uploadLayer(env, remote, diffId, id, signal, progress);
+    await uploadCached(env, remote, cached, id, signal, progress);
+    sighting = { ...cached, repository: remote.ref.name };
+  } else sighting = await uploadLayer(env, remote, diffId, id, signal, progress);
   await env.meta.add([{ diffId, sighting }]);
   progress({ status: 'Pushed', id, progressDetail: {} });
   return sighting;
