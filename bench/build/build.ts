@@ -2,7 +2,8 @@
 // (Debian's docker.io) in the same run. Three clients × engines: the docker CLI's classic builder
 // (DOCKER_BUILDKIT=0) against berthd and against dockerd (same client: engine vs engine), and
 // `berth build` (bin/berth, as a user runs it) against berthd. Runs are interleaved (each round
-// rotates the order) so load changes hit every row alike; medians and ratios. It reports, never fails.
+// rotates the order) so load changes hit every row alike; medians and ratios. `berth version` is
+// timed beside them as the berth CLI's own floor. It reports, never fails.
 //   npx tsx bench/build/build.ts [--runs 15] [--cold-runs 3]
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
@@ -66,7 +67,12 @@ async function main(): Promise<void> {
     const order = (round: number) => rows.map((_, i) => rows[(i + round) % rows.length]);
     for (let r = 0; r < COLD_RUNS; r++) for (const row of order(r)) row.cold.push(row.build(['--no-cache']));
     for (const row of rows) row.build([]); // warm: the cache holds this context on every engine
-    for (let r = 0; r < RUNS; r++) for (const row of order(r)) row.cached.push(row.build([]));
+    // The floor under `berth build`: the same CLI starting and making one API call.
+    const floor: number[] = [];
+    for (let r = 0; r < RUNS; r++) {
+      for (const row of order(r)) row.cached.push(row.build([]));
+      floor.push(timed(BERTH, ['version', '--format', '{{.Server.Version}}'], { DOCKER_HOST: berthd.dockerHost }));
+    }
     console.log(`10-step build; medians of ${COLD_RUNS} cold and ${RUNS} cached runs per row, interleaved (ms); load average ${loadBefore} → ${load()}`);
     const docker = rows.find((r) => r.name.endsWith('dockerd'));
     console.log('client → engine'.padEnd(24), 'cold'.padStart(7), 'cached'.padStart(7), 'min'.padStart(6), docker ? '  cached vs docker CLI → dockerd' : '');
@@ -74,6 +80,7 @@ async function main(): Promise<void> {
       const ratio = docker && r !== docker ? `  ${(median(docker.cached) / median(r.cached)).toFixed(2)}× faster (cold ${(median(docker.cold) / median(r.cold)).toFixed(2)}×)` : '';
       console.log(r.name.padEnd(24), median(r.cold).toFixed(0).padStart(7), median(r.cached).toFixed(0).padStart(7), Math.min(...r.cached).toFixed(0).padStart(6), ratio);
     }
+    console.log('berth version → berthd'.padEnd(24), '-'.padStart(7), median(floor).toFixed(0).padStart(7), Math.min(...floor).toFixed(0).padStart(6), '  (CLI start-up + one API call: the floor under `berth build`)');
     if (!docker) console.log(`(no dockerd: ${noDocker})`);
   } finally {
     await dockerd?.stop();

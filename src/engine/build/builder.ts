@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { join, posix } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { BerthError, invalidArgument } from '../../common/errors.js';
+import { BerthError, invalidArgument, notFound } from '../../common/errors.js';
+import { parsePlatform } from '../images/image-config.js';
 import type { ContainerService, ImageService, RegistryService, RootfsService } from '../contract.js';
 import type { EventBus } from '../events/bus.js';
 import type { BuildImageStore } from '../images/index.js';
@@ -252,6 +253,11 @@ class BuildRun {
     if (words.length !== 1 && !(words.length === 3 && words[1].toLowerCase() === 'as')) {
       throw new StepError('FROM requires either one or three arguments');
     }
+    let platform: string | undefined;
+    for (const f of inst.flags) {
+      if (f.name !== 'platform') throw new StepError(`Unknown flag: ${f.name}`);
+      platform = f.value === undefined ? undefined : this.expand(inst, f.value, this.metaEnv()) || undefined;
+    }
     const ref = this.expand(inst, words[0], this.metaEnv());
     if (ref === '') throw new StepError('base name (${...}) should not be blank'.replace('${...}', words[0]));
     const name = words[2];
@@ -266,7 +272,7 @@ class BuildRun {
       if (prev) {
         if (!prev.imageId) await this.ensureImage(prev);
         img = await this.deps.images.get(prev.imageId as string);
-      } else img = await this.baseImage(ref);
+      } else img = await this.baseImage(ref, platform);
       stage.imageId = img.id;
       stage.config = structuredClone(img.config);
       stage.author = img.author;
@@ -292,17 +298,25 @@ class BuildRun {
    * A FROM image: the local one, pulled from its registry when it is not here (and always with
    * --pull), as Docker's classic builder does. Pull errors reach the client as the pull says them.
    */
-  private async baseImage(ref: string): Promise<ImageRecord> {
+  private async baseImage(ref: string, platform?: string): Promise<ImageRecord> {
+    // FROM --platform: a local image of another platform does not count (Docker pulls the right one).
+    const wanted = platform ? parsePlatform(platform) : undefined;
+    const fits = (img: ImageRecord) => !wanted || (img.os === wanted.os && img.architecture === wanted.architecture && (!wanted.variant || img.variant === wanted.variant));
+    const mismatch = (img: ImageRecord) => notFound(`image with reference ${ref} was found but does not match the specified platform: wanted ${platform}, actual: ${img.os}/${img.architecture}${img.variant ? `/${img.variant}` : ''}`);
     if (!this.opts.pull) {
       try {
-        return await this.deps.images.get(ref);
+        const local = await this.deps.images.get(ref);
+        if (fits(local)) return local;
+        if (!this.deps.registry) throw mismatch(local);
       } catch (e) {
         if (!(e instanceof BerthError && e.kind === 'not_found') || !this.deps.registry) throw e;
       }
     }
     if (!this.deps.registry) return this.deps.images.get(ref);
-    const pulled = await this.deps.registry.pull(ref, { auth: this.authFor(ref), signal: this.signal }, (p) => this.out.progress?.(p));
-    return this.deps.images.get(pulled.id);
+    const pulled = await this.deps.registry.pull(ref, { platform, auth: this.authFor(ref), signal: this.signal }, (p) => this.out.progress?.(p));
+    const img = await this.deps.images.get(pulled.id);
+    if (!fits(img)) throw mismatch(img);
+    return img;
   }
 
   /** Credentials for the registry of `ref` from X-Registry-Config (keys as the docker CLI writes them). */

@@ -86,3 +86,21 @@ test('FROM a registry image that is not local pulls it; --pull fetches a newer b
   }
   assert.equal(await ok(['images', '-a', '-q', '--no-trunc']), imagesBefore, 'no image was created');
 });
+
+test('FROM --platform: a local image of that platform is used, one of another platform makes the builder pull', { skip }, async () => {
+  const ref = `${reg.host}/multi:v1`;
+  const tar = makeBusyboxTar(join(work, 'busybox-multi.tar'));
+  await ok(['import', '--change', `ENV PATH=${BUSYBOX_PATH}`, '--change', 'ENV BASE=amd64', tar, ref]);
+  await ok(['push', ref]);
+  // The local tag now names an arm64 image (the registry keeps the amd64 one).
+  await ok(['import', '--platform', 'linux/arm64', '--change', 'ENV BASE=arm64', tar, ref]);
+  const arm = await ok(['build', '-t', 'onarm', contexts({ Dockerfile: `ARG P=linux/arm64\nFROM --platform=$P ${ref}\nLABEL on=arm\n` })]);
+  assert.doesNotMatch(arm, /Pulling from/);
+  assert.match(await ok(['image', 'inspect', '-f', '{{.Architecture}} {{json .Config.Env}}', 'onarm']), /^arm64 .*"BASE=arm64"/);
+  const amd = await ok(['build', '-t', 'onamd', contexts({ Dockerfile: `FROM --platform=linux/amd64 ${ref}\nRUN echo "$BASE" > /b\nCMD ["cat", "/b"]\n` })]);
+  assert.match(amd, /v1: Pulling from multi\n/);
+  assert.equal(await ok(['run', '--rm', 'onamd']), 'amd64\n');
+  const bad = await berth(['build', contexts({ Dockerfile: 'FROM --chmod=1 busybox\n' })]);
+  assert.notEqual(bad.code, 0);
+  assert.equal(bad.stderr, 'Dockerfile:1: Unknown flag: chmod\n');
+});
