@@ -19,9 +19,11 @@ export async function waitHealthy(client: EngineClient, c: Started, signal?: Abo
     const test = info.Config.Healthcheck?.Test;
     const configured = test !== undefined && test.length > 0 && test[0] !== 'NONE';
     if (!health && !configured) throw failedPrecondition(`container ${c.name} has no healthcheck configured`);
+    // Exited first, as Compose checks: a stopped container's health reads "unhealthy" too, and
+    // its exit code says more.
+    if (!info.State.Running && !info.State.Restarting) throw failedPrecondition(`dependency failed to start: container ${c.name} exited (${info.State.ExitCode})`);
     if (health === 'healthy') return;
     if (health === 'unhealthy') throw failedPrecondition(`dependency failed to start: container ${c.name} is unhealthy`);
-    if (!info.State.Running && !info.State.Restarting) throw failedPrecondition(`dependency failed to start: container ${c.name} exited (${info.State.ExitCode})`);
     if (signal?.aborted) throw failedPrecondition(String(signal.reason ?? `gave up waiting for container ${c.name}`));
     await sleep(POLL_MS);
   }

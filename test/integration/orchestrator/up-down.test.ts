@@ -179,6 +179,26 @@ ${extra}volumes:
     assert.equal(late.State.Health?.Status, 'healthy');
   });
 
+  test('a service_healthy dependency that exits fails up with its exit code (checked before its health, as Compose does)', async (t) => {
+    if (skip) return t.skip(skip);
+    // Exits before its first probe; an engine reports a stopped container's health as unhealthy.
+    write(compose('two', `  dies:
+    image: busybox
+    command: ["sh", "-c", "sleep 1; exit 3"]
+    healthcheck: {test: ["CMD", "true"], interval: 5s}
+  needs:
+    image: busybox
+    command: ["sleep", "1000"]
+    stop_signal: SIGKILL
+    depends_on: {dies: {condition: service_healthy}}
+`));
+    const r = await berth(engine!.host, ['compose', 'up', '-d'], dir, {}, 60_000);
+    assert.notEqual(r.code, 0, r.stderr);
+    assert.match(r.stderr, new RegExp(`dependency failed to start: container ${PROJECT}-dies-1 exited \\(3\\)`));
+    write(compose('two'));
+    await run(['up', '-d', '--remove-orphans']);
+  });
+
   test('down removes the containers and the network but keeps the named volume and its data; down -v removes it', async (t) => {
     if (skip) return t.skip(skip);
     write(compose('two'));
