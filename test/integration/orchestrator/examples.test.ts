@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { join, resolve } from 'node:path';
 import { canMakeDebian, debianTars, DEBIAN_IMPORT_CHANGES } from '../../helpers/debian.js';
-import { berth, IMAGE, startEngine, type Engine } from './engine.js';
+import { berth, IMAGE, removeProject, startEngine, type Engine } from './engine.js';
 
 const EXAMPLES = resolve(import.meta.dirname, '../../../examples');
 let engine: Engine | undefined;
@@ -31,6 +31,7 @@ after(async () => {
     for (const p of projects) {
       const files = (p.files ?? []).flatMap((f) => ['-f', f]);
       await berth(engine.host, ['compose', '-p', p.name, ...files, 'down', '-v', '--remove-orphans', '-t', '0'], p.dir).catch(() => undefined);
+      await removeProject(engine.client, p.name); // whatever down could not take
     }
     await engine.stop();
   }
