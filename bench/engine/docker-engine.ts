@@ -134,8 +134,8 @@ async function waitFor(ready: () => boolean | Promise<boolean>, child: ChildProc
 /**
  * The host side of a networked dockerd: a bridge of our own (dockerd only creates `docker0`, which a
  * system Docker may own) and, at removal, the bridge and what dockerd added to iptables (it leaves its
- * DOCKER* chains and rules behind at exit). Only when no DOCKER chain existed before: another
- * dockerd's rules are never touched. bridge-nf-call-iptables is put back as it was.
+ * DOCKER* chains and rules behind at exit): the rules naming our bridge always, the DOCKER chains
+ * only when none existed before and no other dockerd runs, so another dockerd's rules are never touched. bridge-nf-call-iptables is put back as it was.
  */
 async function dockerNetworking(addressPool: string): Promise<{ args: string[]; remove(): void }> {
   const name = `bbr${Math.random().toString(16).slice(2, 8)}`;
@@ -152,12 +152,12 @@ async function dockerNetworking(addressPool: string): Promise<{ args: string[]; 
     args: ['--bridge', name, '--iptables=true', '--ip6tables=false', '--default-address-pool', `base=${addressPool},size=24`],
     remove() {
       run(['ip', 'link', 'delete', name]);
-      if (!hadDockerChains) {
-        for (const table of ['filter', 'nat']) {
-          const saved = run(['iptables-save', '-t', table]).stdout ?? '';
-          const kept = saved.split('\n').filter((l) => !/DOCKER/.test(l) && !l.includes(name)).join('\n');
-          spawnSync('iptables-restore', ['-T', table], { input: kept });
-        }
+      // Another dockerd still running (another bench) uses the DOCKER chains: then only our bridge's rules go.
+      const dropChains = !hadDockerChains && run(['pgrep', '-x', 'dockerd']).status !== 0;
+      for (const table of ['filter', 'nat']) {
+        const saved = run(['iptables-save', '-t', table]).stdout ?? '';
+        const kept = saved.split('\n').filter((l) => !(dropChains && /DOCKER/.test(l)) && !l.includes(name)).join('\n');
+        spawnSync('iptables-restore', ['-T', table], { input: kept });
       }
       if (nfBefore !== undefined) { try { writeFileSync(nfFile, nfBefore); } catch { /* module gone */ } }
     },

@@ -18,45 +18,18 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { request } from 'node:http';
+import { checkpoint, cleanup, cleanups, flag, hasFlag } from './cli-args.js';
 
 const DOCKER = ['/usr/local/bin/docker'];
 const IMAGE = 'bench-busybox:latest';
 
-function flag(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
 const RUNS = Number(flag('--runs')) || 20;
 const BATCHES = Number(flag('--batches')) || 3;
 const JSON_FILE = flag('--json');
 // --trace runs berthd at debug level and prints its per-endpoint request times (costs a little).
-const TRACE = process.argv.includes('--trace');
+const TRACE = hasFlag('--trace');
 // --from-head measures a build of the last commit instead of this (possibly half-edited) tree.
-const FROM_HEAD = process.argv.includes('--from-head');
-
-// Cleanups run last-in first-out, once, on normal exit, on error and on SIGINT/SIGTERM.
-const cleanups: Array<() => Promise<void> | void> = [];
-let cleaning: Promise<void> | undefined;
-function cleanup(): Promise<void> {
-  cleaning ??= (async () => {
-    for (const c of cleanups.reverse()) {
-      try { await c(); } catch (e) { console.error(`cleanup: ${(e as Error).message}`); }
-    }
-  })();
-  return cleaning;
-}
-let interrupted = false;
-/** Called between samples and steps: after a signal the run stops there (cleanup is under way). */
-function checkpoint(): void {
-  if (interrupted) throw new Error('interrupted');
-}
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(sig, () => {
-    interrupted = true;
-    console.error(`\n${sig}: cleaning up`);
-    void cleanup().finally(() => process.exit(130));
-  });
-}
+const FROM_HEAD = hasFlag('--from-head');
 
 interface Engine { name: 'berthd' | 'dockerd'; host: string; pids(): { daemon: number[]; monitors: number[] } }
 

@@ -1,6 +1,7 @@
 // Starts a real berthd (dist/berthd.js) with its own temp data root, exec root and socket, and
 // tears everything it made down again: the daemon, its containers (runtime state, monitors),
 // mounts under its roots and the temp dirs. Integration and compat tests share it.
+import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, closeSync } from 'node:fs';
 import { request } from 'node:http';
@@ -11,6 +12,7 @@ import { removeCgroupParent } from '../../src/engine/runtime/cgroups.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const BERTHD = join(REPO, 'dist/berthd.js');
+const BERTH = join(REPO, 'bin/berth');
 
 export interface TestDaemon {
   socket: string;
@@ -243,4 +245,46 @@ export async function startTestDaemon(opts: TestDaemonOptions = {}): Promise<Tes
     stop,
   };
   return daemon;
+}
+
+export interface CliResult { stdout: string; stderr: string; code: number | null }
+export interface CliOptions { input?: string; env?: Record<string, string>; timeoutMs?: number }
+
+/** Runs bin/berth ARGS as a child process against the engine at `host` (DOCKER_HOST). */
+export function runBerth(host: string, args: string[], opts: CliOptions = {}): Promise<CliResult> {
+  return new Promise((resolveP, reject) => {
+    const child = spawn(process.execPath, [BERTH, ...args], { env: { ...process.env, DOCKER_HOST: host, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolveP({ stdout, stderr, code });
+    });
+    if (opts.input !== undefined) child.stdin.end(opts.input);
+    else child.stdin.end();
+  });
+}
+
+export interface BerthCli {
+  /** `berth ARGS` against the daemon: its output and exit code. */
+  berth(args: string[], opts?: CliOptions): Promise<CliResult>;
+  /** The same, asserting exit 0 (the message names the command and its stderr); trimmed stdout. */
+  ok(args: string[], opts?: CliOptions): Promise<string>;
+}
+
+/** The berth CLI against a test daemon that a test's before() starts later (hence the getter). */
+export function berthCli(daemon: () => TestDaemon): BerthCli {
+  const berth = (args: string[], opts?: CliOptions) => runBerth(daemon().dockerHost, args, opts);
+  return {
+    berth,
+    async ok(args, opts) {
+      const r = await berth(args, opts);
+      assert.equal(r.code, 0, `berth ${args.join(' ')}: ${r.stderr}`);
+      return r.stdout.trim();
+    },
+  };
 }

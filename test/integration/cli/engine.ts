@@ -7,13 +7,12 @@ import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync } fr
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { makeBusyboxTar, BUSYBOX_PATH } from '../../helpers/busybox.js';
-import { cleanupRoot, ping, startTestDaemon } from '../../helpers/daemon.js';
+import { cleanupRoot, ping, runBerth, startTestDaemon, type CliResult } from '../../helpers/daemon.js';
+
+export { runBerth, type CliResult } from '../../helpers/daemon.js';
 
 const REPO = resolve(import.meta.dirname, '../../..');
-const BERTH = join(REPO, 'bin/berth');
 export const IMAGE = 'busybox:latest';
-
-export interface CliResult { stdout: string; stderr: string; code: number | null }
 
 export interface CliEngine {
   kind: 'berth' | 'docker';
@@ -21,24 +20,6 @@ export interface CliEngine {
   stop(): Promise<void>;
   /** Runs `berth ARGS` against this engine. */
   berth(args: string[], opts?: { input?: string; env?: Record<string, string>; timeoutMs?: number }): Promise<CliResult>;
-}
-
-export function runBerth(host: string, args: string[], opts: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<CliResult> {
-  return new Promise((resolveP, reject) => {
-    const child = spawn(process.execPath, [BERTH, ...args], { env: { ...process.env, DOCKER_HOST: host, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolveP({ stdout, stderr, code });
-    });
-    if (opts.input !== undefined) child.stdin.end(opts.input);
-    else child.stdin.end();
-  });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -10,9 +10,8 @@ import { get } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestDaemon, type TestDaemon } from '../../helpers/daemon.js';
+import { berthCli, startTestDaemon, type TestDaemon } from '../../helpers/daemon.js';
 import { makeBusyboxTar, BUSYBOX_PATH } from '../../helpers/busybox.js';
-import { runBerth, type CliResult } from '../cli/engine.js';
 import { leftovers, scrub } from './fixture.js';
 import { hostNames } from '../../../src/engine/network/names.js';
 import { linksWithPrefix, linkExists } from '../../../src/engine/network/links.js';
@@ -42,12 +41,7 @@ after(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-const berth = (args: string[]): Promise<CliResult> => runBerth(daemon.dockerHost, args);
-async function ok(args: string[]): Promise<string> {
-  const r = await berth(args);
-  assert.equal(r.code, 0, `berth ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout.trim();
-}
+const { berth, ok } = berthCli(() => daemon);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const web = (name: string, ...flags: string[]) => ok(['run', '-d', '--name', name, ...flags, IMG, 'sh', '-c',
   `mkdir -p /www && echo ${name} > /www/index.html && exec httpd -f -p 80 -h /www`]);

@@ -8,9 +8,8 @@ import { chownSync, chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wri
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { daemonRequest, startTestDaemon, type TestDaemon } from '../../helpers/daemon.js';
+import { berthCli, daemonRequest, startTestDaemon, type TestDaemon } from '../../helpers/daemon.js';
 import { makeBusyboxRootfs, BUSYBOX_PATH } from '../../helpers/busybox.js';
-import { runBerth, type CliResult } from '../cli/engine.js';
 
 const IMG = 'volbox:latest';
 let daemon: TestDaemon;
@@ -39,12 +38,7 @@ after(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-const berth = (args: string[]): Promise<CliResult> => runBerth(daemon.dockerHost, args);
-async function ok(args: string[]): Promise<string> {
-  const r = await berth(args);
-  assert.equal(r.code, 0, `berth ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout.trim();
-}
+const { berth, ok } = berthCli(() => daemon);
 const volumeNames = async () => (await ok(['volume', 'ls', '-q'])).split('\n').filter(Boolean);
 const mountsOf = async (c: string) => JSON.parse(await ok(['inspect', '-f', '{{json .Mounts}}', c])) as { Type: string; Name?: string; Source: string; Destination: string; RW: boolean }[];
 
