@@ -78,7 +78,7 @@ export interface MountSpec {
   target: string;
   readOnly: boolean;
   /** bind propagation, tmpfs size/mode, volume nocopy... */
-  options: { propagation?: string; tmpfsSize?: number; tmpfsMode?: number; noCopy?: boolean; selinuxRelabel?: string; createHostPath?: boolean; volumeLabels?: Record<string, string>; volumeDriver?: string; volumeDriverOptions?: Record<string, string> };
+  options: { propagation?: string; tmpfsSize?: number; tmpfsMode?: number; noCopy?: boolean; selinuxRelabel?: string; createHostPath?: boolean; volumeLabels?: Record<string, string>; volumeDriver?: string; volumeDriverOptions?: Record<string, string>; subpath?: string };
 }
 
 export interface PortBinding { hostIp: string; hostPort: string }
@@ -217,7 +217,7 @@ export interface ContainerRecord {
   hostnamePath: string;
   hostsPath: string;
   resolvConfPath: string;
-  mounts: { type: MountType; name?: string; source: string; destination: string; mode: string; rw: boolean; propagation: string; driver?: string }[];
+  mounts: { type: MountType; name?: string; source: string; destination: string; mode: string; rw: boolean; propagation: string; driver?: string; /** `volume-subpath`: the directory inside the volume that is mounted */ subpath?: string }[];
   network: { sandboxKey: string; ports: Record<string, PortBinding[] | null>; endpoints: Record<string, EndpointState> };
   sizeRw?: number;
 }

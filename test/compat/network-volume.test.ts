@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { runBerth, startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { makeBusyboxTar, BUSYBOX_PATH } from '../helpers/busybox.js';
 import { dockerCli, ok } from './docker-cli.js';
 import { leftovers } from '../integration/network/fixture.js';
@@ -28,8 +28,8 @@ after(async () => {
   if (daemon) {
     const ids = (await docker(['ps', '-aq'])).stdout.split('\n').filter(Boolean);
     if (ids.length) await docker(['rm', '-f', ...ids]);
-    for (const n of ['cnet', 'cnet2']) await docker(['network', 'rm', n]);
-    for (const v of ['cvol', 'cvol2']) await docker(['volume', 'rm', '-f', v]);
+    for (const n of ['cnet', 'cnet2', 'cptr']) await docker(['network', 'rm', n]);
+    for (const v of ['cvol', 'cvol2', 'csub', 'cdf']) await docker(['volume', 'rm', '-f', v]);
     await daemon.stop();
     assert.deepEqual(await leftovers(daemon.dataRoot), [], 'no bridge, veth or nft table of the daemon is left');
   }
@@ -118,4 +118,54 @@ test('a new named volume is filled from the image; rm -v takes anonymous volumes
   assert.doesNotMatch(await d('volume', 'ls', '-q'), new RegExp(anon));
   assert.match(await d('volume', 'ls', '-q'), /^cvol2$/m);
   assert.equal(await d('volume', 'rm', 'cvol2'), 'cvol2');
+});
+
+test('reverse (PTR) lookups of container addresses on a user network: <container>.<network>', async () => {
+  await d('network', 'create', '--subnet', '10.219.9.0/24', 'cptr');
+  await d('run', '-d', '--name', 'ptrtarget', '--network', 'cptr', IMG, 'sleep', '300');
+  const ip = await d('inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', 'ptrtarget');
+  const out = await d('run', '--rm', '--network', 'cptr', IMG, 'nslookup', ip);
+  assert.match(out, new RegExp(`${ip.split('.').reverse().join('\\.')}\\.in-addr\\.arpa\\s+name = ptrtarget\\.cptr`), out);
+  await d('rm', '-f', 'ptrtarget');
+  assert.equal(await d('network', 'rm', 'cptr'), 'cptr');
+});
+
+test('legacy --link on the default bridge sets Docker\'s <ALIAS>_PORT_…, _NAME and _ENV_ variables', async () => {
+  await d('run', '-d', '--name', 'linkdb', '--expose', '5432', '--expose', '53/udp', '-e', 'DB_USER=ann', IMG, 'sleep', '300');
+  const ip = await d('inspect', '-f', '{{.NetworkSettings.Networks.bridge.IPAddress}}', 'linkdb');
+  const env = (await d('run', '--rm', '--name', 'linker', '--link', 'linkdb:db-1', '-e', 'DB_1_ENV_DB_USER=own', IMG, 'env')).split('\n');
+  for (const v of [`DB_1_PORT=udp://${ip}:53`, `DB_1_PORT_5432_TCP=tcp://${ip}:5432`, `DB_1_PORT_5432_TCP_ADDR=${ip}`, 'DB_1_PORT_5432_TCP_PORT=5432',
+    'DB_1_PORT_5432_TCP_PROTO=tcp', `DB_1_PORT_53_UDP=udp://${ip}:53`, 'DB_1_NAME=/linker/db-1', 'DB_1_ENV_DB_USER=own']) {
+    assert.ok(env.includes(v), `${v} in:\n${env.join('\n')}`);
+  }
+  assert.equal(env.filter((v) => v.startsWith('DB_1_ENV_PATH=') || v.startsWith('DB_1_ENV_HOME=')).length, 0, 'PATH and HOME are not passed on');
+  await d('rm', '-f', 'linkdb');
+});
+
+test('--mount type=volume,volume-subpath=: a directory of the volume; escaping or missing paths are refused', async () => {
+  await d('run', '--rm', '-v', 'csub:/v', IMG, 'sh', '-c', 'mkdir -p /v/app/conf && echo sub > /v/app/conf/f && echo top > /v/top && ln -s / /v/out');
+  assert.equal(await d('run', '--rm', '--mount', 'type=volume,src=csub,dst=/etc/app,volume-subpath=app/conf', IMG, 'sh', '-c', 'ls /etc/app; cat /etc/app/f'), 'f\nsub');
+  assert.equal(await d('run', '--rm', '--mount', 'type=volume,src=csub,dst=/ro,volume-subpath=app,readonly', IMG, 'sh', '-c', 'cat /ro/conf/f; touch /ro/x 2>/dev/null || echo read-only'), 'sub\nread-only');
+  for (const [sub, msg] of [['../x', /subpath must be a relative path within the volume/], ['missing', /cannot access path .*missing: no such file or directory/], ['out', /points outside the volume/]] as const) {
+    const r = await docker(['run', '--rm', '--mount', `type=volume,src=csub,dst=/m,volume-subpath=${sub}`, IMG, 'true']);
+    assert.notEqual(r.code, 0, sub);
+    assert.match(r.stderr, msg);
+    assert.equal(r.stderr.split('\n').filter((l) => l.startsWith('docker: ')).length, 1, r.stderr);
+  }
+  await d('run', '--rm', '-v', 'csub:/v', IMG, 'true'); // the volume is still usable as a whole
+  await d('volume', 'rm', 'csub');
+});
+
+test('system df -v: berth prints the images, containers, volumes and build cache as the docker CLI does', async () => {
+  await d('volume', 'create', 'cdf');
+  await d('run', '--name', 'dfuser', '-v', 'cdf:/d', IMG, 'sh', '-c', 'head -c 12345 /dev/zero > /d/f');
+  // Relative times ("5 seconds ago") may tick between the two commands: they are compared as one word.
+  const cells = (out: string) => out.split('\n').map((l) => l.replace(/(Less than a second|About a minute|1 second|\d+ seconds|\d+ minutes) ago/g, 'T ago').split(/\s{2,}/));
+  const [theirs, ours] = [(await d('system', 'df', '-v')), (await runBerth(daemon.dockerHost, ['system', 'df', '-v'])).stdout.trimEnd()];
+  assert.deepEqual(cells(ours), cells(theirs), `berth:\n${ours}\ndocker:\n${theirs}`);
+  assert.match(ours, /^cdf\s+1\s+12\.35kB$/m);
+  const volumeTable = (out: string) => out.slice(out.indexOf('Local Volumes space usage:'));
+  assert.equal(volumeTable(ours), volumeTable(theirs), 'the tables without times are the same to the byte (alignment included)');
+  await d('rm', 'dfuser');
+  await d('volume', 'rm', 'cdf');
 });

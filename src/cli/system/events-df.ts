@@ -1,4 +1,4 @@
-// `events` (live, one line per event as docker prints them) and `system df`.
+// `events` (live, one line per event as docker prints them) and `system df` (-v: df-verbose.ts).
 import type { Command } from 'commander';
 import type { EventMessage } from '../../api/client/index.js';
 import { connect } from '../context.js';
@@ -36,6 +36,10 @@ const reclaim = (r: number, total: number, pct: boolean) => (pct && total > 0 ? 
 export async function dfCommand(f: { verbose?: boolean; format?: string }, cmd: Command): Promise<void> {
   const client = await connect(cmd);
   const d = await client.system.df();
+  if (f.verbose && (!f.format || f.format === 'table')) {
+    process.stdout.write((await import('./df-verbose.js')).verboseDiskUsage(d));
+    return;
+  }
   const images = d.Images ?? [];
   const containers = d.Containers ?? [];
   const volumes = d.Volumes ?? [];

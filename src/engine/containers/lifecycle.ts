@@ -19,7 +19,7 @@ import { resolveUser } from '../runtime/user.js';
 import { launchConmon } from '../runtime/conmon.js';
 import { parseSignal } from '../runtime/signals.js';
 import { createContainerMounts, containerOciMounts, removeAnonymousVolumes, unmountVolumes } from './volume-mounts.js';
-import { attachNetworking, checkNetworks, detachNetworking } from './networking.js';
+import { attachNetworking, checkNetworks, detachNetworking, environmentWithLinks } from './networking.js';
 import { PhaseTimer } from './phase-timer.js';
 import { SeccompBpfCache } from '../runtime/seccomp-cache.js';
 
@@ -287,8 +287,11 @@ export class Lifecycle {
       if (!this.isRunning(other)) throw conflict(`cannot join the namespaces of container ${other.id}: it is not running`);
       return other.state.pid;
     };
+    const env = environmentWithLinks(rec, (name) => {
+      try { const other = this.find(name); return this.isRunning(other) ? other : undefined; } catch { return undefined; }
+    });
     const config = buildOciConfig({
-      record: rec, rootfs, user, cgroupsPath: `${this.ctx.cgroupParent}/${id}`, initBinary: this.ctx.initBinary, containerPid,
+      record: env === rec.effective.env ? rec : { ...rec, effective: { ...rec.effective, env } }, rootfs, user, cgroupsPath: `${this.ctx.cgroupParent}/${id}`, initBinary: this.ctx.initBinary, containerPid,
       extraMounts: this.ctx.volumes ? await containerOciMounts(this.ctx.volumes, rec, rootfs) : planHostMounts(rec.spec.host).oci,
     });
     const seccompKey = this.seccompPrograms.apply(config);

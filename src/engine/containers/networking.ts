@@ -9,6 +9,7 @@ import type { NetworkService } from '../network/service.js';
 import { portRequestsFromBindings } from '../network/port-specs.js';
 import { renderResolvConf, ownHostsLines } from '../network/container-files.js';
 import { baseHostsLines, writeHostFiles } from './host-files.js';
+import { linkEnvironment, parseLink, withOwnEnvironment } from './link-env.js';
 
 const DEFAULT_NETWORK = 'bridge';
 
@@ -90,18 +91,30 @@ async function writeHosts(networks: NetworkService, rec: ContainerRecord, atStar
 /**
  * Legacy `--link name[:alias]`: an /etc/hosts line "<ip>\t<alias> <name>" for a running container
  * on a network this one shares; Docker refuses to start when the linked container is not there.
- * (Docker's link environment variables are not set.)
+ * (The link environment variables are link-env.ts's.)
  */
 function linkLines(networks: NetworkService, rec: ContainerRecord, atStart: boolean): string[] {
   return (rec.spec.host.links ?? []).flatMap((l) => {
-    // The API form is "/name:/me/alias"; clients also send "name:alias".
-    const [rawName = '', rawAlias = ''] = l.split(':');
-    const name = rawName.replace(/^\//, '');
-    const alias = rawAlias.split('/').pop() || name;
+    const { name, alias } = parseLink(l);
     const ip = networks.addressOf(name, rec.id);
     if (!ip && atStart) throw invalidArgument(`Cannot link to a non running container: /${name} AS /${rec.name}/${alias}`);
     return ip ? [`${ip}\t${alias === name ? name : `${alias} ${name}`}`] : [];
   });
+}
+
+/**
+ * The process environment at start: on the default bridge, legacy links' variables first (the
+ * linked containers must be running; their bridge addresses are known before this one connects).
+ */
+export function environmentWithLinks(rec: ContainerRecord, find: (name: string) => ContainerRecord | undefined): string[] {
+  const links = rec.spec.host.links ?? [];
+  if (links.length === 0 || mainNetwork(rec) !== DEFAULT_NETWORK) return rec.effective.env;
+  const linkEnv = linkEnvironment(rec.name, links, (name) => {
+    const other = find(name);
+    const ip = other?.network.endpoints[DEFAULT_NETWORK]?.ipAddress;
+    return other && ip ? { ip, env: other.effective.env, exposedPorts: other.effective.exposedPorts } : undefined;
+  });
+  return withOwnEnvironment(linkEnv, rec.effective.env);
 }
 
 /** Releases endpoints and ports (idempotent); the record keeps no stale addresses. */

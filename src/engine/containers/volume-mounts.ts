@@ -4,7 +4,8 @@
 // nothing else covers. At start volumes are mounted (an empty one filled from the image first) and
 // everything becomes OCI mounts; when the process is gone volumes are let go; rm -v takes the
 // anonymous ones.
-import { isAbsolute, join, normalize } from 'node:path';
+import { realpath } from 'node:fs/promises';
+import { isAbsolute, join, normalize, relative } from 'node:path';
 import type { ContainerRecord, ContainerSpec } from '../types.js';
 import type { VolumeService } from '../volumes/service.js';
 import { ANONYMOUS_LABEL } from '../volumes/types.js';
@@ -27,9 +28,9 @@ export async function createContainerMounts(
   const host = spec.host;
   const out: RecordMount[] = [...planHostMounts(host).mounts];
   const taken = () => new Set([...out.map((m) => dest(m.destination)), ...Object.keys(host.tmpfs ?? {}).map(dest)]);
-  const add = async (name: string, dst: string, rw: boolean, mode: string, opts: { labels?: Record<string, string>; driver?: string; options?: Record<string, string> } = {}) => {
+  const add = async (name: string, dst: string, rw: boolean, mode: string, opts: { labels?: Record<string, string>; driver?: string; options?: Record<string, string>; subpath?: string } = {}) => {
     const v = await volumes.create({ name: name || undefined, labels: opts.labels, driver: opts.driver, options: opts.options });
-    out.push({ type: 'volume', name: v.name, source: v.mountpoint, destination: dst, mode, rw, propagation: '', driver: 'local' });
+    out.push({ type: 'volume', name: v.name, source: v.mountpoint, destination: dst, mode, rw, propagation: '', driver: 'local', ...(opts.subpath ? { subpath: opts.subpath } : {}) });
   };
   for (const b of host.binds ?? []) {
     const [src = '', dst = '', mode = ''] = b.split(':');
@@ -40,7 +41,7 @@ export async function createContainerMounts(
   for (const m of host.mounts ?? []) {
     if (m.type !== 'volume') continue;
     const o = m.options;
-    await add(m.source, m.target, !m.readOnly, o.noCopy ? 'nocopy' : '', { labels: o.volumeLabels, driver: o.volumeDriver, options: o.volumeDriverOptions });
+    await add(m.source, m.target, !m.readOnly, o.noCopy ? 'nocopy' : '', { labels: o.volumeLabels, driver: o.volumeDriver, options: o.volumeDriverOptions, subpath: o.subpath });
   }
   for (const ref of host.volumesFrom ?? []) {
     const [name = '', mode = ''] = ref.split(':');
@@ -73,12 +74,28 @@ export async function containerOciMounts(volumes: VolumeService, rec: ContainerR
       oci.push({ destination: m.destination, type: 'bind', source: m.source, options: ['rbind', m.rw ? 'rw' : 'ro', m.propagation || 'rprivate'] });
     }
     if (m.type !== 'volume' || !m.name) continue;
-    const nocopy = m.mode.split(',').includes('nocopy');
+    // A subpath mount shows part of the volume: the image's content is not copied into it (Docker neither).
+    const nocopy = m.mode.split(',').includes('nocopy') || !!m.subpath;
     const path = await volumes.mount(m.name, rec.id, nocopy ? undefined : join(rootfs, m.destination));
-    oci.push({ destination: m.destination, type: 'bind', source: path, options: ['rbind', m.rw ? 'rw' : 'ro', 'rprivate'] });
+    const source = m.subpath ? await subpathIn(path, m.subpath) : path; // a failed start lets the volumes go
+    oci.push({ destination: m.destination, type: 'bind', source, options: ['rbind', m.rw ? 'rw' : 'ro', 'rprivate'] });
   }
   const depth = (p: string) => dest(p).split('/').length;
   return oci.sort((a, b) => depth(a.destination) - depth(b.destination));
+}
+
+/**
+ * The directory `subpath` inside a mounted volume, symlinks resolved: it must exist, be a directory
+ * or file, and stay inside the volume (a link pointing out of it is refused, as Docker's safepath does).
+ */
+async function subpathIn(volumePath: string, subpath: string): Promise<string> {
+  const root = await realpath(volumePath);
+  const full = await realpath(join(root, subpath)).catch(() => {
+    throw invalidArgument(`cannot access path ${join(volumePath, subpath)}: no such file or directory`);
+  });
+  const rel = relative(root, full);
+  if (rel === '..' || rel.startsWith('../') || isAbsolute(rel)) throw invalidArgument(`subpath ${subpath} of volume ${volumePath} points outside the volume`);
+  return full;
 }
 
 export async function unmountVolumes(volumes: VolumeService, rec: ContainerRecord): Promise<void> {

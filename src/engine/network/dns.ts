@@ -1,7 +1,8 @@
 // The embedded DNS resolver: one UDP socket and one TCP listener per DNS-enabled network, on the
 // bridge's gateway address, port 53. Names of containers (and aliases) on the networks the asker shares are
-// answered here with A records, rotated on every answer so clients spread over replicas;
-// everything else is relayed unchanged to the host's resolvers.
+// answered here with A records, rotated on every answer so clients spread over replicas, and their
+// addresses with PTR records (`<container>.<network>`, as Docker); everything else is relayed
+// unchanged to the host's resolvers.
 import { createSocket, type Socket } from 'node:dgram';
 import { createServer, connect, type Server, type Socket as TcpSocket } from 'node:net';
 import { readFile } from 'node:fs/promises';
@@ -19,6 +20,8 @@ export interface DnsAnswerSource {
    * is `serverIp`; undefined when the name is not ours.
    */
   lookup(askerIp: string, serverIp: string, name: string): string[] | undefined;
+  /** The name (`<container>.<network>`) of address `ip` for this asker; undefined when the address is not ours. */
+  reverse(askerIp: string, serverIp: string, ip: string): string | undefined;
   /** May a query from this asker leave for the host's resolvers (not from internal-only containers)? */
   mayForward(askerIp: string, serverIp: string): boolean;
   /** The asker's own upstreams (`--dns`), if it has any. */
@@ -97,9 +100,16 @@ export class EmbeddedDns {
     const q = query.questions?.[0];
     if (query.type !== 'query' || !q) return undefined;
     const name = q.name.replace(/\.$/, '').toLowerCase();
-    const ips = this.source.lookup(askerIp, serverIp, name);
+    const reverseOf = q.type === 'PTR' ? addressOfReverseName(name) : undefined;
+    const ptr = reverseOf ? this.source.reverse(askerIp, serverIp, reverseOf) : undefined;
+    const ips = reverseOf ? undefined : this.source.lookup(askerIp, serverIp, name);
     let reply: Buffer | undefined;
-    if (ips) {
+    if (ptr) {
+      reply = dnsPacket.encode({
+        type: 'response', id: query.id, flags: RD | RA | dnsPacket.AUTHORITATIVE_ANSWER, questions: [q],
+        answers: [{ type: 'PTR', class: 'IN', name: q.name, ttl: TTL, data: ptr }],
+      });
+    } else if (ips) {
       const rotated = q.type === 'A' ? rotate(ips, this.rotation++) : ips;
       reply = dnsPacket.encode({
         type: 'response', id: query.id, flags: RD | RA | dnsPacket.AUTHORITATIVE_ANSWER, questions: [q],
@@ -150,6 +160,13 @@ export class EmbeddedDns {
     }
     return undefined;
   }
+}
+
+/** "4.3.2.1.in-addr.arpa" → "1.2.3.4"; undefined for any other name (a partial zone, IPv6). */
+export function addressOfReverseName(name: string): string | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.in-addr\.arpa$/.exec(name.toLowerCase().replace(/\.$/, ''));
+  if (!m || m.slice(1).some((o) => Number(o) > 255)) return undefined;
+  return [m[4], m[3], m[2], m[1]].map(Number).join('.');
 }
 
 function lengthPrefix(n: number): Buffer {

@@ -493,21 +493,31 @@ export class NetworkService {
       const asker = net ? Object.values(net.endpoints).find((e) => e.ipAddress === ip) : undefined;
       return { net, asker };
     };
+    // The asker sees names on every DNS-enabled network it is attached to (only the one asked when it is not one of ours).
+    const visibleNetworks = (serverIp: string, askerIp: string): NetworkRecord[] => {
+      const { net, asker } = byIp(serverIp, askerIp);
+      if (!net) return [];
+      const nets = asker
+        ? this.endpoints().filter((e) => e.containerId === asker.containerId).map((e) => this.networks.get(e.networkId)!)
+        : [net];
+      return nets.filter((x) => x.dns);
+    };
     return {
       lookup: (askerIp: string, serverIp: string, name: string): string[] | undefined => {
-        const { net, asker } = byIp(serverIp, askerIp);
-        if (!net) return undefined;
-        // The asker sees names on every DNS-enabled network it is attached to (only the one asked when it is not one of ours).
-        const nets = asker
-          ? this.endpoints().filter((e) => e.containerId === asker.containerId).map((e) => this.networks.get(e.networkId)!)
-          : [net];
         const ips: string[] = [];
-        for (const n of nets.filter((x) => x.dns)) {
+        for (const n of visibleNetworks(serverIp, askerIp)) {
           for (const e of Object.values(n.endpoints)) {
             if (e.dnsNames.some((d) => d.toLowerCase() === name)) ips.push(e.ipAddress);
           }
         }
         return ips.length ? ips : undefined;
+      },
+      reverse: (askerIp: string, serverIp: string, ip: string): string | undefined => {
+        for (const n of visibleNetworks(serverIp, askerIp)) {
+          const e = Object.values(n.endpoints).find((x) => x.ipAddress === ip);
+          if (e) return `${e.containerName}.${n.name}`;
+        }
+        return undefined;
       },
       upstreamsFor: (askerIp: string, serverIp: string): string[] | undefined => byIp(serverIp, askerIp).asker?.upstreams,
       mayForward: (askerIp: string, serverIp: string): boolean => {

@@ -144,7 +144,7 @@ export function hostConfigJson(spec: ContainerSpec): Json {
           Target: m.target,
           ReadOnly: m.readOnly || undefined,
           BindOptions: m.type === 'bind' && m.options.propagation ? { Propagation: m.options.propagation } : undefined,
-          VolumeOptions: m.type === 'volume' && (m.options.noCopy || m.options.volumeLabels) ? { NoCopy: m.options.noCopy, Labels: m.options.volumeLabels } : undefined,
+          VolumeOptions: m.type === 'volume' && (m.options.noCopy || m.options.volumeLabels || m.options.subpath) ? { NoCopy: m.options.noCopy, Labels: m.options.volumeLabels, Subpath: m.options.subpath } : undefined,
           TmpfsOptions: m.type === 'tmpfs' && (m.options.tmpfsSize || m.options.tmpfsMode) ? { SizeBytes: m.options.tmpfsSize, Mode: m.options.tmpfsMode } : undefined,
         }))
       : undefined,

@@ -72,6 +72,7 @@ function mounts(v: unknown): MountSpec[] {
     if (bind.Propagation) options.propagation = String(bind.Propagation);
     if (bind.CreateMountpoint) options.createHostPath = true;
     if (vol.NoCopy) options.noCopy = true;
+    if (vol.Subpath) options.subpath = volumeSubpath(String(vol.Subpath));
     if (vol.Labels) options.volumeLabels = strMap(vol.Labels, 'VolumeOptions.Labels');
     const driver = obj(vol.DriverConfig, 'VolumeOptions.DriverConfig');
     if (driver.Name) options.volumeDriver = String(driver.Name);
@@ -80,6 +81,15 @@ function mounts(v: unknown): MountSpec[] {
     if (tmpfs.Mode) options.tmpfsMode = num(tmpfs.Mode, 'TmpfsOptions.Mode');
     return { type, source: String(m.Source ?? ''), target: String(m.Target), readOnly: Boolean(m.ReadOnly), options };
   });
+}
+
+/** Docker 26's VolumeOptions.Subpath: a path inside the volume, relative and never climbing out of it. */
+function volumeSubpath(p: string): string {
+  const clean = posix.normalize(p).replace(/\/$/, '');
+  if (posix.isAbsolute(p) || clean === '..' || clean.startsWith('../')) {
+    throw invalidArgument(`invalid mount config for type "volume": subpath must be a relative path within the volume`);
+  }
+  return clean;
 }
 
 function portBindings(v: unknown): Record<string, PortBinding[]> {
