@@ -1,6 +1,7 @@
 // Bundles the CLI and the daemon into one file each: a cold `berth` start then
 // parses one module instead of resolving hundreds (issue 4's start-up goal).
 import { build } from 'esbuild';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 
 const common = {
   bundle: true,
@@ -14,8 +15,20 @@ const common = {
   external: ['cpu-features', 'ssh2'],
 };
 
+// The CLI of an earlier layout (split ESM chunks) and V8 code caches of an earlier CLI build.
+rmSync('dist/chunks', { recursive: true, force: true });
+for (const f of existsSync('dist') ? readdirSync('dist') : []) {
+  if (/^berth\.js(\.map)?$/.test(f) || /^berth\.cjs\..*\.cache$/.test(f)) rmSync(`dist/${f}`, { force: true });
+}
+
 await Promise.all([
-  // The CLI is split: verbs and the Compose library load as chunks only when a command needs them.
-  build({ ...common, entryPoints: { berth: 'src/cli/main.ts' }, outdir: 'dist', splitting: true, chunkNames: 'chunks/[name]-[hash]' }),
+  // The CLI is one CommonJS file, run by bin/berth-cli.cjs with a V8 code cache (docs/cli.md,
+  // "Cold start"): Node 20 has no code cache for ES modules. Its verbs and the Compose library
+  // are still evaluated only when a command needs them (dynamic imports become lazy inits).
+  build({
+    ...common, format: 'cjs', entryPoints: ['src/cli/main.ts'], outfile: 'dist/berth.cjs',
+    define: { 'import.meta.url': '__berthModuleUrl' },
+    banner: { js: "var __berthModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  }),
   build({ ...common, entryPoints: ['src/daemon/main.ts'], outfile: 'dist/berthd.js' }),
 ]);

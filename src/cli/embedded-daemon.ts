@@ -10,7 +10,7 @@ const LOG_FILE = '/var/lib/berth/berthd.log';
 
 function daemonEntry(): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  // dist/berth.js has dist/berthd.js beside it; from sources (tsx) look in the checkout's dist/.
+  // dist/berth.cjs has dist/berthd.js beside it; from sources (tsx) look in the checkout's dist/.
   const candidates = [join(here, 'berthd.js'), join(here, '..', '..', 'dist', 'berthd.js')];
   const found = candidates.find((p) => existsSync(p));
   if (!found) throw unavailable('no engine is running and berthd was not found next to the CLI (run `node scripts/build.mjs`)');

@@ -107,6 +107,6 @@ function reportFlagError(e: CommanderError, argv: string[]): number {
 // `berth logs x | head`: a reader that went away ends us quietly, as it ends the docker CLI.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => process.exit(e.code === 'EPIPE' ? 0 : 1));
 
-const code = await main(process.argv.slice(2));
-// Exit now: an attached stdin or a streaming request must not keep the process alive.
-process.exit(code);
+// Exit as soon as the verb is done: an attached stdin or a streaming request must not keep the
+// process alive. (No top-level await: the bundle is CommonJS, see scripts/build.mjs.)
+void main(process.argv.slice(2)).then((code) => process.exit(code));
