@@ -1,5 +1,6 @@
 // A real OCI registry for tests: Debian's docker-registry (distribution 2.x) on 127.0.0.1 at a free
-// port, its storage and config in a temp dir, optionally behind htpasswd (bcrypt) basic auth.
+// port, its storage and config in a temp dir, optionally behind htpasswd (bcrypt) basic auth or
+// bearer tokens from a token server (test/helpers/token-server.ts).
 // Stopped and removed by the caller, even when a test fails.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, openSync, closeSync, readFileSync } from 'node:fs';
@@ -34,13 +35,19 @@ function answers(port: number): Promise<boolean> {
   });
 }
 
-export async function startRegistry(opts: { user?: string; password?: string } = {}): Promise<TestRegistry> {
+/** distribution's `auth: token:` settings: tokens from `realm`, signed by a certificate in `rootCertBundle`. */
+export interface RegistryTokenAuth { realm: string; service: string; issuer: string; rootCertBundle: string }
+
+export async function startRegistry(opts: { user?: string; password?: string; token?: RegistryTokenAuth } = {}): Promise<TestRegistry> {
   const dir = mkdtempSync(join(tmpdir(), 'berth-registry-'));
   const storage = join(dir, 'storage');
   const port = await freePort();
-  const auth = opts.user
-    ? `auth:\n  htpasswd:\n    realm: berth-test\n    path: ${join(dir, 'htpasswd')}\n`
-    : '';
+  const t = opts.token;
+  const auth = t
+    ? `auth:\n  token:\n    realm: ${t.realm}\n    service: ${t.service}\n    issuer: ${t.issuer}\n    rootcertbundle: ${t.rootCertBundle}\n`
+    : opts.user
+      ? `auth:\n  htpasswd:\n    realm: berth-test\n    path: ${join(dir, 'htpasswd')}\n`
+      : '';
   if (opts.user) execFileSync('htpasswd', ['-Bbc', join(dir, 'htpasswd'), opts.user, opts.password ?? '']);
   writeFileSync(join(dir, 'config.yml'), `version: 0.1
 log:

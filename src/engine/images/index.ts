@@ -3,7 +3,7 @@
 // docs/images.md describes the on-disk layout and the decisions behind it.
 import type { Readable } from 'node:stream';
 import type { ImageService, RegistryService, RootfsService } from '../contract.js';
-import { registryService } from './distribution/service.js';
+import { openRegistryService } from './distribution/service.js';
 import type { EventBus } from '../events/bus.js';
 import type { ImageHistoryEntry, ImageLoadProgress, ImageRecord, ImageRemoval } from '../types.js';
 import { loadArchive } from './archive-load.js';
@@ -40,7 +40,7 @@ export async function openImageStore(opts: ImageStoreOptions): Promise<ImageStor
   const store = new Store(opts);
   await store.open();
   await store.warmSizes();
-  return new LocalImageStore(store, registryService(store, { insecureRegistries: opts.insecureRegistries ?? [] }));
+  return new LocalImageStore(store, await openRegistryService(store, { insecureRegistries: opts.insecureRegistries ?? [] }));
 }
 
 class LocalImageStore implements ImageStore {

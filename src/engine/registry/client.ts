@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import { BerthError, unavailable } from '../../common/errors.js';
 import { parseChallenges, type Challenge } from './challenge.js';
 import { apiHost, isInsecure, type EndpointPolicy } from './endpoint.js';
-import { readRegistryError, registryError } from './errors.js';
+import { readRegistryError, registryError, verbOf } from './errors.js';
 import { discard, httpRequest, readAll } from './http.js';
 import type { RegistryAuth } from './types.js';
 
@@ -77,7 +77,7 @@ export class RegistryClient {
     const url = opts.absolute ? new URL(path, base).href : `${base}${path}`;
     const send = async (fresh: boolean) => httpRequest({
       method, url, body: opts.body, signal: opts.signal, insecureTls: this.insecure,
-      headers: { ...(opts.headers ?? {}), ...(await this.authorization(opts.scopes, fresh)) },
+      headers: { ...(opts.headers ?? {}), ...(await this.authorizationFor(method, url, opts.scopes, fresh)) },
     });
     let res = await send(false);
     // A first 401 on a replayable request: the registry wants (new) credentials; learn and retry once.
@@ -92,14 +92,25 @@ export class RegistryClient {
     (res as { method?: string }).method = method;
     const info = await readRegistryError(res);
     if (status === 401 && this.challenge?.scheme === 'basic' && !this.auth?.username) info.text = 'no basic auth credentials';
-    const verb = method === 'HEAD' ? 'Head' : method === 'GET' ? 'Get' : method[0] + method.slice(1).toLowerCase();
-    throw registryError(info, status === 401 || status >= 500 ? `${verb} "${url}": ${info.text}` : info.text);
+    // Docker shows a denial bare, other 401s and 5xx with the request that got them.
+    const bare = info.codes.includes('DENIED') || !(status === 401 || status >= 500);
+    throw registryError(info, bare ? info.text : `${verbOf(method)} "${url}": ${info.text}`);
   }
 
   async callJson<T>(method: string, path: string, opts: CallOptions): Promise<{ body: T; res: IncomingMessage; bytes: Buffer }> {
     const res = await this.call(method, path, opts);
     const bytes = await readAll(res);
     return { body: JSON.parse(bytes.toString('utf8')) as T, res, bytes };
+  }
+
+  /** A token server's refusal is shown as the failure of the registry request it was for, as Docker does. */
+  private async authorizationFor(method: string, url: string, scopes: string[], fresh: boolean): Promise<Record<string, string>> {
+    try {
+      return await this.authorization(scopes, fresh);
+    } catch (e) {
+      if (e instanceof BerthError && e.details.tokenServer) throw new BerthError(e.kind, `${verbOf(method)} "${url}": ${e.message}`, e.details);
+      throw e;
+    }
   }
 
   private async authorization(scopes: string[], fresh: boolean): Promise<Record<string, string>> {
@@ -133,7 +144,9 @@ export class RegistryClient {
     const res = await httpRequest({ method: 'GET', url: url.href, headers, insecureTls: this.insecure });
     if (res.statusCode !== 200) {
       const info = await readRegistryError(res);
-      throw registryError(info, `Get "${url.href}": ${info.status === 401 ? 'unauthorized: incorrect username or password' : info.text}`);
+      const err = registryError(info, info.status === 401 ? 'unauthorized: incorrect username or password' : `token server ${url.origin}: ${info.text}`);
+      err.details.tokenServer = url.origin;
+      throw err;
     }
     const body = JSON.parse((await readAll(res)).toString('utf8')) as { token?: string; access_token?: string };
     const token = body.token ?? body.access_token;

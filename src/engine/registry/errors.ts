@@ -2,6 +2,7 @@
 // become BerthErrors worded as Docker words them ("manifest unknown: manifest unknown").
 import type { IncomingMessage } from 'node:http';
 import { BerthError, type ErrorKind } from '../../common/errors.js';
+import { parseChallenges } from './challenge.js';
 import { readAll } from './http.js';
 
 interface RegistryErrorBody { errors?: { code?: string; message?: string; detail?: unknown }[] }
@@ -21,6 +22,15 @@ export async function readRegistryError(res: IncomingMessage): Promise<RegistryE
     }
   } catch { /* not JSON */ }
   if (!text) text = statusText(status);
+  // An OAuth error in the challenge says more than the body (RFC 6750 §3), as Docker reads it: a
+  // token without the access asked for is "denied", a bad token "unauthorized".
+  if (status >= 400 && status < 500) {
+    for (const c of parseChallenges(res.headers['www-authenticate'])) {
+      const oauth = c.params.error;
+      if (oauth === 'insufficient_scope') return { status, codes: ['DENIED'], text: `denied: ${c.params.error_description || 'requested access to the resource is denied'}` };
+      if (oauth === 'invalid_token') return { status, codes: ['UNAUTHORIZED'], text: `unauthorized: ${c.params.error_description || 'authentication required'}` };
+    }
+  }
   return { status, codes, text };
 }
 
@@ -43,5 +53,11 @@ export function kindForStatus(status: number): ErrorKind {
 }
 
 export function registryError(info: RegistryErrorInfo, message = info.text): BerthError {
-  return new BerthError(kindForStatus(info.status), message, { status: info.status, codes: info.codes });
+  const kind = info.codes.includes('DENIED') ? 'permission_denied' : kindForStatus(info.status);
+  return new BerthError(kind, message, { status: info.status, codes: info.codes });
+}
+
+/** Go's net/http verb spelling in errors: `Get "url": …`, `Head`, `Post`. */
+export function verbOf(method: string): string {
+  return method[0] + method.slice(1).toLowerCase();
 }

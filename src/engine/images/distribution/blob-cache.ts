@@ -27,7 +27,8 @@ export class BlobCache {
     this.partial = join(root, 'partial');
   }
 
-  private init(): Promise<void> {
+  /** Creates the directories and drops what an interrupted download left in partial/ (at start-up). */
+  init(): Promise<void> {
     this.ready ??= (async () => {
       await ensureDir(this.dir);
       await ensureDir(this.partial);

@@ -94,7 +94,7 @@ function pullError(e: unknown, remote: Remote, shown: string): unknown {
   if (codes.includes('MANIFEST_UNKNOWN') || (e.kind === 'not_found' && !codes.includes('NAME_UNKNOWN'))) {
     return notFound(`manifest for ${shown} not found: ${e.message}`);
   }
-  if (codes.includes('NAME_UNKNOWN') || ((e.kind === 'permission_denied') && !remote.client.insecure)) {
+  if (codes.includes('NAME_UNKNOWN') || codes.includes('DENIED') || ((e.kind === 'permission_denied') && !remote.client.insecure)) {
     return notFound(`pull access denied for ${familiarName(remote.ref.name)}, repository does not exist or may require 'docker login': ${e.message}`);
   }
   return e;

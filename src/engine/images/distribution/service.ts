@@ -16,8 +16,14 @@ import { pushImage } from './push.js';
 import { distributionEnv, remoteOf, type DistributionEnv } from './remote.js';
 import { searchRegistry } from './search.js';
 
-export function registryService(store: Store, policy: EndpointPolicy): RegistryService {
-  const env: DistributionEnv = distributionEnv(store, policy);
+/** The registry verbs over a store, once the blob cache has dropped any half-written download. */
+export async function openRegistryService(store: Store, policy: EndpointPolicy): Promise<RegistryService> {
+  const env = distributionEnv(store, policy);
+  await env.cache.init();
+  return serviceOver(env, policy);
+}
+
+function serviceOver(env: DistributionEnv, policy: EndpointPolicy): RegistryService {
   return {
     pull: (ref, opts, progress) => pullImage(env, ref, opts, progress),
     push: (name, opts, progress) => pushImage(env, name, opts, progress),
