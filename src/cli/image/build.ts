@@ -11,6 +11,7 @@ import { CliExit } from '../exit.js';
 import { contextTar, type EngineClient } from '../../api/client/index.js';
 import { connect } from '../context.js';
 import { progressDisplay } from '../output/progress.js';
+import { humanSize4 } from '../output/units.js';
 import { registryConfigHeader } from '../registry/credentials.js';
 
 export interface BuildFlags {
@@ -53,6 +54,22 @@ async function readAll(s: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of s) chunks.push(Buffer.from(c as Buffer));
   return Buffer.concat(chunks);
+}
+
+/**
+ * Passes the context through, then says how much was sent as the docker CLI does ("Sending build
+ * context to Docker daemon  2.048kB"; on a terminal the figure counts up while it goes).
+ */
+async function* announceUpload(context: AsyncIterable<Buffer>, tty: boolean): AsyncGenerator<Buffer> {
+  const line = (n: number) => `Sending build context to Docker daemon  ${humanSize4(n).padStart(7)}`;
+  let sent = 0;
+  let shown = 0;
+  for await (const c of context) {
+    sent += c.length;
+    if (tty && Date.now() - shown > 100) { process.stdout.write(`\r${line(sent)}`); shown = Date.now(); }
+    yield c;
+  }
+  process.stdout.write(`${tty ? '\r' : ''}${line(sent)}\n`);
 }
 
 export async function buildCommand(contextArg: string, f: BuildFlags, cmd: Command): Promise<void> {
@@ -104,6 +121,8 @@ export async function buildCommand(contextArg: string, f: BuildFlags, cmd: Comma
   }
   client ??= await connect(cmd);
   const quiet = f.quiet || f.progress === 'quiet';
+  const tty = f.progress === 'tty' || ((!f.progress || f.progress === 'auto') && process.stdout.isTTY === true);
+  if (!quiet && f.progress !== 'rawjson') context = Readable.from(announceUpload(context, tty));
   let id = '';
   const stream = client.builds.build(context, {
     tags: f.tag, dockerfile: dockerfile && basename(dockerfile) === dockerfile ? dockerfile : dockerfile, buildArgs: buildArgs(f.buildArg),
@@ -111,7 +130,6 @@ export async function buildCommand(contextArg: string, f: BuildFlags, cmd: Comma
     quiet, rm: f.rm ?? true, forceRm: f.forceRm, registryConfig: registryConfigHeader(),
   });
   // Step output as text; a pulled FROM image's progress as `pull` shows it (bars in place on a terminal).
-  const tty = f.progress === 'tty' || ((!f.progress || f.progress === 'auto') && process.stdout.isTTY === true);
   const display = progressDisplay((s) => process.stdout.write(s), tty);
   try {
     for await (const msg of stream) {

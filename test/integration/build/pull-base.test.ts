@@ -82,7 +82,7 @@ test('FROM a registry image that is not local pulls it; --pull fetches a newer b
     assert.notEqual(r.code, 0);
     const shown = missing.includes(':nope') ? missing : `${missing}:latest`;
     assert.equal(r.stderr, `manifest for ${shown} not found: manifest unknown: manifest unknown\n`);
-    assert.match(r.stdout, new RegExp(`^Step 1/2 : FROM ${missing}\n$`));
+    assert.match(r.stdout, new RegExp(`^Sending build context to Docker daemon +[0-9.]+[kMG]?B\nStep 1/2 : FROM ${missing}\n$`));
   }
   assert.equal(await ok(['images', '-a', '-q', '--no-trunc']), imagesBefore, 'no image was created');
 });
