@@ -136,6 +136,11 @@ class BuildRun {
   async execute(text: string): Promise<string> {
     const df = parseDockerfile(text, this.file);
     this.escape = df.escape;
+    if (df.emptyContinuations.length) {
+      // Docker's parser warning, sent (red, as its stderr writer colours it) before the first step.
+      const found = df.emptyContinuations.map((w) => `[WARNING]: Empty continuation line found in:\n    ${w}\n`).join('');
+      this.out.stream(`\x1b[91m${found}[WARNING]: Empty continuation lines will become errors in a future release.\n\x1b[0m`);
+    }
     const insts = df.instructions;
     for (const i of insts) if (!KNOWN.has(i.cmd)) throw dockerfileError(this.file, i.line, `unknown instruction: ${i.cmd.toUpperCase()}`);
     const firstFrom = insts.findIndex((i) => i.cmd === 'from');

@@ -39,3 +39,9 @@ test('ENV/LABEL pairs and the legacy form; quoted words stay whole', () => {
   assert.deepEqual(parseKeyValues(label, '\\', 'Dockerfile', true), [{ key: '"a.b"', value: 'c' }]);
   assert.deepEqual(splitWords('a "b c" d\\ e', '\\'), ['a', '"b c"', 'd\\ e']);
 });
+
+test('an empty line inside a continuation is noted for Docker\'s warning; a comment line is not', () => {
+  const df = parseDockerfile('FROM x\nRUN echo a \\\n\n  && echo b\nLABEL a=b \\\n  # note\n  c=d\n');
+  assert.deepEqual(df.emptyContinuations, ['RUN echo a   && echo b']);
+  assert.equal(df.instructions[1].args, 'echo a   && echo b');
+});

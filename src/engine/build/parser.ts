@@ -20,7 +20,13 @@ export interface Instruction {
   line: number;
 }
 
-export interface Dockerfile { escape: string; syntax?: string; instructions: Instruction[] }
+export interface Dockerfile {
+  escape: string;
+  syntax?: string;
+  instructions: Instruction[];
+  /** Instructions (as written, joined) with an empty line inside a continuation: Docker warns of them. */
+  emptyContinuations: string[];
+}
 
 /** An error in the Dockerfile at a line: "Dockerfile:7: unknown instruction: FOO". */
 export function dockerfileError(file: string, line: number, message: string): Error {
@@ -51,6 +57,7 @@ export function parseDockerfile(text: string, file = 'Dockerfile'): Dockerfile {
   }
   const contRe = new RegExp(`${escape === '\\' ? '\\\\' : '`'}[ \\t]*$`);
   const out: Instruction[] = [];
+  const emptyContinuations: string[] = [];
   while (i < lines.length) {
     const raw = lines[i];
     const trimmed = raw.trim();
@@ -59,10 +66,14 @@ export function parseDockerfile(text: string, file = 'Dockerfile'): Dockerfile {
     // Join continuation lines; comment and empty lines inside a continuation are skipped.
     let joined = raw.replace(/^\s+/, '');
     let origLines = [joined];
+    let emptyContinuation = false;
     while (contRe.test(joined) && i + 1 < lines.length) {
       joined = joined.replace(contRe, '');
       i++;
-      while (i < lines.length && (lines[i].trim() === '' || lines[i].trim().startsWith('#'))) i++;
+      while (i < lines.length && (lines[i].trim() === '' || lines[i].trim().startsWith('#'))) {
+        if (lines[i].trim() === '') emptyContinuation = true;
+        i++;
+      }
       if (i >= lines.length) break;
       joined += lines[i];
       origLines.push(lines[i]);
@@ -106,8 +117,9 @@ export function parseDockerfile(text: string, file = 'Dockerfile'): Dockerfile {
     const json = parseJsonArray(rest);
     if (json) inst.json = json;
     out.push(inst);
+    if (emptyContinuation) emptyContinuations.push(inst.original);
   }
-  return { escape, syntax, instructions: out };
+  return { escape, syntax, instructions: out, emptyContinuations };
 }
 
 /** The exec form: a JSON array of strings; anything else is the shell form. */

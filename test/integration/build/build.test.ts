@@ -209,3 +209,9 @@ test('errors name the Dockerfile line, exit non-zero and leave no image', { skip
   const r = await fx.berth(['build', '-t', 'stdin', '-'], { input: 'FROM busybox\nENV FROM_STDIN=1\n' });
   assert.equal(r.code, 0, r.stderr);
 });
+
+test('an empty continuation line builds with Docker\'s warning before the first step', { skip }, async () => {
+  const out = await fx.build(fx.context({ Dockerfile: 'FROM busybox\nRUN echo a \\\n\n  && echo b\n' }));
+  assert.match(out, /\x1b\[91m\[WARNING\]: Empty continuation line found in:\n {4}RUN echo a {3}&& echo b\n\[WARNING\]: Empty continuation lines will become errors in a future release\.\n\x1b\[0mStep 1\/2 : FROM busybox\n/);
+  assert.match(out, /\na\nb\n/);
+});
