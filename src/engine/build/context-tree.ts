@@ -162,7 +162,7 @@ export class ContextTree {
  * Parses a (plain) tar stream into a tree. `spoolDir` is asked for a directory once contents
  * exceed the memory limit. Devices, fifos and sockets are skipped (COPY skips them too).
  */
-export async function readContextTar(src: AsyncIterable<Buffer>, spoolDir: () => Promise<string>): Promise<ContextTree> {
+export async function readContextTar(src: AsyncIterable<Buffer>, spoolDir: () => Promise<string>, memoryLimit = MEMORY_LIMIT): Promise<ContextTree> {
   const tree = new ContextTree();
   const ex = tarExtract();
   let inMemory = 0;
@@ -178,7 +178,7 @@ export async function readContextTar(src: AsyncIterable<Buffer>, spoolDir: () =>
         const hash = createHash('sha256');
         let data: Buffer | undefined;
         let spool: string | undefined;
-        if (inMemory + size <= MEMORY_LIMIT) {
+        if (inMemory + size <= memoryLimit) {
           const chunks: Buffer[] = [];
           for await (const c of entry) { hash.update(c as Buffer); chunks.push(c as Buffer); }
           data = Buffer.concat(chunks);
