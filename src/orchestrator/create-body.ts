@@ -32,7 +32,7 @@ const HANDLED = new Set([
   'stop_grace_period', 'init', 'privileged', 'cap_add', 'cap_drop', 'security_opt', 'tmpfs', 'mem_limit', 'mem_reservation',
   'memswap_limit', 'cpus', 'pids_limit', 'tty', 'stdin_open', 'logging', 'read_only', 'shm_size', 'sysctls', 'ulimits',
   'pull_policy', 'secrets', 'configs', 'devices', 'pid', 'ipc', 'group_add', 'cgroup_parent', 'oom_score_adj', 'oom_kill_disable',
-  'cpu_shares', 'cpuset', 'cpu_quota', 'cpu_period', 'userns_mode', 'runtime', 'volumes_from', 'links',
+  'cpu_shares', 'cpuset', 'cpu_quota', 'cpu_period', 'userns_mode', 'runtime', 'volumes_from', 'links', 'develop',
 ]);
 /** deploy keys: replicas and resources are applied; the rest are Swarm-only and docker compose ignores them too. */
 const DEPLOY_HANDLED = new Set(['replicas', 'resources', 'mode', 'labels', 'placement', 'update_config', 'rollback_config', 'endpoint_mode']);

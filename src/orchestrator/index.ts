@@ -16,3 +16,5 @@ export { listProjects, summarizeProjects, type ProjectSummary } from './projects
 export { createOneOff, type RunOptions, type OneOff } from './run.js';
 export { DieEvents, followAcrossRestarts, sinceOf, type ContainerExit } from './follow.js';
 export { pullPolicyOf, mustPull, UP_PULL_VALUES, type PullPolicy } from './pull-policy.js';
+export { watchProject, type WatchOptions } from './watch.js';
+export { projectWatchRules, type WatchRule, type WatchAction } from './watch-rules.js';

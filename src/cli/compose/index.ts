@@ -25,6 +25,7 @@ import { registerCpCommand } from './cp.js';
 import { registerBuildCommand } from './build.js';
 import { registerPullPushCommands } from './pull-push.js';
 import { registerAttachCommand } from './attach.js';
+import { registerWatchCommand } from './watch.js';
 
 export function registerComposeCommands(program: Command, io: ComposeIO = processIO): void {
   const compose = addGlobalComposeOptions(program.command('compose').description('Define and run multi-container applications'));
@@ -57,6 +58,7 @@ export function registerComposeCommands(program: Command, io: ComposeIO = proces
   registerCpCommand(compose, io);
   registerBuildCommand(compose, io);
   registerAttachCommand(compose, io);
+  registerWatchCommand(compose, io);
   shareGlobalOptions(compose);
 }
 
