@@ -1,6 +1,6 @@
 // One container's lifecycle steps through the API client, each reported as docker compose reports
 // it (Creating/Created, Starting/Started, Stopping/Stopped, Removing/Removed).
-import type { EngineClient } from '../api/client/index.js';
+import { compareVersions, type EngineClient } from '../api/client/index.js';
 import { isBerthError } from '../common/errors.js';
 import type { Project } from '../compose/index.js';
 import { buildCreateRequest } from './create-body.js';
@@ -13,7 +13,8 @@ export async function createContainer(
   client: EngineClient, project: Project, service: string, number: number, hash: string, imageId: string | undefined, reporter: Reporter,
   announce = true, inheritVolumes: { name: string; destination: string }[] = [],
 ): Promise<Made> {
-  const req = buildCreateRequest(project, project.services[service], { number, configHash: hash, imageId, inheritVolumes });
+  const allNetworksAtCreate = compareVersions(await client.apiVersion(), '1.44') >= 0;
+  const req = buildCreateRequest(project, project.services[service], { number, configHash: hash, imageId, inheritVolumes, allNetworksAtCreate });
   if (announce) reporter.event({ resource: 'Container', name: req.name, status: 'Creating' });
   const { Id } = await client.containers.create(req.body, { name: req.name });
   try {

@@ -106,6 +106,10 @@ test('every mapped service attribute lands in the create request as docker compo
   assert.equal(h.NetworkMode, 'demo_default');
   assert.deepEqual(body.NetworkingConfig, { EndpointsConfig: { demo_default: { Aliases: ['web'] } } });
   assert.deepEqual(extraNetworks, [{ network: 'demo_front', endpoint: { Aliases: ['web', 'w'], IPAMConfig: { IPv4Address: '10.5.0.5', IPv6Address: undefined } } }]);
+  // An engine with API 1.44 takes them all at create: nothing to connect afterwards.
+  const all = buildCreateRequest(p, p.services.web, { number: 2, configHash: 'h1', allNetworksAtCreate: true });
+  assert.deepEqual(Object.keys(all.body.NetworkingConfig?.EndpointsConfig ?? {}), ['demo_default', 'demo_front']);
+  assert.deepEqual(all.extraNetworks, []);
 });
 
 test('a minimal service gets the restart policy "no", its network and no optional fields', () => {

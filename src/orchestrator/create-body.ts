@@ -10,7 +10,7 @@ import { pullPolicyOf } from './pull-policy.js';
 export interface CreateRequest {
   name: string;
   body: ContainerCreateBody;
-  /** Networks after the first: connected between create and start (API < 1.44 takes one at create). */
+  /** Networks after the first: connected between create and start when API < 1.44 (one at create). */
   extraNetworks: { network: string; endpoint: EndpointSettings }[];
 }
 
@@ -22,6 +22,8 @@ export interface CreateContext {
   imageId?: string;
   /** Anonymous volumes of the container this one replaces: kept at their paths, as Compose keeps them. */
   inheritVolumes?: { name: string; destination: string }[];
+  /** The engine takes several networks at create (API >= 1.44): no connect calls afterwards. */
+  allNetworksAtCreate?: boolean;
 }
 
 /** Attributes the mapping below applies (or that only steer the orchestrator). */
@@ -96,7 +98,7 @@ export function buildCreateRequest(project: Project, s: ServiceConfig, ctx: Crea
   applyHostSettings(s, host);
   applySharing(project, s, host);
   applyResources(s, host);
-  const extraNetworks = applyNetworks(project, s, body, host);
+  const extraNetworks = applyNetworks(project, s, body, host, ctx.allNetworksAtCreate === true);
   return { name, body, extraNetworks };
 }
 
@@ -331,7 +333,7 @@ export function serviceNetworks(s: ServiceConfig): string[] {
   return Object.keys(nets).sort((a, b) => (nets[b]?.priority ?? 0) - (nets[a]?.priority ?? 0) || a.localeCompare(b));
 }
 
-function applyNetworks(project: Project, s: ServiceConfig, body: ContainerCreateBody, host: HostConfig): CreateRequest['extraNetworks'] {
+function applyNetworks(project: Project, s: ServiceConfig, body: ContainerCreateBody, host: HostConfig, allAtCreate: boolean): CreateRequest['extraNetworks'] {
   if (s.network_mode) {
     host.NetworkMode = namespaceMode(project, s, s.network_mode);
     return [];
@@ -346,6 +348,7 @@ function applyNetworks(project: Project, s: ServiceConfig, body: ContainerCreate
   });
   if (endpoints.length === 0) return [];
   host.NetworkMode = endpoints[0].network;
-  body.NetworkingConfig = { EndpointsConfig: { [endpoints[0].network]: endpoints[0].endpoint } };
-  return endpoints.slice(1);
+  const atCreate = allAtCreate ? endpoints : endpoints.slice(0, 1);
+  body.NetworkingConfig = { EndpointsConfig: Object.fromEntries(atCreate.map((e) => [e.network, e.endpoint])) };
+  return endpoints.slice(atCreate.length);
 }

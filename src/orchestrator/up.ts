@@ -1,6 +1,6 @@
-// `up` and `create`: converge a project on an engine. Plan first (pure), then: networks and
-// volumes, orphans, a create phase in dependency order, and a start phase where each service waits
-// for its dependencies' conditions. Independent services proceed in parallel.
+// `up` and `create`: converge a project on an engine. Plan first (pure), then: images, networks
+// and volumes, orphans, then each service created after its dependencies' containers exist and
+// started once its dependencies' conditions hold. Independent services proceed in parallel.
 import type { EngineClient } from '../api/client/index.js';
 import type { Project } from '../compose/index.js';
 import { createContainer, recreateContainer, removeContainer, startContainer, stopContainer, type Made } from './container-ops.js';
@@ -33,21 +33,33 @@ export interface UpResult {
   containers: Record<string, Made[]>;
 }
 
-/** Runs `fn` once per service, each after the services it depends on; the first error wins. */
-async function inDependencyOrder(project: Project, order: string[], fn: (service: string) => Promise<void>): Promise<void> {
-  const running = new Map<string, Promise<void>>();
-  const run = (service: string): Promise<void> => {
-    let p = running.get(service);
-    if (!p) {
-      const deps = dependenciesOf(project, service).filter((d) => order.includes(d));
-      p = Promise.all(deps.map(run)).then(() => fn(service));
-      running.set(service, p);
-    }
-    return p;
+/**
+ * Creates then starts each service: a service is created once its dependencies are created, and
+ * started once it is created and its dependencies are started, so that independent services move
+ * through both steps side by side and the engine starts the first containers while the last are
+ * still being created. The first error wins; after it, no start begins.
+ */
+async function createThenStart(project: Project, order: string[], create: (service: string) => Promise<void>, start?: (service: string) => Promise<void>): Promise<void> {
+  const created = new Map<string, Promise<void>>();
+  const started = new Map<string, Promise<void>>();
+  let failure: { error: unknown } | undefined;
+  const fail = (error: unknown) => {
+    failure ??= { error };
+    throw error;
   };
-  const results = await Promise.allSettled(order.map(run));
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
+  for (const service of order) {
+    const deps = dependenciesOf(project, service).filter((d) => order.includes(d));
+    const made = Promise.all(deps.map((d) => created.get(d))).then(() => create(service)).catch(fail);
+    created.set(service, made);
+    if (start) {
+      started.set(service, Promise.all([made, ...deps.map((d) => started.get(d))]).then(() => {
+        if (failure) throw failure.error;
+        return start(service);
+      }).catch(fail));
+    }
+  }
+  await Promise.allSettled([...created.values(), ...started.values()]);
+  if (failure) throw failure.error;
 }
 
 /**
@@ -62,16 +74,19 @@ export function checkProject(project: Project, services: string[] = []): void {
 
 /** Creates the networks and volumes a plan says are missing. */
 export async function createResources(client: EngineClient, project: Project, plan: Pick<UpPlan, 'networks' | 'volumes'>, reporter: Reporter): Promise<void> {
-  for (const n of plan.networks.filter((s) => s.create)) {
-    reporter.event({ resource: 'Network', name: n.name, status: 'Creating' });
-    await client.networks.create(networkCreateBody(project, n.key, project.networks[n.key]));
-    reporter.event({ resource: 'Network', name: n.name, status: 'Created' });
-  }
-  for (const v of plan.volumes.filter((s) => s.create)) {
-    reporter.event({ resource: 'Volume', name: v.name, status: 'Creating' });
-    await client.volumes.create(volumeCreateBody(project, v.key, project.volumes[v.key]));
-    reporter.event({ resource: 'Volume', name: v.name, status: 'Created' });
-  }
+  // All at once: they do not depend on each other.
+  await Promise.all([
+    ...plan.networks.filter((s) => s.create).map(async (n) => {
+      reporter.event({ resource: 'Network', name: n.name, status: 'Creating' });
+      await client.networks.create(networkCreateBody(project, n.key, project.networks[n.key]));
+      reporter.event({ resource: 'Network', name: n.name, status: 'Created' });
+    }),
+    ...plan.volumes.filter((s) => s.create).map(async (v) => {
+      reporter.event({ resource: 'Volume', name: v.name, status: 'Creating' });
+      await client.volumes.create(volumeCreateBody(project, v.key, project.volumes[v.key]));
+      reporter.event({ resource: 'Volume', name: v.name, status: 'Created' });
+    }),
+  ]);
 }
 
 export async function up(client: EngineClient, given: Project, opts: UpOptions, reporter: Reporter): Promise<UpResult> {
@@ -100,7 +115,7 @@ export async function up(client: EngineClient, given: Project, opts: UpOptions, 
   const containers: Record<string, Made[]> = {};
   const toStart: Record<string, Made[]> = {};
   const toRestart: Record<string, Made[]> = {};
-  await inDependencyOrder(project, plan.order, async (service) => {
+  const createService = async (service: string) => {
     const image = project.services[service].image;
     const imageId = image ? ids[image] : undefined;
     const hash = plan.hashes[service];
@@ -140,10 +155,8 @@ export async function up(client: EngineClient, given: Project, opts: UpOptions, 
     containers[service] = made.sort(byNumber);
     toStart[service] = start.sort(byNumber);
     toRestart[service] = restart;
-  });
-  if (opts.noStart) return { plan, containers };
-
-  await inDependencyOrder(project, plan.order, async (service) => {
+  };
+  const startService = async (service: string) => {
     const s = project.services[service];
     for (const dep of dependenciesOf(project, service)) {
       await waitForDependency(client, dep, s.depends_on![dep], containers[dep] ?? [], reporter);
@@ -156,7 +169,9 @@ export async function up(client: EngineClient, given: Project, opts: UpOptions, 
         reporter.event({ resource: 'Container', name: c.name, status: 'Restarted' });
       }),
     ]);
-  });
+  };
+  await createThenStart(project, plan.order, createService, opts.noStart ? undefined : startService);
+  if (opts.noStart) return { plan, containers };
 
   if (opts.wait) {
     const ac = new AbortController();
