@@ -7,3 +7,5 @@ export { parseDotenv } from './dotenv.js';
 export { substitute } from './template.js';
 export { normalizeProjectName } from './project-name.js';
 export type * from './types.js';
+export { parsePortSpec, PortSyntaxError } from './ports.js';
+export { parseVolumeSpec, VolumeSyntaxError } from './volumes.js';

@@ -6,12 +6,12 @@ import { splitShellWords } from '../../compose/shellwords.js';
 import { pumpStreams } from '../attach-io.js';
 import { CliExit } from '../exit.js';
 import type { ComposeIO } from './options.js';
-import { openSession } from './session.js';
+import { collect, openSession } from './session.js';
 import { addProcessFlags } from '../process-flags.js';
 
 interface RunFlags {
   detach?: boolean; rm?: boolean; tty?: boolean; env?: string[]; entrypoint?: string; servicePorts?: boolean; deps?: boolean;
-  name?: string; user?: string; workdir?: string; interactive?: boolean;
+  name?: string; user?: string; workdir?: string; interactive?: boolean; publish?: string[]; volume?: string[];
 }
 
 export function registerRunCommand(compose: Command, io: ComposeIO): void {
@@ -22,6 +22,8 @@ export function registerRunCommand(compose: Command, io: ComposeIO): void {
     .option('-T, --no-tty', 'Disable pseudo-TTY allocation (default: auto-detected)')
     .option('-P, --service-ports', "Run command with all service's ports enabled and mapped to the host")
     .option('--no-deps', "Don't start linked services")
+    .option('-p, --publish <port>', "Publish a container's port(s) to the host (repeatable)", collect)
+    .option('-v, --volume <volume>', 'Bind mount a volume (repeatable)', collect)
     .passThroughOptions()
     .action(async (service: string, command: string[], flags: RunFlags, cmd: Command) => {
       const s = await openSession(cmd, io);
@@ -30,6 +32,7 @@ export function registerRunCommand(compose: Command, io: ComposeIO): void {
       const one = await createOneOff(s.client, s.project, service, {
         command, entrypoint: flags.entrypoint === undefined ? undefined : splitShellWords(flags.entrypoint), env: flags.env, tty, interactive,
         servicePorts: flags.servicePorts, noDeps: flags.deps === false, name: flags.name, user: flags.user, workdir: flags.workdir,
+        publish: flags.publish, volumes: flags.volume,
       }, s.reporter);
       const { client } = s;
       if (flags.detach) {

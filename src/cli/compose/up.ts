@@ -1,6 +1,6 @@
 // `berth compose up` and `create`: converge the project; attached `up` then streams every
 // container's log lines with Compose's prefixes and stops the project on Ctrl-C (kills on a second).
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { registryAuthHeader } from '../registry/credentials.js';
 import { invalidArgument } from '../../common/errors.js';
 import { checkProject, DieEvents, followAcrossRestarts, shortName, sinceOf, stopServices, up, UP_PULL_VALUES, type LogLine, type UpResult } from '../../orchestrator/index.js';
@@ -26,6 +26,9 @@ interface UpFlags {
   renewAnonVolumes?: boolean;
   build?: boolean;
   pull?: string;
+  attach?: string[];
+  noAttach?: string[];
+  attachDependencies?: boolean;
 }
 
 export function registerUpCommands(compose: Command, io: ComposeIO): void {
@@ -50,6 +53,9 @@ export function registerUpCommands(compose: Command, io: ComposeIO): void {
     .option('--build', 'Build images before starting containers')
     .option('--no-build', "Don't build an image, even if it's missing")
     .option('--pull <policy>', 'Pull image before running ("always"|"missing"|"never"|"build")', 'policy')
+    .option('--attach <service>', 'Restrict attaching to the specified services (repeatable)', collect)
+    .addOption(notANegation(new Option('--no-attach <service>', 'Do not attach (stream logs) to the specified services (repeatable)').argParser(collect), 'noAttach'))
+    .option('--attach-dependencies', 'Automatically attach to log output of dependent services')
     .action(async (services: string[], flags: UpFlags, cmd: Command) => {
       await runUp(services, flags, cmd, io);
     });
@@ -67,6 +73,13 @@ export function registerUpCommands(compose: Command, io: ComposeIO): void {
     .action(async (services: string[], flags: UpFlags, cmd: Command) => {
       await runUp(services, { ...flags, detach: true, start: false }, cmd, io);
     });
+}
+
+/** `--no-attach SERVICE` takes a value: not commander's negation of `--attach`. */
+function notANegation(o: Option, attribute: string): Option {
+  o.negate = false;
+  o.attributeName = () => attribute;
+  return o;
 }
 
 async function runUp(services: string[], flags: UpFlags, cmd: Command, io: ComposeIO): Promise<void> {
@@ -104,10 +117,16 @@ async function runUp(services: string[], flags: UpFlags, cmd: Command, io: Compo
   if (flags.exitCodeFrom !== undefined && !result.containers[flags.exitCodeFrom]?.length) throw invalidArgument(`no such service: ${flags.exitCodeFrom}`);
   // The progress block is final before the logs start below it.
   session.reporter.close();
-  await attach(session, result, { timeout, abort, exitCodeFrom: flags.exitCodeFrom, color: colorLogs(cmd, io), since }, io);
+  for (const name of [...(flags.attach ?? []), ...(flags.noAttach ?? [])]) if (!session.project.services[name]) throw invalidArgument(`no such service: ${name}`);
+  // Compose's choice: --attach, else the services named (with --attach-dependencies, what they
+  // depend on too), else all; less --no-attach.
+  const attachTo = new Set(flags.attach?.length ? flags.attach : services.length && !flags.attachDependencies ? services : Object.keys(result.containers));
+  for (const name of flags.noAttach ?? []) attachTo.delete(name);
+  if (flags.exitCodeFrom !== undefined) attachTo.add(flags.exitCodeFrom);
+  await attach(session, result, { timeout, abort, exitCodeFrom: flags.exitCodeFrom, color: colorLogs(cmd, io), since, services: attachTo }, io);
 }
 
-interface AttachOptions { timeout?: number; abort: boolean; exitCodeFrom?: string; color: boolean; since: string }
+interface AttachOptions { timeout?: number; abort: boolean; exitCodeFrom?: string; color: boolean; since: string; services: Set<string> }
 
 /**
  * Follows every container's logs, across restarts, until all have stopped for good; Ctrl-C stops
@@ -116,7 +135,7 @@ interface AttachOptions { timeout?: number; abort: boolean; exitCodeFrom?: strin
  */
 async function attach(s: Session, result: UpResult, opts: AttachOptions, io: ComposeIO): Promise<void> {
   const { timeout } = opts;
-  const containers = Object.values(result.containers).flat().sort((a, b) => a.name.localeCompare(b.name));
+  const containers = Object.values(result.containers).flat().filter((c) => opts.services.has(c.service)).sort((a, b) => a.name.localeCompare(b.name));
   const names = containers.map((c) => shortName(s.project.name, c.name));
   const prefix = colorPrefixer(names, opts.color);
   io.stdout(`Attaching to ${names.join(', ')}\n`);
@@ -134,7 +153,7 @@ async function attach(s: Session, result: UpResult, opts: AttachOptions, io: Com
       io.stdout('Gracefully stopping... (press Ctrl+C again to force)\n');
       stopAll();
     } else {
-      for (const c of containers) s.client.containers.kill(c.id).catch(() => undefined);
+      for (const c of Object.values(result.containers).flat()) s.client.containers.kill(c.id).catch(() => undefined);
     }
   };
   process.on('SIGINT', onSigint);

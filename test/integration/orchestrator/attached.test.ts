@@ -83,4 +83,25 @@ volumes:
     assert.match(stopped.stderr, /service "echo" is not running/);
     await ok(p, ['down', '-t', '0']);
   });
+
+  fx.test('attached up follows the services named (--attach-dependencies: and theirs), --attach only those, --no-attach all but those', async () => {
+    const p = project('which', `services:
+  front:
+    image: busybox
+    command: ["sh", "-c", "sleep 1; echo front says hi"]
+    depends_on: [back]
+  back:
+    image: busybox
+    command: ["sh", "-c", "sleep 1; echo back says hi"]
+`);
+    const attached = async (args: string[]) => {
+      const r = await ok(p, ['up', ...args]);
+      await ok(p, ['down', '-t', '0']);
+      return r.stdout.split('\n').filter((l) => / says hi$|^Attaching/.test(l)).sort();
+    };
+    assert.deepEqual(await attached(['front']), ['Attaching to front-1', 'front-1  | front says hi']);
+    assert.deepEqual(await attached(['--attach-dependencies', 'front']), ['Attaching to back-1, front-1', 'back-1   | back says hi', 'front-1  | front says hi']);
+    assert.deepEqual(await attached(['--no-attach', 'front']), ['Attaching to back-1', 'back-1  | back says hi']);
+    assert.deepEqual(await attached(['--attach', 'back']), ['Attaching to back-1', 'back-1  | back says hi']);
+  });
 });

@@ -2,7 +2,7 @@
 // stopped by Ctrl-C, with the real `bin/berth compose` on a real engine.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BERTH, berth, onEachEngine } from './engine.js';
 
@@ -294,6 +294,28 @@ secrets:
     assert.ok((await ok(p, ['ps', '-a', '-q'])).stdout.includes(oneOff.Id), 'ps -a includes one-offs');
     await ok(p, ['down', '-t', '0']);
     assert.deepEqual(await states(p), {});
+  });
+
+  fx.test('run -v mounts a host path (relative to the project) and -p publishes a port instead of the service\'s', async () => {
+    const p = project('runopts', `services:
+  web:
+    image: busybox
+    command: ["sleep", "1000"]
+    stop_signal: SIGKILL
+    ports: ["127.0.0.1::81"]
+`);
+    mkdirSync(join(fx.dir, 'runvol'), { recursive: true });
+    writeFileSync(join(fx.dir, 'runvol/f'), 'from the host\n');
+    const r = await ok(p, ['run', '--rm', '-v', './runvol:/data:ro', 'web', 'cat', '/data/f']);
+    assert.equal(r.stdout, 'from the host\n');
+    const d = await ok(p, ['run', '-d', '-p', '127.0.0.1::80', 'web']);
+    const ports = (await fx.engine.client.containers.inspect(d.stdout.trim())).HostConfig.PortBindings;
+    assert.deepEqual(Object.keys(ports ?? {}), ['80/tcp']);
+    assert.equal(ports?.['80/tcp']?.[0]?.HostIp, '127.0.0.1');
+    const bad = await compose(p, ['run', '--rm', '-p', '1:2:3:4', 'web', 'true']);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /invalid --publish "1:2:3:4"/);
+    await ok(p, ['down', '-t', '0']);
   });
 
   fx.test('attached up prints prefixed logs and stops the project on Ctrl-C', async (t) => {
