@@ -18,3 +18,4 @@ export { DieEvents, followAcrossRestarts, sinceOf, type ContainerExit } from './
 export { pullPolicyOf, mustPull, UP_PULL_VALUES, type PullPolicy } from './pull-policy.js';
 export { watchProject, type WatchOptions } from './watch.js';
 export { projectWatchRules, type WatchRule, type WatchAction } from './watch-rules.js';
+export { setParallelLimit } from './parallel.js';

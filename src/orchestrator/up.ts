@@ -13,6 +13,7 @@ import { ensureImages, type UpImageOptions } from './up-images.js';
 import type { Reporter } from './progress.js';
 import { networkCreateBody, volumeCreateBody } from './resources.js';
 import { waitForDependency, waitRunningOrHealthy } from './wait.js';
+import { limited } from './parallel.js';
 
 export interface UpOptions extends UpPlanOptions, UpImageOptions {
   /** --no-start: create only (also what `create` does). */
@@ -105,10 +106,10 @@ export async function up(client: EngineClient, given: Project, opts: UpOptions, 
   }
   await createResources(client, project, plan, reporter);
   if (opts.removeOrphans) {
-    await Promise.all(plan.orphans.map(async (c) => {
+    await Promise.all(plan.orphans.map((c) => limited(async () => {
       if (c.state === 'running') await stopContainer(client, c, opts.timeout, reporter);
       await removeContainer(client, c, false, reporter);
-    }));
+    })));
   }
 
   // Create phase: what each service's containers become; `toStart` are those the start phase starts.
@@ -122,7 +123,7 @@ export async function up(client: EngineClient, given: Project, opts: UpOptions, 
     const made: Made[] = [];
     const start: Made[] = [];
     const restart: Made[] = [];
-    await Promise.all(plan.steps[service].map(async (step) => {
+    await Promise.all(plan.steps[service].map((step) => limited(async () => {
       switch (step.action) {
         case 'remove':
           if (step.container.state === 'running') await stopContainer(client, step.container, opts.timeout, reporter);
@@ -150,7 +151,7 @@ export async function up(client: EngineClient, given: Project, opts: UpOptions, 
           if (step.action === 'keep') reporter.event({ resource: 'Container', name: c.name, status: 'Running' });
         }
       }
-    }));
+    })));
     const byNumber = (a: Made, b: Made) => a.number - b.number;
     containers[service] = made.sort(byNumber);
     toStart[service] = start.sort(byNumber);
@@ -162,12 +163,12 @@ export async function up(client: EngineClient, given: Project, opts: UpOptions, 
       await waitForDependency(client, dep, s.depends_on![dep], containers[dep] ?? [], reporter);
     }
     await Promise.all([
-      ...toStart[service].map((c) => startContainer(client, c, reporter)),
-      ...toRestart[service].map(async (c) => {
+      ...toStart[service].map((c) => limited(() => startContainer(client, c, reporter))),
+      ...toRestart[service].map((c) => limited(async () => {
         reporter.event({ resource: 'Container', name: c.name, status: 'Restarting' });
         await client.containers.restart(c.id, { timeout: opts.timeout });
         reporter.event({ resource: 'Container', name: c.name, status: 'Restarted' });
-      }),
+      })),
     ]);
   };
   await createThenStart(project, plan.order, createService, opts.noStart ? undefined : startService);

@@ -4,6 +4,7 @@
 import type { Project } from '../compose/index.js';
 import { dependenciesOf, dependentsOf } from './graph.js';
 import type { ObservedContainer } from './observed.js';
+import { limited } from './parallel.js';
 
 export async function walkServices(
   project: Project, containers: ObservedContainer[], reverse: boolean, fn: (c: ObservedContainer) => Promise<void>,
@@ -15,7 +16,7 @@ export async function walkServices(
   const run = (s: string): Promise<void> => {
     let p = running.get(s);
     if (!p) {
-      p = Promise.all(waitFor(s).map(run)).then(async () => { await Promise.all((groups.get(s) ?? []).map(fn)); });
+      p = Promise.all(waitFor(s).map(run)).then(async () => { await Promise.all((groups.get(s) ?? []).map((c) => limited(() => fn(c)))); });
       running.set(s, p);
     }
     return p;

@@ -11,6 +11,7 @@ export interface ComposeGlobalOptions {
   envFile?: string[];
   profile?: string[];
   ansi?: string;
+  parallel?: string;
 }
 
 /** Where a verb reads and writes; tests pass their own to run verbs in-process. */
@@ -47,7 +48,8 @@ export function addGlobalComposeOptions(cmd: Command): Command {
     .option('--project-directory <dir>', 'Alternate working directory (default: the directory of the first Compose file)')
     .option('--env-file <file>', 'Alternate environment file (repeatable)', collect)
     .option('--profile <profile>', 'Profile to enable (repeatable)', collect)
-    .option('--ansi <when>', 'Control when to print ANSI control characters ("never"|"always"|"auto")');
+    .option('--ansi <when>', 'Control when to print ANSI control characters ("never"|"always"|"auto")')
+    .option('--parallel <n>', 'Control max parallelism, -1 for unlimited');
 }
 
 export function loadOptionsFrom(g: ComposeGlobalOptions, io: ComposeIO, extra: Partial<LoadOptions> = {}): LoadOptions {

@@ -6,7 +6,7 @@ import { invalidArgument } from '../../common/errors.js';
 import { resolve } from 'node:path';
 import { loadProject, normalizeProjectName, type Project } from '../../compose/index.js';
 import { discoverComposeFiles } from '../../compose/discover.js';
-import type { ProgressEvent, Reporter } from '../../orchestrator/index.js';
+import { setParallelLimit, type ProgressEvent, type Reporter } from '../../orchestrator/index.js';
 import { connect } from '../context.js';
 import { loadOptionsFrom, type ComposeGlobalOptions, type ComposeIO } from './options.js';
 import { ttyProgress } from './tty-progress.js';
@@ -78,6 +78,7 @@ export async function openSession(cmd: Command, io: ComposeIO, opts: { check?: (
     project = loaded.project;
   }
   opts.check?.(project);
+  setParallelLimit(parallelLimit(globals.parallel ?? io.env().COMPOSE_PARALLEL_LIMIT));
   const { progress } = globals as { progress?: string };
   return { project, client: await connect(cmd), reporter: stderrReporter(io, progress, globals.ansi), byLabels: labelsOnly !== undefined };
 }
@@ -96,6 +97,13 @@ function labelOnlyProject(g: ComposeGlobalOptions, io: ComposeIO): Project | und
     name: normalizeProjectName(name), workingDir: io.cwd(), composeFiles: [], environment: {}, services: {}, disabledServices: {},
     networks: {}, volumes: {}, secrets: {}, configs: {}, extensions: {}, profiles: [],
   };
+}
+
+/** --parallel / COMPOSE_PARALLEL_LIMIT: an integer, -1 (the default) for unlimited. */
+export function parallelLimit(value: string | undefined): number {
+  if (value === undefined || value === '') return -1;
+  if (!/^-?\d+$/.test(value)) throw invalidArgument(`invalid argument "${value}" for "--parallel" flag: strconv.ParseInt: parsing "${value}": invalid syntax`);
+  return Number(value);
 }
 
 /** -t/--timeout: whole seconds. */

@@ -124,6 +124,26 @@ onEachEngine('orv', (fx) => {
     assert.deepEqual(await states(p), {});
   });
 
+  fx.test('--parallel 1 does one container operation at a time; by default they overlap', async () => {
+    const p = project('par', `services:
+${['a', 'b', 'c'].map((n) => `  ${n}:\n    image: busybox\n    command: ["sleep", "1000"]\n    stop_signal: SIGKILL\n`).join('')}`);
+    /** The Container progress lines' statuses in order (`Creating Created Starting Started ...`). */
+    const statuses = (stderr: string, verbs: RegExp) => stderr.split('\n').map((l) => / Container \S+ {2}(\w+)$/.exec(l)?.[1]).filter((v): v is string => v !== undefined && verbs.test(v));
+    const serial = (list: string[]) => list.every((v, i) => (i % 2 === 0 ? /ing$/.test(v) : !/ing$/.test(v)));
+    const one = await ok(p, ['--parallel', '1', 'up', '-d']);
+    const made = statuses(one.stderr, /^(Creating|Created|Starting|Started)$/);
+    assert.equal(made.length, 12, one.stderr);
+    assert.ok(serial(made), `one operation at a time:\n${one.stderr}`);
+    const down = await ok(p, ['down', '-t', '0', '--parallel', '1']);
+    assert.ok(serial(statuses(down.stderr, /^(Stopping|Stopped|Removing|Removed)$/)), down.stderr);
+    const all = await ok(p, ['up', '-d']);
+    assert.ok(!serial(statuses(all.stderr, /^(Creating|Created)$/)), `unlimited: creates overlap\n${all.stderr}`);
+    const bad = await compose(p, ['--parallel', 'two', 'ps']);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /invalid argument "two" for "--parallel" flag/);
+    await ok(p, ['down', '-t', '0']);
+  });
+
   fx.test('events and images list the project\'s own; down --rmi all removes the image', async () => {
     const started = Date.now();
     const p = project('ev', `services:
