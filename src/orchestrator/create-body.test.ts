@@ -112,6 +112,27 @@ test('every mapped service attribute lands in the create request as docker compo
   assert.deepEqual(all.extraNetworks, []);
 });
 
+test('mac_address: on the primary endpoint with API 1.44, in the config before; a network\'s own needs 1.44', () => {
+  const p = projectFrom(`services:
+  web:
+    image: busybox
+    mac_address: "02:42:ac:11:00:99"
+    networks: {default: {priority: 10}, side: {}}
+  two:
+    image: busybox
+    networks: {side: {mac_address: "02:42:ac:11:00:98"}}
+networks:
+  side: {}
+`);
+  const now = buildCreateRequest(p, p.services.web, { number: 1, configHash: 'h', allNetworksAtCreate: true }).body;
+  assert.equal(now.NetworkingConfig?.EndpointsConfig?.demo_default?.MacAddress, '02:42:ac:11:00:99');
+  assert.equal(now.MacAddress, undefined);
+  const before = buildCreateRequest(p, p.services.web, { number: 1, configHash: 'h' }).body;
+  assert.equal(before.MacAddress, '02:42:ac:11:00:99');
+  assert.equal(buildCreateRequest(p, p.services.two, { number: 1, configHash: 'h', allNetworksAtCreate: true }).body.NetworkingConfig?.EndpointsConfig?.demo_side?.MacAddress, '02:42:ac:11:00:98');
+  assert.throws(() => buildCreateRequest(p, p.services.two, { number: 1, configHash: 'h' }), /networks.side.mac_address needs an engine with API 1.44/);
+});
+
 test('a minimal service gets the restart policy "no", its network and no optional fields', () => {
   const p = projectFrom(FULL);
   const { name, body } = buildCreateRequest(p, p.services.db, { number: 1, configHash: 'h2' });
@@ -132,7 +153,7 @@ test('network_mode replaces networks', () => {
 
 test('attributes berth cannot apply yet are refused, naming the key', () => {
   const cases: [string, RegExp][] = [
-    ['mac_address: "02:42:ac:11:00:02"', /"mac_address" is not supported/],
+    ['mem_swappiness: 10', /"mem_swappiness" is not supported/],
     ['secrets: [env]', /"secrets.env" \(only file-based ones are\) is not supported/],
     ['network_mode: "slirp4netns"', /"network_mode" "slirp4netns" is not supported/],
     ['deploy: {restart_policy: {condition: any}}', /"deploy.restart_policy" is not supported/],

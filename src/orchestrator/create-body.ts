@@ -35,6 +35,7 @@ const HANDLED = new Set([
   'memswap_limit', 'cpus', 'pids_limit', 'tty', 'stdin_open', 'logging', 'read_only', 'shm_size', 'sysctls', 'ulimits',
   'pull_policy', 'secrets', 'configs', 'devices', 'pid', 'ipc', 'group_add', 'cgroup_parent', 'oom_score_adj', 'oom_kill_disable',
   'cpu_shares', 'cpuset', 'cpu_quota', 'cpu_period', 'userns_mode', 'runtime', 'volumes_from', 'links', 'develop',
+  'mac_address', 'uts', 'attach',
 ]);
 /** deploy keys: replicas and resources are applied; the rest are Swarm-only and docker compose ignores them too. */
 const DEPLOY_HANDLED = new Set(['replicas', 'resources', 'mode', 'labels', 'placement', 'update_config', 'rollback_config', 'endpoint_mode']);
@@ -64,7 +65,7 @@ export function checkSupported(s: ServiceConfig): void {
   }
   for (const [net, cfg] of Object.entries(s.networks ?? {})) {
     for (const key of Object.keys(cfg ?? {})) {
-      if (!['aliases', 'ipv4_address', 'ipv6_address', 'priority'].includes(key)) refuse(s.name, `networks.${net}.${key}`);
+      if (!['aliases', 'ipv4_address', 'ipv6_address', 'priority', 'mac_address'].includes(key)) refuse(s.name, `networks.${net}.${key}`);
     }
   }
 }
@@ -260,6 +261,7 @@ function applyHostSettings(s: ServiceConfig, host: HostConfig): void {
   if (s.oom_score_adj !== undefined) host.OomScoreAdj = s.oom_score_adj;
   if (s.oom_kill_disable !== undefined) host.OomKillDisable = s.oom_kill_disable;
   if (typeof s.userns_mode === 'string') host.UsernsMode = s.userns_mode;
+  if (typeof s.uts === 'string') host.UTSMode = s.uts;
   if (typeof s.runtime === 'string') host.Runtime = s.runtime;
   const logging = s.logging as { driver?: string; options?: Record<string, string> } | undefined;
   if (logging) host.LogConfig = { Type: logging.driver ?? '', Config: logging.options };
@@ -334,8 +336,10 @@ export function serviceNetworks(s: ServiceConfig): string[] {
 }
 
 function applyNetworks(project: Project, s: ServiceConfig, body: ContainerCreateBody, host: HostConfig, allAtCreate: boolean): CreateRequest['extraNetworks'] {
+  const mac = typeof s.mac_address === 'string' ? s.mac_address : undefined;
   if (s.network_mode) {
     host.NetworkMode = namespaceMode(project, s, s.network_mode);
+    if (mac) body.MacAddress = mac;
     return [];
   }
   const endpoints = serviceNetworks(s).map((key) => {
@@ -344,8 +348,15 @@ function applyNetworks(project: Project, s: ServiceConfig, body: ContainerCreate
     const cfg = s.networks?.[key] ?? {};
     const endpoint: EndpointSettings = { Aliases: [s.name, ...(cfg.aliases ?? [])] };
     if (cfg.ipv4_address || cfg.ipv6_address) endpoint.IPAMConfig = { IPv4Address: cfg.ipv4_address, IPv6Address: cfg.ipv6_address };
+    const netMac = (cfg as { mac_address?: string }).mac_address;
+    if (netMac && !allAtCreate) throw invalidArgument(`service "${s.name}": networks.${key}.mac_address needs an engine with API 1.44 or later`);
+    if (netMac) endpoint.MacAddress = netMac;
     return { network: net.name, endpoint };
   });
+  // The service's mac_address is its primary network's: on the endpoint with API >= 1.44, in the
+  // container's config before (where the engine gives it to the primary network), as Compose does.
+  if (mac && endpoints.length && allAtCreate) endpoints[0].endpoint.MacAddress ??= mac;
+  else if (mac) body.MacAddress = mac;
   if (endpoints.length === 0) return [];
   host.NetworkMode = endpoints[0].network;
   const atCreate = allAtCreate ? endpoints : endpoints.slice(0, 1);

@@ -120,7 +120,9 @@ async function runUp(services: string[], flags: UpFlags, cmd: Command, io: Compo
   for (const name of [...(flags.attach ?? []), ...(flags.noAttach ?? [])]) if (!session.project.services[name]) throw invalidArgument(`no such service: ${name}`);
   // Compose's choice: --attach, else the services named (with --attach-dependencies, what they
   // depend on too), else all; less --no-attach.
-  const attachTo = new Set(flags.attach?.length ? flags.attach : services.length && !flags.attachDependencies ? services : Object.keys(result.containers));
+  // A service saying `attach: false` is followed only when --attach names it.
+  const attachTo = new Set(flags.attach?.length ? flags.attach : (services.length && !flags.attachDependencies ? services : Object.keys(result.containers))
+    .filter((name) => session.project.services[name]?.attach !== false));
   for (const name of flags.noAttach ?? []) attachTo.delete(name);
   if (flags.exitCodeFrom !== undefined) attachTo.add(flags.exitCodeFrom);
   await attach(session, result, { timeout, abort, exitCodeFrom: flags.exitCodeFrom, color: colorLogs(cmd, io), since, services: attachTo }, io);

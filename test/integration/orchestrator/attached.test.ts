@@ -84,7 +84,7 @@ volumes:
     await ok(p, ['down', '-t', '0']);
   });
 
-  fx.test('attached up follows the services named (--attach-dependencies: and theirs), --attach only those, --no-attach all but those', async () => {
+  fx.test('attached up follows the services named (--attach-dependencies: and theirs), --attach only those, --no-attach all but those, never attach: false ones unasked', async () => {
     const p = project('which', `services:
   front:
     image: busybox
@@ -93,6 +93,10 @@ volumes:
   back:
     image: busybox
     command: ["sh", "-c", "sleep 1; echo back says hi"]
+  mute:
+    image: busybox
+    command: ["sh", "-c", "sleep 1; echo mute says hi"]
+    attach: false
 `);
     const attached = async (args: string[]) => {
       const r = await ok(p, ['up', ...args]);
@@ -103,5 +107,7 @@ volumes:
     assert.deepEqual(await attached(['--attach-dependencies', 'front']), ['Attaching to back-1, front-1', 'back-1   | back says hi', 'front-1  | front says hi']);
     assert.deepEqual(await attached(['--no-attach', 'front']), ['Attaching to back-1', 'back-1  | back says hi']);
     assert.deepEqual(await attached(['--attach', 'back']), ['Attaching to back-1', 'back-1  | back says hi']);
+    assert.deepEqual(await attached([]), ['Attaching to back-1, front-1', 'back-1   | back says hi', 'front-1  | front says hi'], 'attach: false is left out');
+    assert.deepEqual(await attached(['--attach', 'mute']), ['Attaching to mute-1', 'mute-1  | mute says hi']);
   });
 });

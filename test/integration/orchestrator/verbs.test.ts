@@ -4,6 +4,7 @@
 // removes busybox).
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { onEachEngine } from './engine.js';
 
@@ -115,13 +116,38 @@ onEachEngine('orv', (fx) => {
     const p = project('refuse', `services:
   box:
     image: busybox
-    mac_address: 02:42:ac:11:00:02
+    mem_swappiness: 10
 `);
     const r = await compose(p, ['up', '-d']);
     assert.notEqual(r.code, 0);
-    assert.match(r.stderr, /service "box": "mac_address" is not supported by berth compose yet/);
+    assert.match(r.stderr, /service "box": "mem_swappiness" is not supported by berth compose yet/);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
     assert.deepEqual(await states(p), {});
+  });
+
+  fx.test('mac_address sets the container\'s MAC on its primary network; uts: host shares the host\'s name', async () => {
+    const p = project('macuts', `services:
+  box:
+    image: busybox
+    command: ["sleep", "1000"]
+    stop_signal: SIGKILL
+    mac_address: "02:42:ac:11:00:99"
+    networks: {default: {priority: 10}, side: {}}
+  host:
+    image: busybox
+    command: ["sleep", "1000"]
+    stop_signal: SIGKILL
+    uts: host
+networks:
+  side: {}
+`);
+    await ok(p, ['up', '-d']);
+    const box = await fx.engine.client.containers.inspect(`${p}-box-1`);
+    assert.equal(box.NetworkSettings.Networks?.[`${p}_default`]?.MacAddress, '02:42:ac:11:00:99');
+    const macs = (await ok(p, ['exec', '-T', 'box', 'sh', '-c', 'cat /sys/class/net/*/address'])).stdout.trim().split('\n');
+    assert.ok(macs.includes('02:42:ac:11:00:99'), macs.join(' '));
+    assert.equal((await ok(p, ['exec', '-T', 'host', 'hostname'])).stdout.trim(), hostname());
+    await ok(p, ['down', '-t', '0']);
   });
 
   fx.test('--parallel 1 does one container operation at a time; by default they overlap', async () => {
