@@ -32,9 +32,12 @@ const cacheFile = join(dist, `berth.cjs.${verbOf(process.argv.slice(2))}.cache`)
 let cachedData;
 try { cachedData = readFileSync(cacheFile); } catch { /* none yet */ }
 const script = new Script(Module.wrap(readFileSync(bundle, 'utf8')), { filename: bundle, cachedData });
-if (cachedData === undefined || script.cachedDataRejected) {
-  // Made at exit, when the verb has compiled what it uses; written whole or not at all.
-  process.once('exit', () => {
+const argv = process.argv.slice(2);
+if ((cachedData === undefined || script.cachedDataRejected) && !argv.includes('--help') && !argv.includes('-h')) {
+  // Made at exit, when the verb has compiled what it uses; written whole or not at all. Only by a
+  // call that did its work (exit 0, not --help): a failed or help-only call compiles little of it.
+  process.once('exit', (code) => {
+    if (code !== 0) return;
     try {
       const tmp = `${cacheFile}.${process.pid}.tmp`;
       writeFileSync(tmp, script.createCachedData());
