@@ -155,7 +155,7 @@ async function main(): Promise<void> {
   // The floors of the pieces a CLI round trip is made of: the runtimes alone, Node's own start-up
   // (as berth's CLI gets it, and with NODE_EXTRA_CA_CERTS if the environment sets it), the docker CLI's.
   const crunBinary = report.berthRuntime === 'crun' ? crunOf(berthd.execRoot) : undefined;
-  const floors = new Map<string, number[]>([['crun', []], ['node', []], ['node+ca', []], ['docker', []]]);
+  const floors = new Map<string, number[]>([['crun', []], ['node', []], ['node+ca', []], ['docker', []], ['berth', []]]);
   const noCa = { ...process.env };
   delete noCa.NODE_EXTRA_CA_CERTS;
   const timeEnv = (argv: string[], env: NodeJS.ProcessEnv) => {
@@ -171,6 +171,7 @@ async function main(): Promise<void> {
     floors.get('node')!.push(timeEnv([process.execPath, '-e', '0'], noCa));
     if (process.env.NODE_EXTRA_CA_CERTS) floors.get('node+ca')!.push(timeEnv([process.execPath, '-e', '0'], process.env));
     floors.get('docker')!.push(timeEnv([...DOCKER, '--version'], process.env));
+    floors.get('berth')!.push(timeEnv([...BERTH, '--version'], process.env));
   }
   const floor = (k: string) => (floors.get(k)!.length ? summarise(floors.get(k)!) : undefined);
   report.rows.push(
@@ -184,6 +185,7 @@ async function main(): Promise<void> {
     { what: 'node -e 0 (Node start-up, the floor of any berth CLI call)', berth: floor('node'), unit: 'ms' },
     ...(floor('node+ca') ? [{ what: 'node -e 0 with NODE_EXTRA_CA_CERTS (as set here)', berth: floor('node+ca'), unit: 'ms' }] : []),
     { what: 'docker --version (the docker CLI\'s start-up)', berth: floor('docker'), unit: 'ms' },
+    { what: 'berth --version (the berth CLI\'s start-up: node + its bundle)', berth: floor('berth'), unit: 'ms' },
   );
 
   checkpoint();
