@@ -94,7 +94,7 @@ test('two containers fetch each other by name; not across networks until connect
   for (const b of bridges) assert.equal(await linkExists(b), false, `network rm takes its bridge ${b}`);
 });
 
-test('a network alias shared by two containers is answered with both, rotating', async () => {
+test('a network alias shared by two containers is answered with both, rotating; PTR names the container', async () => {
   await ok(['network', 'create', 'pal']);
   await web('r1', '--network', 'pal', '--network-alias', 'svc');
   await web('r2', '--network', 'pal', '--network-alias', 'svc');
@@ -107,6 +107,8 @@ test('a network alias shared by two containers is answered with both, rotating',
     firsts.add(addrs[0]);
   }
   assert.equal(firsts.size, 2, 'the first answer rotates');
+  const ptr = await ok(['run', '--rm', '--network', 'pal', IMG, 'nslookup', want[0]]);
+  assert.match(ptr, /in-addr\.arpa\s+name = r[12]\.pal$/m, `a reverse lookup names the container and its network: ${ptr}`);
   const bodies = new Set<string>();
   for (let i = 0; i < 6; i++) bodies.add(await ok(['run', '--rm', '--network', 'pal', IMG, 'wget', '-q', '-O', '-', 'http://svc/']));
   assert.ok(bodies.size >= 1 && [...bodies].every((b) => b === 'r1' || b === 'r2'));

@@ -112,6 +112,20 @@ test('--mount readonly, tmpfs size/mode, volume options, bind propagation; --tmp
   await ok(['volume', 'rm', 'rovol', 'tvol']);
 });
 
+test('--mount volume-subpath: the berth CLI mounts a directory of the volume; a missing one is one clear error', async () => {
+  await ok(['run', '--rm', '-v', 'subvol:/v', IMG, 'sh', '-c', 'mkdir -p /v/a/b && echo deep > /v/a/b/f && echo top > /v/top']);
+  assert.equal(await ok(['run', '--rm', '--mount', 'type=volume,src=subvol,dst=/m,volume-subpath=a/b', IMG, 'sh', '-c', 'ls /m; cat /m/f']), 'f\ndeep');
+  assert.equal(await ok(['inspect', '-f', '{{range .HostConfig.Mounts}}{{.VolumeOptions.Subpath}}{{end}}',
+    await ok(['create', '--mount', 'type=volume,src=subvol,dst=/m,volume-subpath=a', IMG, 'true'])]), 'a');
+  const r = await berth(['run', '--rm', '--mount', 'type=volume,src=subvol,dst=/m,volume-subpath=nope', IMG, 'true']);
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /cannot access path .*\/nope: no such file or directory/);
+  assert.equal(r.stderr.split('\n').filter((l) => l.startsWith('berth: ')).length, 1, r.stderr); // and docker's "Run 'berth run --help'" hint
+  assert.equal(await ok(['run', '--rm', '-v', 'subvol:/v', IMG, 'cat', '/v/top']), 'top', 'the volume is still whole');
+  await ok(['container', 'prune', '-f']);
+  await ok(['volume', 'rm', 'subvol']);
+});
+
 test('local driver options: type=tmpfs and type=none,o=bind,device=DIR; data of a named volume outlives its container', async () => {
   const dev = join(work, 'device');
   mkdirSync(dev);
