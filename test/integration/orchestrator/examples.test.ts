@@ -140,6 +140,17 @@ test('flask-postgres: notes written through the app are read back, kept by down 
   const posted = await httpRequest(port, '/notes', 'POST', 'buy milk');
   assert.deepEqual(posted, { status: 201, body: 'stored: buy milk\n' });
   assert.equal((await httpGet(port, '/notes')).body, '1. buy milk\n');
+  // The entrypoint set POSTGRES_PASSWORD for network logins (the app's own is the right one).
+  const psql = (password: string) => berth(engine!.host, ['compose', '-p', p.name, 'exec', '-T', 'db', 'psql', '-tA', '-c', 'SELECT current_database()',
+    `postgresql://postgres:${password}@127.0.0.1:5432/app`], p.dir);
+  assert.equal((await psql('secret')).stdout, 'app\n');
+  const wrong = await psql('wrong');
+  assert.notEqual(wrong.code, 0);
+  assert.match(wrong.stderr, /password authentication failed for user "postgres"/);
+  // Without a password it refuses to initialise a database, as the Hub's image does.
+  const bare = await berth(engine!.host, ['run', '--rm', 'berth-examples/postgres:15'], p.dir);
+  assert.equal(bare.code, 1, bare.stderr);
+  assert.match(bare.stderr, /database is uninitialized and superuser password is not specified/);
   const volume = `${p.name}_db-data`;
 
   await compose(p, ['down', '-t', '10']);
@@ -193,12 +204,18 @@ test('networks: the proxy answers on the published port, the app reaches db by n
   // A container on the frontend network alone neither resolves nor reaches the db.
   const dbIp = (await engine!.client.containers.inspect(`${p.name}-db-1`)).NetworkSettings.Networks?.[`${p.name}_backend`]?.IPAddress;
   assert.ok(dbIp, 'db has an address on backend');
-  const probe = await berth(engine!.host, ['run', '--rm', '--network', `${p.name}_frontend`, IMAGE, 'sh', '-c',
+  const probe = (network: string) => berth(engine!.host, ['run', '--rm', '--network', `${p.name}_${network}`, IMAGE, 'sh', '-c',
     `nslookup db 2>&1; echo "nslookup=$?"; nc -w 3 ${dbIp} 5432 </dev/null; echo "nc=$?"`], p.dir, {}, 120_000);
-  assert.equal(probe.code, 0, probe.stderr);
-  assert.doesNotMatch(probe.stdout, new RegExp(dbIp.replaceAll('.', '\\.')), 'db resolved from frontend');
-  assert.doesNotMatch(probe.stdout, /^nslookup=0$/m);
-  assert.match(probe.stdout, /^nc=[1-9]\d*$/m, 'db reached from frontend');
+  const dbIpRe = new RegExp(`\\b${dbIp.replaceAll('.', '\\.')}\\b`);
+  const fromBackend = await probe('backend');
+  assert.equal(fromBackend.code, 0, fromBackend.stderr);
+  assert.match(fromBackend.stdout, dbIpRe, 'the probe resolves db on backend (control)');
+  assert.match(fromBackend.stdout, /^nc=0$/m, 'the probe reaches db on backend (control)');
+  const fromFrontend = await probe('frontend');
+  assert.equal(fromFrontend.code, 0, fromFrontend.stderr);
+  assert.doesNotMatch(fromFrontend.stdout, dbIpRe, 'db resolved from frontend');
+  assert.doesNotMatch(fromFrontend.stdout, /^nslookup=0$/m);
+  assert.match(fromFrontend.stdout, /^nc=[1-9]\d*$/m, 'db reached from frontend');
   await compose(p, ['down', '-t', '10']);
 });
 
