@@ -72,12 +72,14 @@ export class LayerStore {
      * is a plain tar it becomes the blob by a hard link instead of being written out again.
      */
     sourceFile?: string,
-    /**
-     * Runs once the stream is fully unpacked, before the diffID check and the commit: a pull
-     * verifies the compressed blob's digest here, so a layer whose download fails verification
-     * is never committed. Throwing throws the unpacked directory away.
-     */
-    beforeCommit?: () => Promise<void>,
+    opts: {
+      /**
+       * Runs once the stream is fully unpacked, before the diffID check and the commit: a pull
+       * verifies the compressed blob's digest here, so a layer whose download fails verification
+       * is never committed. Throwing throws the unpacked directory away.
+       */
+      beforeCommit?: () => Promise<void>;
+    } = {},
   ): Promise<LayerMeta> {
     const work = join(this.layout.overlayTmp, randomName());
     const diff = join(work, 'diff');
@@ -108,7 +110,7 @@ export class LayerStore {
         (extract as unknown as { end(): void }).end();
         const { size } = await applying;
         if (applyError) throw applyError;
-        await beforeCommit?.();
+        await opts.beforeCommit?.();
         if (linkSource) await syncFile(sourceFile as string);
         else {
           blob ??= await open(blobTmp, 'w', 0o600);

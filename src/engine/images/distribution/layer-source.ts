@@ -14,6 +14,7 @@ export class LayerSource {
   /** The verification error `verify` threw, if the bytes did not match the descriptor. */
   mismatch?: Error;
   private ended = false;
+  private digested = false;
   /** Reads are chained: `verify` may drain what the unpacker left while its last read is in flight. */
   private pending: Promise<Buffer | undefined> = Promise.resolve(undefined);
 
@@ -59,6 +60,8 @@ export class LayerSource {
   /** Reads whatever is left, then checks size and digest (Docker's verification error if not). */
   async verify(): Promise<void> {
     while ((await this.read()) !== undefined) { /* drain */ }
+    if (this.digested) throw new Error('layer source verified twice');
+    this.digested = true;
     const got = `sha256:${this.hash.digest('hex')}`;
     if (got !== this.desc.digest || (this.desc.size >= 0 && this.bytes !== this.desc.size)) {
       throw (this.mismatch = invalidArgument(`filesystem layer verification failed for digest ${this.desc.digest}`));
@@ -71,7 +74,7 @@ export class LayerSource {
    */
   async explain(e: unknown, aborted: boolean): Promise<unknown> {
     if (this.mismatch) return this.mismatch;
-    if (aborted || e === this.mismatch) return e;
+    if (aborted || this.digested) return e;
     await this.verify().catch(() => undefined);
     return this.mismatch ?? e;
   }

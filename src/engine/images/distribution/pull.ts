@@ -169,13 +169,14 @@ async function fetchLayer(
     source = new LayerSource(res, desc, throttled(progress, 'Downloading', id, total), await env.cache.begin(desc.digest));
   }
   try {
-    await env.store.layers.unpack(source.chunks(), parent, diffId, undefined, undefined, async () => {
+    const beforeCommit = async () => {
       await source.verify();
       if (!cached) {
         progress({ status: 'Verifying Checksum', id, progressDetail: {} });
         progress({ status: 'Download complete', id, progressDetail: {} });
       }
-    });
+    };
+    await env.store.layers.unpack(source.chunks(), parent, diffId, undefined, undefined, { beforeCommit });
   } catch (e) {
     const why = await source.explain(e, signal.aborted);
     await source.abort();
