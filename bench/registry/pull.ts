@@ -64,6 +64,7 @@ try {
     b.push(time(berthd.dockerHost, () => [berthd.pid], bc));
     if (docker) d.push(time(docker.host, () => docker.pids(), dc));
   }
+  console.log(`rounds (ms, in order): berthd ${b.map((x) => x.toFixed(0)).join(' ')}${docker ? `; dockerd ${d.map((x) => x.toFixed(0)).join(' ')}` : ''}`);
   const sb = summarise(b);
   const sbc = summarise(bc);
   console.log(`berthd  pull 100 MB: median ${sb.median.toFixed(0)} ms (min ${sb.min.toFixed(0)}, max ${sb.max.toFixed(0)}, n=${sb.n}); CPU median ${sbc.median.toFixed(0)} ms`);
