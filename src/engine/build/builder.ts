@@ -100,6 +100,8 @@ export class BuildService {
       this.deps.events.publish('builder', 'fail', '', { error: (e as Error).message });
       throw e;
     } finally {
+      // Steps that succeeded stay cached even when a later one failed.
+      await this.cache.flush().catch(() => undefined);
       await ws.remove();
     }
   }

@@ -1,6 +1,7 @@
 // The layer cache: a step's key (parent image, the instruction as expanded, the config it leaves,
 // and for COPY/ADD a checksum of the files read) → the image that step made. A hit is used only
-// while that image still exists; entries are kept in one JSON file under <dataRoot>/build.
+// while that image still exists; entries are kept in one JSON file under <dataRoot>/build,
+// written at the end of each build that added some.
 import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -14,6 +15,7 @@ export class BuildCache {
   private entries = new Map<string, string>();
   private loaded = false;
   private writing: Promise<void> = Promise.resolve();
+  private dirty = false;
 
   constructor(private readonly file: string) {}
 
@@ -33,15 +35,32 @@ export class BuildCache {
     return this.entries.get(key);
   }
 
+  /** Records a step's image; written to disk by flush() (once per build, not per step). */
   async set(key: string, imageId: string): Promise<void> {
     await this.load();
     this.entries.set(key, imageId);
-    // Writes are serialised; each writes the whole (small) map.
-    this.writing = this.writing.then(async () => {
-      await mkdir(dirname(this.file), { recursive: true });
-      await writeFileAtomic(this.file, JSON.stringify(Object.fromEntries(this.entries)));
+    this.dirty = true;
+  }
+
+  /**
+   * Writes the entries if they changed. Once per build: a lost entry only costs a rebuild of that
+   * step, so a cold build pays one atomic write instead of one per step.
+   */
+  async flush(): Promise<void> {
+    const run = this.writing.then(async () => {
+      if (!this.dirty) return;
+      this.dirty = false;
+      try {
+        await mkdir(dirname(this.file), { recursive: true });
+        await writeFileAtomic(this.file, JSON.stringify(Object.fromEntries(this.entries)));
+      } catch (e) {
+        this.dirty = true;
+        throw e;
+      }
     });
-    await this.writing;
+    // The chain goes on after a failed write (the next flush tries again).
+    this.writing = run.catch(() => undefined);
+    await run;
   }
 
   /** Drops entries whose image is gone. */

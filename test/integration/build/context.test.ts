@@ -82,3 +82,17 @@ test('a tar or gzip file as the context; a broken tar is refused with one line',
   assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
   assert.equal((await fx.berth(['images', '-q', 'broken'])).stdout, '');
 });
+
+test('the cache outlives berthd and keeps the steps of a build that failed later', { skip }, async () => {
+  const dir = fx.context({ 'f.txt': 'f\n', Dockerfile: 'FROM busybox\nCOPY f.txt /f\nRUN echo one > /one\nRUN exit 7\n' });
+  const failed = await fx.berth(['build', '-t', 'keeps', dir]);
+  assert.notEqual(failed.code, 0);
+  assert.match(failed.stderr, /returned a non-zero code: 7/);
+  await fx.daemon.restart();
+  writeFileSync(join(dir, 'Dockerfile'), 'FROM busybox\nCOPY f.txt /f\nRUN echo one > /one\nRUN true\n');
+  const fixed = await fx.build(dir, ['-t', 'keeps']);
+  const steps = fixed.split(/Step \d+\/4 : /).slice(1);
+  assert.match(steps[1], /Using cache/, 'COPY cached before the restart');
+  assert.match(steps[2], /Using cache/, 'RUN that succeeded before the failure');
+  assert.doesNotMatch(steps[3], /Using cache/);
+});
