@@ -6,7 +6,9 @@
 // Everything made is removed, also on SIGINT or when a step fails. It reports; it never fails on a goal.
 //
 // Usage: node --import tsx bench/compose/up.ts [--cycles 3] [--noops 3] [--sizes 5,20] [--json FILE] [--from-head]
-// (--from-head measures a build of the last commit, berthd and the berth CLI both.)
+//        [--baseline COMMIT]
+// (--from-head measures a build of the last commit, berthd and the berth CLI both; --baseline adds
+// the berth CLI of COMMIT on the same berthd, interleaved: the client's change alone.)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +29,7 @@ const NOOPS = Number(flag('--noops')) || 3;
 const SIZES = (flag('--sizes') ?? '5,20').split(',').map(Number);
 const JSON_FILE = flag('--json');
 const FROM_HEAD = process.argv.includes('--from-head');
+const BASELINE = flag('--baseline');
 let BERTH = '';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -76,6 +79,11 @@ async function main(): Promise<void> {
   cleanups.push(() => berthd.stop());
   importBusybox(berthd.host, work);
   const clients: Client[] = [{ name: 'berth compose → berthd', argv: [BERTH, 'compose'], host: berthd.host }];
+  if (BASELINE) {
+    const old = prepareBuild(true, BASELINE);
+    cleanups.push(() => old.remove());
+    clients.push({ name: `berth compose ${old.commit} → berthd`, argv: [join(old.dir, 'bin/berth'), 'compose'], host: berthd.host });
+  }
   if (dockerInstalled()) {
     const docker = await startDockerEngine();
     cleanups.push(() => docker.stop());

@@ -13,8 +13,9 @@ const REPO = resolve(import.meta.dirname, '../..');
 export interface BerthBuild { dir: string; commit: string; remove(): void }
 export interface BerthEngine { host: string; socket: string; execRoot: string; logFile: string; pid: number; stop(): Promise<void> }
 
-export function prepareBuild(fromHead: boolean): BerthBuild {
-  const commit = execSync('git rev-parse --short HEAD', { cwd: REPO, encoding: 'utf8' }).trim();
+/** This checkout's build, or (fromHead) a build of `ref` (HEAD by default) in a temp dir. */
+export function prepareBuild(fromHead: boolean, ref = 'HEAD'): BerthBuild {
+  const commit = execSync(`git rev-parse --short ${ref}`, { cwd: REPO, encoding: 'utf8' }).trim();
   if (!fromHead) {
     ensureBuilt();
     const dirty = execSync('git status --porcelain -- src', { cwd: REPO, encoding: 'utf8' }).trim() !== '';
@@ -22,7 +23,7 @@ export function prepareBuild(fromHead: boolean): BerthBuild {
   }
   const dir = mkdtempSync(join(tmpdir(), 'bench-head-'));
   try {
-    execSync(`git archive HEAD | tar -x -C ${JSON.stringify(dir)}`, { cwd: REPO, stdio: 'ignore' });
+    execSync(`git archive ${ref} | tar -x -C ${JSON.stringify(dir)}`, { cwd: REPO, stdio: 'ignore' });
     symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'));
     execSync(`${JSON.stringify(process.execPath)} scripts/build.mjs`, { cwd: dir, stdio: 'ignore' });
   } catch (e) {
