@@ -6,9 +6,10 @@
 // Everything made is removed, also on SIGINT or when a step fails. It reports; it never fails on a goal.
 //
 // Usage: node --import tsx bench/compose/up.ts [--cycles 3] [--noops 3] [--sizes 5,20] [--json FILE] [--from-head]
-//        [--baseline COMMIT]
+//        [--baseline COMMIT] [--berth-only]
 // (--from-head measures a build of the last commit, berthd and the berth CLI both; --baseline adds
-// the berth CLI of COMMIT on the same berthd, interleaved: the client's change alone.)
+// the berth CLI of COMMIT on the same berthd, interleaved: the client's change alone; --berth-only
+// leaves Docker out, for a quicker A/B of two clients.)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,6 +31,7 @@ const SIZES = (flag('--sizes') ?? '5,20').split(',').map(Number);
 const JSON_FILE = flag('--json');
 const FROM_HEAD = process.argv.includes('--from-head');
 const BASELINE = flag('--baseline');
+const BERTH_ONLY = process.argv.includes('--berth-only');
 let BERTH = '';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -84,7 +86,7 @@ async function main(): Promise<void> {
     cleanups.push(() => old.remove());
     clients.push({ name: `berth compose ${old.commit} → berthd`, argv: [join(old.dir, 'bin/berth'), 'compose'], host: berthd.host });
   }
-  if (dockerInstalled()) {
+  if (dockerInstalled() && !BERTH_ONLY) {
     const docker = await startDockerEngine();
     cleanups.push(() => docker.stop());
     importBusybox(docker.host, work);
