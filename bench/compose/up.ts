@@ -95,7 +95,7 @@ async function main(): Promise<void> {
     }
     clients.push({ name: 'berth compose → dockerd', argv: [BERTH, 'compose'], host: docker.host });
   } else {
-    console.error('docker.io is not installed: berth alone');
+    console.error(BERTH_ONLY ? '--berth-only: Docker left out' : 'docker.io is not installed: berth alone');
   }
   const load0 = loadAverage();
   for (const size of SIZES) {
