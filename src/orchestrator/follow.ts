@@ -89,14 +89,15 @@ const nanosOf = (iso: string) => {
 export const sinceOf = (nano: number) => `${Math.floor(nano / 1e9)}.${String(Math.floor(nano % 1e9)).padStart(9, '0')}`;
 
 /**
- * Follows `c`'s log lines until it stops for good, telling `exited` about each exit. Each run
- * after a restart is read from the exit on, so no line is shown twice.
+ * Follows `c`'s log lines until it stops for good, telling `exited` about each exit. Lines start
+ * at `since` (attached `up` passes its own start: a container kept from before shows only what is
+ * new, as Compose's attach does); each run after a restart is read from the exit on, so no line is
+ * shown twice.
  */
 export async function followAcrossRestarts(
   client: EngineClient, project: string, c: LogSource, dies: DieEvents,
-  emit: (l: LogLine) => void, exited: (e: ContainerExit) => void,
+  emit: (l: LogLine) => void, exited: (e: ContainerExit) => void, since?: string,
 ): Promise<void> {
-  let since: string | undefined;
   for (;;) {
     const started = nanosOf((await client.containers.inspect(c.id)).State.StartedAt);
     await containerLogLines(client, project, c, { follow: true, since }, emit);

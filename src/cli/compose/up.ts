@@ -173,7 +173,7 @@ async function attach(s: Session, result: UpResult, opts: AttachOptions, io: Com
           io.stdout('Aborting on container exit...\n');
           stopAll();
         }
-      });
+      }, opts.since);
     }));
     if (stopping) await stopping;
     if (interrupted) throw new CliExit(130);

@@ -110,4 +110,23 @@ volumes:
     assert.deepEqual(await attached([]), ['Attaching to back-1, front-1', 'back-1   | back says hi', 'front-1  | front says hi'], 'attach: false is left out');
     assert.deepEqual(await attached(['--attach', 'mute']), ['Attaching to mute-1', 'mute-1  | mute says hi']);
   });
+
+  fx.test('attached up shows a container\'s new lines only, not those of its runs before this up', async () => {
+    const p = project('fresh', `services:
+  once:
+    image: busybox
+    command: ["sh", "-c", "echo run at $$(date +%s%N); sleep 2"]
+`);
+    await ok(p, ['up', '-d']);
+    const deadline = Date.now() + 30_000;
+    while ((await states(p))['once-1'] !== 'exited') {
+      assert.ok(Date.now() < deadline, 'the first run did not end');
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    await new Promise((r) => setTimeout(r, 1500)); // the first run's line is now well before the next up
+    const r = await ok(p, ['up']);
+    assert.equal(r.stdout.split('\n').filter((l) => l.includes('| run at')).length, 1, r.stdout);
+    assert.match(r.stdout, /once-1 exited with code 0/);
+    await ok(p, ['down', '-t', '0']);
+  });
 });
