@@ -39,5 +39,8 @@ export function makeBusyboxTar(outFile?: string): string {
     // The rootfs was only a staging area; with an explicit output file the whole work dir goes.
     rmSync(outFile ? work : root, { recursive: true, force: true });
   }
+  // A tar in our own work dir is the caller's until this process ends; then it goes, so that no
+  // test run leaves one behind in /tmp.
+  if (!outFile) process.once('exit', () => rmSync(work, { recursive: true, force: true }));
   return out;
 }
