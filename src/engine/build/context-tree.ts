@@ -9,6 +9,7 @@ import { extract as tarExtract } from 'tar-stream';
 import { BerthError, invalidArgument } from '../../common/errors.js';
 import { drained } from '../images/fsutil.js';
 import type { DockerIgnore } from '../../common/dockerignore.js';
+import { scopedWalk } from './scoped-path.js';
 
 export interface ContextEntry {
   type: 'file' | 'dir' | 'symlink';
@@ -51,24 +52,13 @@ export class ContextTree {
    * `keepLast`): an absolute target restarts at the context's root, `..` stops there.
    */
   resolve(path: string, keepLast = false): string {
-    let todo = posix.normalize('/' + path).split('/').filter(Boolean);
-    const done: string[] = [];
-    let hops = 0;
-    while (todo.length > 0) {
-      const part = todo.shift() as string;
-      if (part === '.') continue;
-      if (part === '..') { done.pop(); continue; }
-      const e = this.entries.get([...done, part].join('/'));
-      if (e?.type === 'symlink' && !(keepLast && todo.length === 0)) {
-        if (++hops > 255) throw invalidArgument(`too many levels of symbolic links: ${path}`);
-        const target = e.linkname ?? '';
-        if (target.startsWith('/')) done.length = 0;
-        todo = [...target.split('/').filter(Boolean), ...todo];
-        continue;
-      }
-      done.push(part);
+    const walk = scopedWalk(path, keepLast);
+    let step = walk.next();
+    while (!step.done) {
+      const e = this.entries.get(step.value.join('/'));
+      step = walk.next(e?.type === 'symlink' ? e.linkname ?? '' : undefined);
     }
-    return done.join('/');
+    return step.value.join('/');
   }
 
   /** Every path, depth first with sorted names (the order a directory walk on disk gives). */

@@ -5,8 +5,13 @@ import { lstat, readlink } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { invalidArgument } from '../../common/errors.js';
 
-/** The host path of `path` inside `root`, every symlink on the way resolved within `root` (the last one too unless `keepLast`). */
-export async function scopedPath(root: string, path: string, keepLast = false): Promise<string> {
+/**
+ * The walk itself, for any store of links: it yields each path prefix (as parts) that may be a
+ * symlink and takes back its target (undefined: not a link); it returns the resolved parts. The
+ * on-disk root (scopedPath) and the in-memory build context (ContextTree.resolve) drive it, so
+ * both follow links by the same rules.
+ */
+export function* scopedWalk(path: string, keepLast = false): Generator<string[], string[], string | undefined> {
   let todo = posix.normalize('/' + path).split('/').filter(Boolean);
   const done: string[] = [];
   let hops = 0;
@@ -14,17 +19,26 @@ export async function scopedPath(root: string, path: string, keepLast = false): 
     const part = todo.shift() as string;
     if (part === '.') continue;
     if (part === '..') { done.pop(); continue; }
-    const host = join(root, ...done, part);
-    const st = await lstat(host).catch(() => undefined);
-    if (st?.isSymbolicLink() && !(keepLast && todo.length === 0)) {
+    const target = keepLast && todo.length === 0 ? undefined : yield [...done, part];
+    if (target !== undefined) {
       if (++hops > 255) throw invalidArgument(`too many levels of symbolic links: ${path}`);
-      const target = await readlink(host);
-      const parts = target.split('/').filter(Boolean);
       if (target.startsWith('/')) done.length = 0;
-      todo = [...parts, ...todo];
+      todo = [...target.split('/').filter(Boolean), ...todo];
       continue;
     }
     done.push(part);
   }
-  return join(root, ...done);
+  return done;
+}
+
+/** The host path of `path` inside `root`, every symlink on the way resolved within `root` (the last one too unless `keepLast`). */
+export async function scopedPath(root: string, path: string, keepLast = false): Promise<string> {
+  const walk = scopedWalk(path, keepLast);
+  let step = walk.next();
+  while (!step.done) {
+    const host = join(root, ...step.value);
+    const st = await lstat(host).catch(() => undefined);
+    step = walk.next(st?.isSymbolicLink() ? await readlink(host) : undefined);
+  }
+  return join(root, ...step.value);
 }
