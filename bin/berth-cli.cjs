@@ -15,8 +15,16 @@ if (!existsSync(bundle)) {
   require('node:child_process').execFileSync(process.execPath, [join(__dirname, '..', 'scripts', 'build.mjs')], { cwd: join(__dirname, '..'), stdio: 'inherit' });
 }
 
-/** Verbs with a cache of their own (the ones scripts call in loops); the rest share one. */
-const OWN_CACHE = new Set(['run', 'exec', 'create', 'start', 'stop', 'rm', 'ps', 'logs', 'inspect', 'images', 'compose']);
+/**
+ * Every verb has a cache of its own (made by a call of that verb, so it holds what the verb
+ * compiles); anything else (no verb, a mistyped one) shares 'other'. A shared cache would hold
+ * only what its first caller compiled: `build` after an `import` compiled most of itself.
+ */
+const OWN_CACHE = new Set([
+  'run', 'create', 'ps', 'start', 'stop', 'restart', 'kill', 'rm', 'pause', 'unpause', 'wait', 'rename', 'logs', 'exec', 'attach', 'top',
+  'stats', 'cp', 'inspect', 'export', 'container', 'images', 'build', 'tag', 'rmi', 'history', 'import', 'load', 'save', 'pull', 'push', 'login',
+  'logout', 'search', 'image', 'version', 'info', 'events', 'system', 'network', 'volume', 'port', 'update', 'compose',
+]);
 
 /** The first operand after the global options (-H, -l take a value), if it has a cache of its own. */
 function verbOf(argv) {

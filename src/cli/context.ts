@@ -2,7 +2,7 @@
 // (started on demand when nothing answers there).
 import type { Command } from 'commander';
 import { EngineClient, DEFAULT_HOST, parseHost } from '../api/client/index.js';
-import { isBerthError } from '../common/errors.js';
+import { existsSync } from 'node:fs';
 
 export interface GlobalOptions {
   host?: string;
@@ -16,29 +16,31 @@ function rootOf(cmd: Command): Command {
   return c;
 }
 
-/** The API client for this invocation; the engine is reachable (or an error was thrown). */
+/**
+ * The API client for this invocation. Nothing is asked of the engine here: the first real request
+ * goes out at once (the API version is pinned by DOCKER_API_VERSION, or guessed and corrected,
+ * see src/api/client/transport.ts), so an engine that is not there shows at that request.
+ */
 export async function connect(cmd: Command): Promise<EngineClient> {
   if (client) return client;
   const g = rootOf(cmd).opts<GlobalOptions>();
   const explicit = g.host || process.env.DOCKER_HOST;
-  // DOCKER_API_VERSION pins the version (no /_ping round trip), as with the docker CLI.
-  const pinned = process.env.DOCKER_API_VERSION || undefined;
-  const c = EngineClient.fromHost(explicit || DEFAULT_HOST, { apiVersion: pinned });
-  try {
-    // With a pinned version and a given host there is nothing to ask before the first real call;
-    // on the default socket, ping so an absent engine is noticed (and started) here.
-    if (pinned && !explicit) await c.system.ping();
-    else if (!pinned) await c.apiVersion();
-  } catch (e) {
-    if (explicit || !isBerthError(e, 'unavailable')) throw e;
-    const { startEmbeddedDaemon } = await import('./embedded-daemon.js');
-    const addr = parseHost(DEFAULT_HOST);
-    await startEmbeddedDaemon(addr.kind === 'unix' ? addr.socketPath : '', () => EngineClient.fromHost(DEFAULT_HOST).system.ping());
-    c.close();
-    client = EngineClient.fromHost(DEFAULT_HOST);
+  const apiVersion = process.env.DOCKER_API_VERSION || undefined;
+  if (explicit) {
+    client = EngineClient.fromHost(explicit, { apiVersion, guessVersion: true });
     return client;
   }
-  client = c;
+  // The default socket: no engine there is started (the embedded default). Without the socket
+  // file, before anything is sent; with one nobody listens on (a crashed berthd), when the first
+  // request finds that out (the transport then sends it again).
+  const addr = parseHost(DEFAULT_HOST);
+  const socketPath = addr.kind === 'unix' ? addr.socketPath : '';
+  const start = async () => {
+    const { startEmbeddedDaemon } = await import('./embedded-daemon.js');
+    await startEmbeddedDaemon(socketPath, () => EngineClient.fromHost(DEFAULT_HOST).system.ping());
+  };
+  if (!existsSync(socketPath)) await start();
+  client = EngineClient.fromHost(DEFAULT_HOST, { apiVersion, guessVersion: true, whenUnreachable: start });
   return client;
 }
 

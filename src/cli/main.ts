@@ -51,12 +51,15 @@ async function main(argv: string[]): Promise<number> {
   if (dockerLike) program.configureOutput({ writeErr: (str) => { if (!/^error: /.test(str)) process.stderr.write(str); } });
   // Defining ~150 docker flags costs more than running a verb: define only the verb asked for
   // (all of them for help or an unknown verb, so commander can list or suggest).
+  // `berth --version` alone needs no verbs at all (defining them all cost ~10 ms of its ~25).
   const verb = verbOf(argv);
   const known = verb !== undefined && KNOWN_VERBS.has(verb);
-  registerContainerCommands(program, known ? verb : undefined);
-  registerImageCommands(program, known ? verb : undefined);
-  registerSystemCommands(program, known ? verb : undefined);
-  registerResourceCommands(program, known ? verb : undefined);
+  if (!(argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v'))) {
+    registerContainerCommands(program, known ? verb : undefined);
+    registerImageCommands(program, known ? verb : undefined);
+    registerSystemCommands(program, known ? verb : undefined);
+    registerResourceCommands(program, known ? verb : undefined);
+  }
   try {
     await program.parseAsync(argv, { from: 'user' });
     return process.exitCode === undefined ? 0 : Number(process.exitCode);

@@ -1,6 +1,6 @@
 // The typed Docker Engine API client: one object per resource over one transport. Used by the
 // berth CLI and the Compose orchestrator; it works against berthd, dockerd or podman alike.
-import { Transport } from './transport.js';
+import { Transport, type TransportOptions } from './transport.js';
 import { DEFAULT_HOST, parseHost, type EngineAddress } from './host.js';
 import { Containers } from './containers.js';
 import { Images } from './images.js';
@@ -21,8 +21,8 @@ export class EngineClient {
   readonly volumes: Volumes;
   readonly builds: Builds;
 
-  constructor(address: EngineAddress, opts: { apiVersion?: string } = {}) {
-    this.transport = new Transport(address, opts.apiVersion);
+  constructor(address: EngineAddress, opts: TransportOptions = {}) {
+    this.transport = new Transport(address, opts);
     this.containers = new Containers(this.transport);
     this.images = new Images(this.transport);
     this.exec = new Execs(this.transport);
@@ -33,7 +33,7 @@ export class EngineClient {
   }
 
   /** `host` as -H/DOCKER_HOST give it (unix:///path, tcp://host:port); defaults to berthd's socket. */
-  static fromHost(host: string = process.env.DOCKER_HOST || DEFAULT_HOST, opts: { apiVersion?: string } = {}): EngineClient {
+  static fromHost(host: string = process.env.DOCKER_HOST || DEFAULT_HOST, opts: TransportOptions = {}): EngineClient {
     return new EngineClient(parseHost(host), opts);
   }
 
@@ -48,7 +48,7 @@ export class EngineClient {
 }
 
 export { DEFAULT_HOST, parseHost, type EngineAddress } from './host.js';
-export { CLIENT_MAX_API_VERSION, compareVersions, type Hijacked } from './transport.js';
+export { CLIENT_MAX_API_VERSION, compareVersions, type Hijacked, type TransportOptions } from './transport.js';
 export { demux, jsonLines, frameHeader, type Frame, type StreamType } from './streams.js';
 export { daemonError, isFromDaemon } from './errors.js';
 export { progress } from './images.js';

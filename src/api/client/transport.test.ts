@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EngineClient, parseHost } from './index.js';
@@ -96,4 +96,92 @@ test('tcp:// hosts work the same way; host strings parse like DOCKER_HOST', asyn
   assert.deepEqual(parseHost('tcp://[::1]:2376'), { kind: 'tcp', host: '::1', port: 2376, url: 'tcp://[::1]:2376' });
   assert.equal((parseHost('tcp://engine') as { port: number }).port, 2375);
   assert.throws(() => parseHost('ssh://user@host'), /invalid host/);
+});
+
+/** A daemon whose newest API version is `max`: newer prefixes get dockerd's 400 "too new". */
+async function withVersionedServer(max: string, fn: (socket: string, seen: string[]) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-client-'));
+  const socket = join(dir, 's.sock');
+  const seen: string[] = [];
+  const tooNew = (url: string | undefined) => {
+    const v = /^\/v([\d.]+)\//.exec(url ?? '')?.[1];
+    return v !== undefined && Number(v.split('.')[1]) > Number(max.split('.')[1]) ? v : undefined;
+  };
+  const server = http.createServer((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    const v = tooNew(req.url);
+    if (req.url === '/_ping') res.setHeader('Api-Version', max);
+    if (v) res.writeHead(400, { 'Content-Type': 'application/json' }).end(JSON.stringify({ message: `client version ${v} is too new. Maximum supported API version is ${max}` }));
+    else res.end(req.url === '/_ping' ? 'OK' : '{"Id":"c1"}');
+  });
+  server.on('upgrade', (req, sock) => {
+    seen.push(`UPGRADE ${req.url}`);
+    const v = tooNew(req.url);
+    if (v) {
+      const body = JSON.stringify({ message: `client version ${v} is too new. Maximum supported API version is ${max}` });
+      sock.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+    } else sock.end('HTTP/1.1 101 UPGRADED\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n');
+  });
+  await new Promise<void>((r) => server.listen(socket, r));
+  try {
+    await fn(socket, seen);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('guessVersion: no /_ping when the daemon speaks our version; negotiates and resends when it is too new', async () => {
+  await withVersionedServer('1.44', async (socket, seen) => {
+    const client = EngineClient.fromHost(`unix://${socket}`, { guessVersion: true });
+    try {
+      await client.containers.create({ Image: 'x' });
+      await client.containers.start('c1');
+      assert.deepEqual(seen, ['POST /v1.44/containers/create', 'POST /v1.44/containers/c1/start']);
+    } finally { client.close(); }
+  });
+  await withVersionedServer('1.41', async (socket, seen) => {
+    const client = EngineClient.fromHost(`unix://${socket}`, { guessVersion: true });
+    try {
+      assert.deepEqual(await client.containers.create({ Image: 'x' }), { Id: 'c1' });
+      const h = await client.containers.attach('c1', { stream: true, stdout: true });
+      h.socket.destroy();
+      assert.equal(await client.apiVersion(), '1.41');
+      assert.deepEqual(seen, ['POST /v1.44/containers/create', 'GET /_ping', 'POST /v1.41/containers/create', 'UPGRADE /v1.41/containers/c1/attach?stream=1&stdout=1']);
+    } finally { client.close(); }
+  });
+  // A hijack is the first request: refused at the guess, sent again at the negotiated version.
+  await withVersionedServer('1.41', async (socket, seen) => {
+    const client = EngineClient.fromHost(`unix://${socket}`, { guessVersion: true });
+    try {
+      const h = await client.exec.start('e1', {});
+      h.socket.destroy();
+      assert.deepEqual(seen, ['UPGRADE /v1.44/exec/e1/start', 'GET /_ping', 'UPGRADE /v1.41/exec/e1/start']);
+    } finally { client.close(); }
+  });
+});
+
+test('whenUnreachable runs once when nobody listens, then the request is sent again', async () => {
+  await withVersionedServer('1.44', async (socket, seen) => {
+    const absent = join(socket, '..', 'later.sock');
+    let calls = 0;
+    const client = EngineClient.fromHost(`unix://${absent}`, {
+      guessVersion: true,
+      whenUnreachable: async () => {
+        calls++;
+        // "Start the engine": make the absent socket lead to the listening one.
+        symlinkSync(socket, absent);
+      },
+    });
+    try {
+      await client.containers.start('c1');
+      await client.containers.start('c1');
+      assert.equal(calls, 1);
+      assert.deepEqual(seen, ['POST /v1.44/containers/c1/start', 'POST /v1.44/containers/c1/start']);
+    } finally { client.close(); }
+  });
+  // Without the hook (or once it was used) an absent engine is the usual one-line error.
+  const nobody = EngineClient.fromHost('unix:///nonexistent/berth.sock', { guessVersion: true });
+  await assert.rejects(nobody.containers.start('c1'), (e) => isBerthError(e, 'unavailable') && /Cannot connect to the engine/.test(e.message));
 });

@@ -143,8 +143,15 @@ async function toContainer(client: EngineClient, src: string, container: string,
     name = posix.basename(destPath);
   }
   let bytes = 0;
-  const body = packPath(src, name, followLink);
-  body.on('data', (c: Buffer) => { bytes += c.length; });
+  const packed = packPath(src, name, followLink);
+  // Counted as the request reads it: a 'data' listener would start the flow before the request
+  // is connected (it may first negotiate the API version), and those bytes would be lost.
+  const body = Readable.from((async function* counted() {
+    for await (const c of packed) {
+      bytes += (c as Buffer).length;
+      yield c as Buffer;
+    }
+  })(), { objectMode: false });
   await client.containers.putArchive(container, destDir, body, { noOverwriteDirNonDir: true });
   return bytes;
 }

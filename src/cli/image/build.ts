@@ -115,8 +115,9 @@ export async function buildCommand(contextArg: string, f: BuildFlags, cmd: Comma
         if (!df && !lower) throw invalidArgument(`unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat ${join(dir, dockerfile ?? 'Dockerfile')}: no such file or directory`);
         if (!df && lower) keep[0] = 'dockerfile';
       }
-      // The directory walk and the engine's /_ping overlap.
-      [context, client] = await Promise.all([contextTar(dir, keep, extra), connect(cmd)]);
+      // The directory walk and the engine's /_ping overlap (a streamed body cannot be sent at a
+      // guessed API version and again after a refusal: the version is settled before, see transport.ts).
+      [context, client] = await Promise.all([contextTar(dir, keep, extra), connect(cmd).then(async (c) => (await c.apiVersion(), c))]);
     }
   }
   client ??= await connect(cmd);
