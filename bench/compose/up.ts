@@ -6,17 +6,20 @@
 // Everything made is removed, also on SIGINT or when a step fails. It reports; it never fails on a goal.
 //
 // Usage: node --import tsx bench/compose/up.ts [--cycles 3] [--noops 3] [--sizes 5,20] [--json FILE] [--from-head]
-//        [--baseline COMMIT] [--berth-only]
+//        [--baseline COMMIT] [--baseline-engine COMMIT] [--berth-only] [--trace]
 // (--from-head measures a build of the last commit, berthd and the berth CLI both; --baseline adds
-// the berth CLI of COMMIT on the same berthd, interleaved: the client's change alone; --berth-only
-// leaves Docker out, for a quicker A/B of two clients.)
+// the berth CLI of COMMIT on the same berthd, interleaved: the client's change alone;
+// --baseline-engine adds a second berthd built from COMMIT, driven by that commit's CLI, interleaved:
+// the daemon's change; --berth-only leaves Docker out, for a quicker A/B; --trace runs the berthds at
+// debug level and prints their start phases and request times during the cold ups.)
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prepareBuild, startBerthd } from '../engine/berth-engine.js';
 import { dockerInstalled, startDockerEngine } from '../engine/docker-engine.js';
 import { loadAverage, summarise, type Summary } from '../engine/stats.js';
+import { phaseTimesOver, printPhaseTimes, printRequestTimes, requestTimesOver } from '../engine/trace.js';
 import { BUSYBOX_PATH, makeBusyboxTar } from '../../test/helpers/busybox.js';
 
 const DOCKER_COMPOSE = '/usr/bin/docker-compose';
@@ -31,7 +34,9 @@ const SIZES = (flag('--sizes') ?? '5,20').split(',').map(Number);
 const JSON_FILE = flag('--json');
 const FROM_HEAD = process.argv.includes('--from-head');
 const BASELINE = flag('--baseline');
+const BASELINE_ENGINE = flag('--baseline-engine');
 const BERTH_ONLY = process.argv.includes('--berth-only');
+const TRACE = process.argv.includes('--trace');
 let BERTH = '';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -49,7 +54,7 @@ function projectYaml(n: number): string {
   return out;
 }
 
-interface Client { name: string; argv: string[]; host: string }
+interface Client { name: string; argv: string[]; host: string; /** a berthd's debug log (with --trace) */ logFile?: string }
 
 /** Wall milliseconds of one compose command; throws with its stderr on failure. */
 function timeCompose(c: Client, dir: string, args: string[]): number {
@@ -77,10 +82,18 @@ async function main(): Promise<void> {
   const build = prepareBuild(FROM_HEAD);
   cleanups.push(() => build.remove());
   BERTH = join(build.dir, 'bin/berth');
-  const berthd = await startBerthd(build, 'info');
+  const berthd = await startBerthd(build, TRACE ? 'debug' : 'info');
   cleanups.push(() => berthd.stop());
   importBusybox(berthd.host, work);
-  const clients: Client[] = [{ name: 'berth compose → berthd', argv: [BERTH, 'compose'], host: berthd.host }];
+  const clients: Client[] = [{ name: 'berth compose → berthd', argv: [BERTH, 'compose'], host: berthd.host, logFile: berthd.logFile }];
+  if (BASELINE_ENGINE) {
+    const old = prepareBuild(true, BASELINE_ENGINE);
+    cleanups.push(() => old.remove());
+    const oldd = await startBerthd(old, TRACE ? 'debug' : 'info');
+    cleanups.push(() => oldd.stop());
+    importBusybox(oldd.host, work);
+    clients.push({ name: `berth compose → berthd ${old.commit}`, argv: [join(old.dir, 'bin/berth'), 'compose'], host: oldd.host, logFile: oldd.logFile });
+  }
   if (BASELINE) {
     const old = prepareBuild(true, BASELINE);
     cleanups.push(() => old.remove());
@@ -98,6 +111,14 @@ async function main(): Promise<void> {
     console.error(BERTH_ONLY ? '--berth-only: Docker left out' : 'docker.io is not installed: berth alone');
   }
   const load0 = loadAverage();
+  /** byte ranges of each traced berthd's log written during cold ups */
+  const coldLog = new Map<string, [number, number][]>();
+  const coldUp = (c: Client, dir: string, base: string[]): number => {
+    const from = c.logFile ? statSync(c.logFile).size : 0;
+    const ms = timeCompose(c, dir, [...base, 'up', '-d']);
+    if (c.logFile && TRACE) (coldLog.get(c.name) ?? coldLog.set(c.name, []).get(c.name)!).push([from, statSync(c.logFile).size]);
+    return ms;
+  };
   for (const size of SIZES) {
     const dir = join(work, `p${size}`);
     spawnSync('mkdir', ['-p', dir]);
@@ -107,7 +128,7 @@ async function main(): Promise<void> {
       // Rotate who goes first, so that neither always runs on a cooler machine.
       for (let k = 0; k < clients.length; k++) {
         const c = clients[(k + cycle) % clients.length];
-        record(size, 'cold up -d', c.name, timeCompose(c, dir, [...base, 'up', '-d']));
+        record(size, 'cold up -d', c.name, coldUp(c, dir, base));
         for (let i = 0; i < NOOPS; i++) record(size, 'no-op up -d', c.name, timeCompose(c, dir, [...base, 'up', '-d']));
         record(size, 'down', c.name, timeCompose(c, dir, [...base, 'down', '-t', '0']));
       }
@@ -126,6 +147,12 @@ async function main(): Promise<void> {
     const cells = names.map((n) => `${Math.round(med(n) ?? NaN)} ms`);
     const ratio = ref ? ` ${(med(names[0]) / med(ref)).toFixed(2)} (${(med(ref) / med(names[0])).toFixed(1)}× faster) |` : '';
     console.log(`| ${scenario} | ${cells.join(' | ')} |${ratio}`);
+  }
+  for (const c of clients) {
+    const ranges = coldLog.get(c.name);
+    if (!ranges || !c.logFile) continue;
+    printPhaseTimes(`${c.name}, cold ups`, phaseTimesOver(c.logFile, ranges));
+    printRequestTimes(`${c.name}, cold ups`, requestTimesOver(c.logFile, ranges));
   }
   if (JSON_FILE) writeFileSync(JSON_FILE, JSON.stringify({ commit: build.commit, load: [load0, load1], cycles: CYCLES, summaries }, null, 2));
 }

@@ -11,8 +11,14 @@ const endpoint = (method: string, path: string) =>
 
 /** Per-endpoint times of the requests logged between byte offsets `from` and `to` of the log. */
 export function requestTimes(logFile: string, from = 0, to = Infinity): Map<string, Summary> {
+  return requestTimesOver(logFile, [[from, to]]);
+}
+
+/** The same over several byte ranges of the log (e.g. every cold `up` of a run). */
+export function requestTimesOver(logFile: string, ranges: [number, number][]): Map<string, Summary> {
   const byEndpoint = new Map<string, number[]>();
-  for (const line of readFileSync(logFile).subarray(from, to).toString('utf8').split('\n')) {
+  const log = readFileSync(logFile);
+  for (const line of ranges.flatMap(([from, to]) => log.subarray(from, to).toString('utf8').split('\n'))) {
     if (!line.startsWith('{')) continue;
     let r: RequestLine;
     try { r = JSON.parse(line) as RequestLine; } catch { continue; }
@@ -27,8 +33,14 @@ interface PhaseLine { msg?: string; op?: string; id?: string; [phase: string]: u
 
 /** Per-phase times of berthd's `phases` debug lines (container start, exit handling) between two offsets. */
 export function phaseTimes(logFile: string, from = 0, to = Infinity): Map<string, Summary> {
+  return phaseTimesOver(logFile, [[from, to]]);
+}
+
+/** The same over several byte ranges of the log. */
+export function phaseTimesOver(logFile: string, ranges: [number, number][]): Map<string, Summary> {
   const byPhase = new Map<string, number[]>();
-  for (const line of readFileSync(logFile).subarray(from, to).toString('utf8').split('\n')) {
+  const log = readFileSync(logFile);
+  for (const line of ranges.flatMap(([from, to]) => log.subarray(from, to).toString('utf8').split('\n'))) {
     if (!line.startsWith('{')) continue;
     let r: PhaseLine;
     try { r = JSON.parse(line) as PhaseLine; } catch { continue; }

@@ -53,9 +53,9 @@ export interface VethPlan {
 
 /** A veth pair: host end on the bridge, the other end in the netns, addressed and up. */
 export async function attachVeth(p: VethPlan): Promise<void> {
+  // One netlink request: the host end is created on the bridge and up, its peer created in the netns.
   await ipBatch([
-    `link add name ${p.hostIf} mtu ${p.mtu} type veth peer name ${p.ifName} mtu ${p.mtu} address ${p.mac} netns ${p.netnsPath}`,
-    `link set dev ${p.hostIf} master ${p.bridge} up`,
+    `link add name ${p.hostIf} mtu ${p.mtu} master ${p.bridge} up type veth peer name ${p.ifName} mtu ${p.mtu} address ${p.mac} netns ${p.netnsPath}`,
   ]);
   try {
     await ipBatch([

@@ -4,7 +4,7 @@
 // containers beyond an id, a name and a network namespace path.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readdir, rm } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { alreadyExists, conflict, invalidArgument, notFound, notImplemented, asBerthError } from '../../common/errors.js';
 import type { EndpointState } from '../types.js';
@@ -16,12 +16,14 @@ import { type Cidr, macForIp, overlaps, parseCidr, parseIp } from './ipv4.js';
 import { hostRouteCidrs } from './host-routes.js';
 import { type HostNames, MAX_IFNAME, hostNames } from './names.js';
 import { attachVeth, deleteLink, enableIpForward, ensureBridge, linkExists, linksWithPrefix, setDefaultRoute } from './links.js';
+import { type ResolverPlan, wireEndpoint } from './endpoint-wiring.js';
 import { applyRuleset, deleteTable, renderRuleset } from './firewall.js';
 import { type HeldPort, holdPort } from './port-holder.js';
 import { EmbeddedDns, hostResolvers } from './dns.js';
 import { CONTAINER_RESOLVER, redirectResolver, removeResolverRedirect } from './netns-dns.js';
-import { readJson, writeJsonAtomic } from './state-file.js';
-import { SerialQueue } from './serial-queue.js';
+import { readJson } from './state-file.js';
+import { RecordWriter, SKIP } from './record-writer.js';
+import { KeyedQueue, SerialQueue } from './serial-queue.js';
 import { withHostLock } from './host-lock.js';
 
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
@@ -30,6 +32,8 @@ const OPT_MTU = 'com.docker.network.driver.mtu';
 const DEFAULT_MTU = 1500;
 
 const portKey = (p: { proto: string; hostIp: string; hostPort: number }) => `${p.proto}:${p.hostIp}:${p.hostPort}`;
+/** What `redirected` holds for a netns whose redirect berthd does not know (after a restart, a failed change). */
+const UNKNOWN = 'unknown';
 
 export class NetworkService {
   private readonly networks = new Map<string, NetworkRecord>();
@@ -38,11 +42,26 @@ export class NetworkService {
   /** Networks whose bridge is up on the host (the rest exist only as records until an endpoint comes). */
   private readonly up = new Set<string>();
   private forwarding = false;
-  /** container id → gateway its 127.0.0.11 is redirected to (what its netns holds now) */
+  /**
+   * container id → gateway its 127.0.0.11 is redirected to (what its netns holds now), or UNKNOWN;
+   * no entry: its netns has no redirect table.
+   */
   private readonly redirected = new Map<string, string>();
+  /**
+   * Endpoints being wired (endpoint id → endpoint): their address is taken in IPAM, they are not in
+   * their network's record yet (not on disk, not in DNS); their network cannot be removed meanwhile.
+   */
+  private readonly pending = new Map<string, StoredEndpoint>();
   private readonly names: HostNames;
   private readonly dir: string;
+  /**
+   * State changes (records, IPAM, bridges, the nft table) one at a time. Endpoint wiring (processes
+   * in the container's netns) runs outside it, in order per container (`perContainer`), so parallel
+   * container starts wait here only for the bookkeeping.
+   */
   private readonly queue = new SerialQueue();
+  private readonly perContainer = new KeyedQueue();
+  private readonly writer = new RecordWriter();
   private readonly dns: EmbeddedDns;
   private readonly log: NonNullable<NetworkServiceOptions['log']>;
 
@@ -93,6 +112,10 @@ export class NetworkService {
             changed = true;
           }
         }
+        // Addresses no endpoint holds (an attach or a release cut short by a crash) are free again.
+        for (const [ip, owner] of Object.entries(net.ipam.allocated)) {
+          if (!owner.startsWith('reserved:') && !net.endpoints[owner]) { release(net.ipam, ip); changed = true; }
+        }
         if (changed) await this.save(net);
         if (Object.keys(net.endpoints).length > 0) await this.bringUp(net);
       }
@@ -107,7 +130,10 @@ export class NetworkService {
       }
       const live = new Set(this.endpoints().map((e) => e.containerId));
       for (const c of live) {
-        await this.syncResolverRedirect(c).catch((e: unknown) => this.log('warn', 'resolver redirect not restored', { container: c, error: asBerthError(e).message }));
+        // What a running container's netns holds is not known after a restart: made again (replacing) when wanted, else replaced at the next change.
+        if (this.opts.loopbackResolver === false) break;
+        this.redirected.set(c, UNKNOWN);
+        if (this.nameserverFor(c)) await this.syncResolverRedirect(c).catch((e: unknown) => this.log('warn', 'resolver redirect not restored', { container: c, error: asBerthError(e).message }));
       }
       this.ports = this.ports.filter((p) => live.has(p.containerId));
       for (const p of [...this.ports]) {
@@ -138,7 +164,7 @@ export class NetworkService {
       await this.dns.closeAll();
       for (const h of this.held.values()) await h.close();
       this.held.clear();
-      if (this.endpoints().length === 0) await this.teardownHost();
+      if (this.endpoints().length === 0 && this.pending.size === 0) await this.teardownHost();
     });
   }
 
@@ -185,7 +211,7 @@ export class NetworkService {
           this.networks.delete(id);
           this.up.delete(id);
           await deleteLink(bridge);
-          await rm(this.recordPath(id), { force: true });
+          await this.writer.remove(this.recordPath(id));
           throw e;
         }
         return created;
@@ -217,7 +243,7 @@ export class NetworkService {
   remove(idOrName: string): Promise<void> {
     return this.queue.run(async () => {
       const net = this.mustFind(idOrName);
-      const eps = Object.values(net.endpoints);
+      const eps = [...Object.values(net.endpoints), ...[...this.pending.values()].filter((e) => e.networkId === net.id)];
       if (eps.length > 0) throw conflict(`error while removing network: network ${net.name} id ${net.id} has active endpoints (${eps.map((e) => e.containerName).join(', ')})`);
       await this.removeNetwork(net);
     });
@@ -228,7 +254,7 @@ export class NetworkService {
     return this.queue.run(async () => {
       const removed: string[] = [];
       for (const net of [...this.networks.values()]) {
-        if (Object.keys(net.endpoints).length > 0 || net.name === 'bridge' || opts.keep?.includes(net.name)) continue;
+        if (this.inUse(net) || net.name === 'bridge' || opts.keep?.includes(net.name)) continue;
         if (opts.labels && Object.entries(opts.labels).some(([k, v]) => net.labels[k] !== v)) continue;
         await this.removeNetwork(net);
         removed.push(net.name);
@@ -242,71 +268,61 @@ export class NetworkService {
   /**
    * Attaches a container's netns to a network: an address from IPAM, a veth pair (ethN inside),
    * the default route through the first non-internal network, and DNS names (container name,
-   * aliases, short id).
+   * aliases, short id). The address and interface are chosen under the queue; the processes that
+   * wire them run outside it, so containers attach side by side; the endpoint is then recorded
+   * (on disk before this returns) or everything is rolled back.
    */
   connect(containerId: string, netnsPath: string, network: string, o: ConnectOptions): Promise<EndpointState> {
-    return this.queue.run(async () => {
-      const net = this.mustFind(network);
-      if (Object.values(net.endpoints).some((e) => e.containerId === containerId)) {
-        throw conflict(`container ${o.containerName} is already attached to network ${net.name}`);
-      }
-      if (!existsSync(netnsPath)) throw invalidArgument(`network namespace ${netnsPath} does not exist`);
-      const mine = this.endpoints().filter((e) => e.containerId === containerId);
-      const ifName = firstFree(mine.map((e) => e.ifName));
-      const endpointId = randomBytes(32).toString('hex');
-      const ip = allocate(net.ipam, endpointId, o.ipv4Address);
-      const mac = o.macAddress ?? macForIp(parseIp(ip));
-      const hasDefault = mine.some((e) => e.defaultRoute);
-      const ep: StoredEndpoint = {
-        networkId: net.id, networkName: net.name, endpointId, ipAddress: ip, prefixLen: parseCidr(net.ipam.subnet).len,
-        gateway: net.internal ? '' : net.ipam.gateway, macAddress: mac, aliases: o.aliases ?? [],
-        dnsNames: net.dns ? [o.containerName, ...(o.aliases ?? []), containerId.slice(0, 12)] : [],
-        containerId, containerName: o.containerName, netnsPath, ifName, hostIf: this.names.veth(endpointId),
-        defaultRoute: !net.internal && !hasDefault,
-        ...(o.dns?.length ? { upstreams: o.dns } : {}),
-      };
+    return this.perContainer.run(containerId, async () => {
+      const { net, ep, resolver } = await this.queue.run(() => this.reserveEndpoint(containerId, netnsPath, network, o));
       try {
-        if (!this.forwarding) { await enableIpForward(); this.forwarding = true; }
-        await this.bringUp(net);
-        await attachVeth({
-          hostIf: ep.hostIf, bridge: net.bridge, mtu: net.mtu, netnsPath, ifName, address: ip, prefixLen: ep.prefixLen,
-          mac, defaultVia: ep.defaultRoute ? net.ipam.gateway : null,
-        });
-        net.endpoints[endpointId] = ep;
-        await this.save(net);
-        await this.syncResolverRedirect(containerId);
-        this.emit('connect', net, containerId);
+        await wireEndpoint({
+          hostIf: ep.hostIf, bridge: net.bridge, mtu: net.mtu, netnsPath, ifName: ep.ifName, address: ep.ipAddress, prefixLen: ep.prefixLen,
+          mac: ep.macAddress, defaultVia: ep.defaultRoute ? net.ipam.gateway : null,
+        }, resolver);
       } catch (e) {
-        await deleteLink(ep.hostIf);
-        release(net.ipam, ip);
-        delete net.endpoints[endpointId];
-        await this.save(net).catch(() => undefined);
+        // The redirect may have been made or not: the next change replaces whatever is there.
+        if (resolver) this.redirected.set(containerId, UNKNOWN);
+        await this.queue.run(async () => { this.pending.delete(ep.endpointId); release(net.ipam, ep.ipAddress); });
         throw e;
       }
+      await this.queue.run(async () => {
+        this.pending.delete(ep.endpointId);
+        net.endpoints[ep.endpointId] = ep;
+        if (resolver) this.redirected.set(containerId, resolver.gateway);
+      });
+      try {
+        await this.save(net);
+      } catch (e) {
+        await this.queue.run(async () => { delete net.endpoints[ep.endpointId]; release(net.ipam, ep.ipAddress); });
+        if (resolver) this.redirected.set(containerId, UNKNOWN);
+        await deleteLink(ep.hostIf).catch(() => undefined);
+        throw e;
+      }
+      this.emit('connect', net, containerId);
       return toEndpointState(ep);
     });
   }
 
   /** Detaches a container from one network: veth removed, address released, its ports on that network unpublished. */
   disconnect(containerId: string, network: string): Promise<void> {
-    return this.queue.run(async () => {
-      const net = this.mustFind(network);
-      const ep = Object.values(net.endpoints).find((e) => e.containerId === containerId);
-      if (!ep) throw notFound(`container ${containerId.slice(0, 12)} is not connected to network ${net.name}`);
-      if (await this.dropEndpoint(net, ep)) await this.syncFirewall();
+    return this.perContainer.run(containerId, async () => {
+      const released = await this.queue.run(async () => {
+        const net = this.mustFind(network);
+        const ep = Object.values(net.endpoints).find((e) => e.containerId === containerId);
+        if (!ep) throw notFound(`container ${containerId.slice(0, 12)} is not connected to network ${net.name}`);
+        return this.unrecordEndpoints(containerId, [ep], (p) => p.networkId === net.id);
+      });
+      await this.finishRelease(containerId, released);
     });
   }
 
   /** Detaches a container from every network and unpublishes its ports (container stop / rm). */
   disconnectAll(containerId: string): Promise<void> {
-    return this.queue.run(async () => {
-      let portsGone = false;
-      for (const net of this.networks.values()) {
-        const ep = Object.values(net.endpoints).find((e) => e.containerId === containerId);
-        if (ep) portsGone = (await this.dropEndpoint(net, ep)) || portsGone;
-      }
-      portsGone = (await this.releasePorts((p) => p.containerId === containerId)) || portsGone;
-      if (portsGone) await this.syncFirewall();
+    return this.perContainer.run(containerId, async () => {
+      const released = await this.queue.run(() =>
+        this.unrecordEndpoints(containerId, this.endpoints().filter((e) => e.containerId === containerId), () => true));
+      await this.finishRelease(containerId, released);
     });
   }
 
@@ -326,8 +342,7 @@ export class NetworkService {
    * DNS-enabled network (where the embedded resolver listens); undefined: use the host's resolvers.
    */
   nameserverFor(containerId: string): string | undefined {
-    const ep = this.endpoints().find((e) => e.containerId === containerId && this.networks.get(e.networkId)?.dns);
-    return ep ? this.networks.get(ep.networkId)!.ipam.gateway : undefined;
+    return this.resolverGateway(containerId);
   }
 
   /**
@@ -348,36 +363,45 @@ export class NetworkService {
    * (default: its first non-internal network). All or nothing.
    */
   publishPorts(containerId: string, requests: PortRequest[], network?: string): Promise<PublishedPort[]> {
-    return this.queue.run(async () => {
-      if (requests.length === 0) return []; // nothing asked: a container only on internal networks is fine
-      const eps = this.endpoints().filter((e) => e.containerId === containerId);
-      const ep = network ? eps.find((e) => e.networkId === this.mustFind(network).id) : eps.find((e) => !this.networks.get(e.networkId)?.internal);
-      if (!ep) throw failedToPublish(containerId, network);
-      if (this.networks.get(ep.networkId)?.internal) throw invalidArgument(`ports cannot be published on internal network ${ep.networkName}`);
-      const added: PublishedPort[] = [];
-      try {
-        for (const r of requests) {
-          const held = await holdPort(r);
-          const p: PublishedPort = { ...r, hostIp: r.hostIp || '0.0.0.0', hostPort: held.port, containerId, containerIp: ep.ipAddress, networkId: ep.networkId };
-          this.held.set(portKey(p), held);
-          added.push(p);
+    if (requests.length === 0) return Promise.resolve([]); // nothing asked: a container only on internal networks is fine
+    return this.perContainer.run(containerId, async () => {
+      const added = await this.queue.run(async () => {
+        const eps = this.endpoints().filter((e) => e.containerId === containerId);
+        const ep = network ? eps.find((e) => e.networkId === this.mustFind(network).id) : eps.find((e) => !this.networks.get(e.networkId)?.internal);
+        if (!ep) throw failedToPublish(containerId, network);
+        if (this.networks.get(ep.networkId)?.internal) throw invalidArgument(`ports cannot be published on internal network ${ep.networkName}`);
+        const taken: PublishedPort[] = [];
+        try {
+          for (const r of requests) {
+            const held = await holdPort(r);
+            const p: PublishedPort = { ...r, hostIp: r.hostIp || '0.0.0.0', hostPort: held.port, containerId, containerIp: ep.ipAddress, networkId: ep.networkId };
+            this.held.set(portKey(p), held);
+            taken.push(p);
+          }
+          this.ports.push(...taken);
+          await this.syncFirewall();
+        } catch (e) {
+          const keys = new Set(taken.map(portKey));
+          this.ports = this.ports.filter((p) => !keys.has(portKey(p)));
+          for (const k of keys) { await this.held.get(k)?.close(); this.held.delete(k); }
+          throw e;
         }
-        this.ports.push(...added);
-        await this.syncFirewall();
-        await this.savePorts();
-      } catch (e) {
-        const keys = new Set(added.map(portKey));
-        this.ports = this.ports.filter((p) => !keys.has(portKey(p)));
-        for (const k of keys) { await this.held.get(k)?.close(); this.held.delete(k); }
-        throw e;
-      }
+        return taken;
+      });
+      // On failure the caller's rollback (disconnectAll) releases them.
+      await this.savePorts();
       return added.map((p) => ({ ...p }));
     });
   }
 
   unpublishPorts(containerId: string): Promise<void> {
-    return this.queue.run(async () => {
-      if (await this.releasePorts((p) => p.containerId === containerId)) await this.syncFirewall();
+    return this.perContainer.run(containerId, async () => {
+      const gone = await this.queue.run(async () => {
+        const released = await this.releasePorts((p) => p.containerId === containerId);
+        if (released) await this.syncFirewall();
+        return released;
+      });
+      if (gone) await this.savePorts();
     });
   }
 
@@ -389,6 +413,62 @@ export class NetworkService {
 
   private endpoints(): StoredEndpoint[] {
     return [...this.networks.values()].flatMap((n) => Object.values(n.endpoints));
+  }
+
+  /** Endpoints recorded or being wired: the network cannot go. */
+  private inUse(net: NetworkRecord): boolean {
+    return Object.keys(net.endpoints).length > 0 || [...this.pending.values()].some((e) => e.networkId === net.id);
+  }
+
+  /**
+   * Under the queue: checks, an address, an interface name and the default-route choice for a new
+   * endpoint, held as pending; the network's bridge is up when this returns.
+   */
+  private async reserveEndpoint(containerId: string, netnsPath: string, network: string, o: ConnectOptions): Promise<{ net: NetworkRecord; ep: StoredEndpoint; resolver?: ResolverPlan }> {
+    const net = this.mustFind(network);
+    if (Object.values(net.endpoints).some((e) => e.containerId === containerId)) {
+      throw conflict(`container ${o.containerName} is already attached to network ${net.name}`);
+    }
+    if (!existsSync(netnsPath)) throw invalidArgument(`network namespace ${netnsPath} does not exist`);
+    // Only recorded endpoints count: this container's other attaches are ordered by perContainer.
+    const mine = this.endpoints().filter((e) => e.containerId === containerId);
+    const endpointId = randomBytes(32).toString('hex');
+    const ip = allocate(net.ipam, endpointId, o.ipv4Address);
+    const ep: StoredEndpoint = {
+      networkId: net.id, networkName: net.name, endpointId, ipAddress: ip, prefixLen: parseCidr(net.ipam.subnet).len,
+      gateway: net.internal ? '' : net.ipam.gateway, macAddress: o.macAddress ?? macForIp(parseIp(ip)), aliases: o.aliases ?? [],
+      dnsNames: net.dns ? [o.containerName, ...(o.aliases ?? []), containerId.slice(0, 12)] : [],
+      containerId, containerName: o.containerName, netnsPath, ifName: firstFree(mine.map((e) => e.ifName)), hostIf: this.names.veth(endpointId),
+      defaultRoute: !net.internal && !mine.some((e) => e.defaultRoute),
+      ...(o.dns?.length ? { upstreams: o.dns } : {}),
+    };
+    this.pending.set(endpointId, ep);
+    try {
+      if (!this.forwarding) { await enableIpForward(); this.forwarding = true; }
+      await this.bringUp(net);
+    } catch (e) {
+      this.pending.delete(endpointId);
+      release(net.ipam, ip);
+      throw e;
+    }
+    return { net, ep, resolver: this.resolverPlan(containerId, ep) };
+  }
+
+  /** The redirect change that connecting `ep` calls for, if any. */
+  private resolverPlan(containerId: string, ep: StoredEndpoint): ResolverPlan | undefined {
+    if (this.opts.loopbackResolver === false) return undefined;
+    const want = this.resolverGateway(containerId, ep);
+    const have = this.redirected.get(containerId);
+    return want && want !== have ? { gateway: want, replace: have !== undefined } : undefined;
+  }
+
+  /** The gateway of the container's first DNS-enabled network (in network order), counting `extra` as attached. */
+  private resolverGateway(containerId: string, extra?: StoredEndpoint): string | undefined {
+    for (const n of this.networks.values()) {
+      if (!n.dns) continue;
+      if (extra?.networkId === n.id || Object.values(n.endpoints).some((e) => e.containerId === containerId)) return n.ipam.gateway;
+    }
+    return undefined;
   }
 
   private find(idOrName: string): NetworkRecord | undefined {
@@ -414,28 +494,46 @@ export class NetworkService {
     await this.syncFirewall();
   }
 
-  /** Returns whether published ports went with it. */
-  private async dropEndpoint(net: NetworkRecord, ep: StoredEndpoint): Promise<boolean> {
-    await deleteLink(ep.hostIf);
-    this.emit('disconnect', net, ep.containerId);
-    release(net.ipam, ep.ipAddress);
-    delete net.endpoints[ep.endpointId];
-    await this.save(net);
-    const portsGone = await this.releasePorts((p) => p.containerId === ep.containerId && p.networkId === net.id);
-    await this.syncResolverRedirect(ep.containerId, ep.netnsPath).catch(() => undefined);
-    if (ep.defaultRoute) {
+  /**
+   * First half of a release, under the queue: the endpoints leave their records (and DNS), their
+   * ports (those `ports` matches) go, the default route is handed on. Their addresses stay taken
+   * until their links are gone (finishRelease).
+   */
+  private async unrecordEndpoints(containerId: string, eps: StoredEndpoint[], ports: (p: PublishedPort) => boolean): Promise<Release> {
+    const r: Release = { eps: [], nets: new Set(), portsGone: false };
+    for (const ep of eps) {
+      const net = this.networks.get(ep.networkId)!;
+      delete net.endpoints[ep.endpointId];
+      this.emit('disconnect', net, containerId);
+      r.eps.push({ net, ep });
+      r.nets.add(net);
+    }
+    if (eps.some((e) => e.defaultRoute)) {
       // Hand the default route to another non-internal network of the same container.
-      const next = this.endpoints().find((e) => e.containerId === ep.containerId && e.gateway);
-      if (next && existsSync(next.netnsPath)) {
+      const next = this.endpoints().find((e) => e.containerId === containerId && e.gateway);
+      if (next) {
         next.defaultRoute = true;
-        await setDefaultRoute(next.netnsPath, next.gateway, next.ifName).catch(() => undefined);
-        await this.save(this.networks.get(next.networkId)!);
+        r.handoff = next;
+        r.nets.add(this.networks.get(next.networkId)!);
       }
     }
-    return portsGone;
+    r.portsGone = await this.releasePorts((p) => p.containerId === containerId && ports(p));
+    if (r.portsGone) await this.syncFirewall();
+    return r;
   }
 
-  /** Returns whether any port was released (the nft table then needs a rewrite). */
+  /** Second half, outside the queue (in order per container): links, resolver, route; then the addresses and the records. */
+  private async finishRelease(containerId: string, r: Release): Promise<void> {
+    await Promise.all(r.eps.map(({ ep }) => deleteLink(ep.hostIf)
+      .catch((e: unknown) => this.log('warn', 'veth not deleted', { link: ep.hostIf, error: asBerthError(e).message }))));
+    if (r.eps.length > 0) await this.syncResolverRedirect(containerId, r.eps[0]!.ep.netnsPath).catch(() => undefined);
+    if (r.handoff && existsSync(r.handoff.netnsPath)) {
+      await setDefaultRoute(r.handoff.netnsPath, r.handoff.gateway, r.handoff.ifName).catch(() => undefined);
+    }
+    if (r.eps.length > 0) await this.queue.run(async () => { for (const { net, ep } of r.eps) release(net.ipam, ep.ipAddress); });
+    await Promise.all([...[...r.nets].map((n) => this.save(n)), ...(r.portsGone ? [this.savePorts()] : [])]);
+  }
+
   /** Points the container's 127.0.0.11 at the resolver of its first DNS-enabled network (or nowhere). */
   private async syncResolverRedirect(containerId: string, netnsHint?: string): Promise<void> {
     if (this.opts.loopbackResolver === false) return;
@@ -444,7 +542,8 @@ export class NetworkService {
     if (want === have) return;
     const netns = this.endpoints().find((e) => e.containerId === containerId)?.netnsPath ?? netnsHint;
     if (want && netns) {
-      await redirectResolver(netns, want);
+      this.redirected.set(containerId, UNKNOWN); // until the new one is known to hold
+      await redirectResolver(netns, want, have !== undefined);
       this.redirected.set(containerId, want);
     } else {
       this.redirected.delete(containerId);
@@ -452,12 +551,12 @@ export class NetworkService {
     }
   }
 
+  /** Returns whether any port was released (the nft table then needs a rewrite; ports.json a save). */
   private async releasePorts(match: (p: PublishedPort) => boolean): Promise<boolean> {
     const gone = this.ports.filter(match);
     if (gone.length === 0) return false;
     this.ports = this.ports.filter((p) => !match(p));
     for (const p of gone) { await this.held.get(portKey(p))?.close(); this.held.delete(portKey(p)); }
-    await this.savePorts();
     return true;
   }
 
@@ -467,7 +566,7 @@ export class NetworkService {
     this.networks.delete(net.id);
     this.up.delete(net.id);
     this.emit('destroy', net);
-    await rm(this.recordPath(net.id), { force: true });
+    await this.writer.remove(this.recordPath(net.id));
     await this.syncFirewall();
   }
 
@@ -534,8 +633,29 @@ export class NetworkService {
   }
 
   private recordPath(id: string): string { return join(this.dir, 'networks', `${id}.json`); }
-  private save(net: NetworkRecord): Promise<void> { return writeJsonAtomic(this.recordPath(net.id), net); }
-  private savePorts(): Promise<void> { return writeJsonAtomic(join(this.dir, 'ports.json'), this.ports); }
+  /** On disk once this resolves (group commit: see record-writer.ts); a removed network is not written back. */
+  private save(net: NetworkRecord): Promise<void> {
+    return this.writer.write(this.recordPath(net.id), () => (this.networks.get(net.id) === net ? this.persisted(net) : SKIP));
+  }
+
+  private savePorts(): Promise<void> { return this.writer.write(join(this.dir, 'ports.json'), () => this.ports); }
+
+  /** The record as stored: addresses of endpoints still being wired are left out (a crash must not keep them). */
+  private persisted(net: NetworkRecord): NetworkRecord {
+    if (this.pending.size === 0) return net;
+    const allocated = Object.fromEntries(Object.entries(net.ipam.allocated).filter(([, owner]) => !this.pending.has(owner)));
+    return { ...net, ipam: { ...net.ipam, allocated } };
+  }
+}
+
+/** What unrecordEndpoints hands to finishRelease. */
+interface Release {
+  eps: { net: NetworkRecord; ep: StoredEndpoint }[];
+  /** records to save */
+  nets: Set<NetworkRecord>;
+  /** the endpoint that took over the default route */
+  handoff?: StoredEndpoint;
+  portsGone: boolean;
 }
 
 function firstFree(used: string[]): string {

@@ -1,0 +1,26 @@
+// What one endpoint needs on the host and in the container's netns: the veth pair with its address
+// and routes (links.ts) and, when the container's 127.0.0.11 must point at a new resolver, the
+// redirect (netns-dns.ts). The two run side by side: they touch different things (links and
+// addresses; the netns's own nft table), and each waits on the kernel more than it uses the CPU.
+import { attachVeth, deleteLink, type VethPlan } from './links.js';
+import { redirectResolver } from './netns-dns.js';
+
+export interface ResolverPlan {
+  /** where 127.0.0.11 goes: the gateway of the container's first DNS-enabled network */
+  gateway: string;
+  /** the netns may hold an older redirect (see resolverRuleset) */
+  replace: boolean;
+}
+
+/** All or nothing for the veth: on failure the host end is gone again (the redirect may stay; the caller knows). */
+export async function wireEndpoint(veth: VethPlan, resolver?: ResolverPlan): Promise<void> {
+  const [links, dns] = await Promise.allSettled([
+    attachVeth(veth),
+    resolver ? redirectResolver(veth.netnsPath, resolver.gateway, resolver.replace) : Promise.resolve(),
+  ]);
+  if (links.status === 'rejected') throw links.reason; // attachVeth removed its own link
+  if (dns.status === 'rejected') {
+    await deleteLink(veth.hostIf);
+    throw dns.reason;
+  }
+}
