@@ -1,7 +1,7 @@
 // The daemon's nftables table: isolation between its networks, `internal` networks cut off,
 // outbound NAT, and DNAT for published ports. The whole table is rendered from state and replaced
 // in one `nft -f` transaction, so it is never half-applied and never drifts from what berthd knows.
-import { mustRun, run } from './exec.js';
+import { mustTool, run, tool } from './exec.js';
 import type { PublishedPort } from './types.js';
 
 export interface FirewallNetwork { bridge: string; subnet: string; internal: boolean }
@@ -55,11 +55,11 @@ export function renderRuleset(table: string, networks: FirewallNetwork[], ports:
 }
 
 export async function applyRuleset(text: string): Promise<void> {
-  await mustRun('nft', ['-f', '-'], text);
+  await mustTool(['nft', '-f', '-'], { input: text });
 }
 
 export async function deleteTable(table: string): Promise<void> {
-  await run('nft', ['delete', 'table', 'ip', table]);
+  await tool(['nft', 'delete', 'table', 'ip', table]);
 }
 
 export async function tableExists(table: string): Promise<boolean> {

@@ -2,10 +2,10 @@
 // endpoint, one inside the container's network namespace (a path: /proc/<pid>/ns/net or a
 // bind-mounted netns file), so attaching a container costs two short processes.
 import { readFile, writeFile } from 'node:fs/promises';
-import { ipBatch, mustRun, run } from './exec.js';
+import { ipBatch, mustRun, mustTool, tool } from './exec.js';
 
 export async function linkExists(name: string): Promise<boolean> {
-  return (await run('ip', ['link', 'show', 'dev', name])).code === 0;
+  return (await tool(['ip', 'link', 'show', 'dev', name])).code === 0;
 }
 
 /** Names of the host's links starting with `prefix`. */
@@ -32,9 +32,9 @@ async function hostLinkNames(): Promise<Set<string> | undefined> {
 export async function deleteLink(name: string): Promise<void> {
   // A container's veth goes with its netns when the process exits: look before spawning `ip`.
   if ((await hostLinkNames())?.has(name) === false) return;
-  const r = await run('ip', ['link', 'del', 'dev', name]);
+  const r = await tool(['ip', 'link', 'del', 'dev', name]);
   if (r.code !== 0 && !/Cannot find device|does not exist/.test(r.stderr)) {
-    await mustRun('ip', ['link', 'del', 'dev', name]);
+    await mustTool(['ip', 'link', 'del', 'dev', name]);
   }
 }
 

@@ -2,7 +2,7 @@
 // container's own netns, to the embedded resolver on the network's gateway. The query then leaves
 // with a loopback source, so the netns routes loopback sources (route_localnet) and masquerades
 // them to its own address — which is also how the resolver recognises the asker.
-import { run, mustRun } from './exec.js';
+import { mustTool, tool } from './exec.js';
 
 export const CONTAINER_RESOLVER = '127.0.0.11';
 const TABLE = 'berth-dns';
@@ -32,10 +32,10 @@ export function resolverRuleset(gateway: string, replace: boolean): string {
 }
 
 export async function redirectResolver(netnsPath: string, gateway: string, replace = true): Promise<void> {
-  // One process: the sysctl must be written from inside the netns (/proc/sys/net is the opener's).
-  await mustRun('nsenter', [`--net=${netnsPath}`, 'sh', '-c', 'echo 1 > /proc/sys/net/ipv4/conf/all/route_localnet && exec nft -f -'], resolverRuleset(gateway, replace));
+  // One process: the sysctl is written from inside the netns (/proc/sys/net is the opener's), then nft runs there.
+  await mustTool(['nft', '-f', '-'], { netns: netnsPath, writes: [['/proc/sys/net/ipv4/conf/all/route_localnet', '1']], input: resolverRuleset(gateway, replace) });
 }
 
 export async function removeResolverRedirect(netnsPath: string): Promise<void> {
-  await run('nsenter', [`--net=${netnsPath}`, 'nft', 'delete', 'table', 'ip', TABLE]);
+  await tool(['nft', 'delete', 'table', 'ip', TABLE], { netns: netnsPath });
 }

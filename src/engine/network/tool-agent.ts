@@ -1,0 +1,149 @@
+// Runs the network tools (ip, nft) from one small long-lived helper process instead of from berthd.
+// Node's spawn forks berthd itself: with 60–90 MB resident that fork blocks berthd's only thread for
+// 2–7 ms per process (more under load and as memory grows), and a container attach needs two or
+// three processes, so 20 containers starting at once queued ~0.2 s of forks behind each other. The
+// helper is a few lines of Perl (perl-base is Essential on Debian) with a few MB to copy: it forks a
+// worker per request, which enters the network namespace asked for (setns), writes the sysctls asked
+// for there (so the 127.0.0.11 redirect needs no shell), runs the tool with the given stdin, and
+// answers with its exit code and stderr. Requests run side by side.
+//
+// Only for tools whose stdout is not wanted (it goes to /dev/null), so every answer is one short line
+// written at once (below PIPE_BUF: answers of parallel workers never interleave). Without Perl, or
+// on an architecture whose setns number is not listed, calls spawn the tool directly (nsenter, sh).
+// The helper holds nothing: it exits when berthd's end of its stdin closes (berthd killed -9
+// included), and a dead helper is started again at the next call.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import type { Socket } from 'node:net';
+import { internal } from '../../common/errors.js';
+
+const SETNS: Partial<Record<string, number>> = { x64: 308, arm64: 268, ia32: 346, arm: 375 };
+const PERL = '/usr/bin/perl';
+/** stderr kept per answer: with the hex encoding the line stays below PIPE_BUF (4096). */
+const STDERR_MAX = 1500;
+
+const SCRIPT = `
+use strict; use warnings; use POSIX ();
+my $SYS_setns = $ARGV[0];
+$SIG{CHLD} = 'IGNORE';
+while (my $line = <STDIN>) {
+  chomp $line;
+  my ($id, @f) = split /\\t/, $line, -1;
+  my ($netns, $writes, $argv, $input) = map { pack('H*', $_) } @f;
+  my $pid = fork;
+  if (!defined $pid) { syswrite STDOUT, "$id\\t255\\t" . unpack('H*', "fork: $!") . "\\n"; next; }
+  next if $pid;
+  $SIG{CHLD} = 'DEFAULT';
+  my $answer = sub { syswrite STDOUT, "$id\\t$_[0]\\t" . unpack('H*', substr($_[1], 0, ${STDERR_MAX})) . "\\n"; POSIX::_exit(0); };
+  if ($netns ne '') {
+    open(my $ns, '<', $netns) or $answer->(255, "open $netns: $!");
+    syscall($SYS_setns, fileno($ns), 0x40000000) == 0 or $answer->(255, "setns $netns: $!");
+  }
+  my @w = split /\\0/, $writes;
+  while (@w >= 2) {
+    my ($path, $value) = splice(@w, 0, 2);
+    my $fh;
+    (open($fh, '>', $path) and print($fh $value) and close($fh)) or $answer->(255, "write $path: $!");
+  }
+  my @cmd = split /\\0/, $argv;
+  pipe(my $ir, my $iw) or $answer->(255, "pipe: $!");
+  pipe(my $er, my $ew) or $answer->(255, "pipe: $!");
+  my $c = fork;
+  defined $c or $answer->(255, "fork: $!");
+  if ($c == 0) {
+    close $iw; close $er;
+    open(STDIN, '<&', $ir); open(STDOUT, '>', '/dev/null'); open(STDERR, '>&', $ew);
+    { no warnings 'exec'; exec { $cmd[0] } @cmd; }
+    print STDERR "$cmd[0]: $!\\n";
+    POSIX::_exit(127);
+  }
+  close $ir; close $ew;
+  $SIG{PIPE} = 'IGNORE';
+  print $iw $input; close $iw;
+  my $err = do { local $/; <$er> };
+  waitpid($c, 0);
+  $answer->(($? & 127) ? 128 + ($? & 127) : $? >> 8, defined $err ? $err : '');
+}
+`;
+
+export interface ToolCall {
+  /** network namespace to run in (a path); none: berthd's own */
+  netns?: string;
+  /** files written inside that namespace first, e.g. a /proc/sys/net value */
+  writes?: Array<[path: string, value: string]>;
+  input?: string;
+}
+
+export interface ToolResult { code: number; stderr: string }
+
+type Waiting = { resolve: (r: ToolResult) => void; reject: (e: Error) => void; what: string };
+
+const hex = (s: string) => Buffer.from(s).toString('hex');
+
+class ToolAgent {
+  private child?: ChildProcess;
+  private readonly waiting = new Map<number, Waiting>();
+  private nextId = 1;
+  private buffer = '';
+
+  readonly available = SETNS[process.arch] !== undefined && existsSync(PERL);
+
+  run(argv: string[], c: ToolCall): Promise<ToolResult> {
+    const child = this.ensure();
+    const id = this.nextId++;
+    const writes = (c.writes ?? []).flat().join('\0');
+    return new Promise<ToolResult>((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject, what: argv.join(' ') });
+      this.holdLoop(true);
+      child.stdin!.write(`${id}\t${[c.netns ?? '', writes, argv.join('\0'), c.input ?? ''].map(hex).join('\t')}\n`);
+    });
+  }
+
+  private ensure(): ChildProcess {
+    if (this.child) return this.child;
+    const child = spawn(PERL, ['-e', SCRIPT, String(SETNS[process.arch])], { stdio: ['pipe', 'pipe', 'ignore'] });
+    this.child = child;
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', (d: string) => this.onData(d));
+    child.stdin!.on('error', () => undefined); // a dead helper shows as its exit below
+    const gone = (why: string) => {
+      if (this.child !== child) return;
+      this.child = undefined;
+      this.buffer = '';
+      for (const [id, w] of this.waiting) { this.waiting.delete(id); w.reject(internal(`${w.what}: network tool helper ${why}`)); }
+    };
+    child.on('exit', (code, signal) => gone(`exited (${signal ?? code})`));
+    child.on('error', (e) => gone(`failed: ${e.message}`));
+    child.unref();
+    this.holdLoop(false);
+    return child;
+  }
+
+  private onData(d: string): void {
+    this.buffer += d;
+    for (let nl = this.buffer.indexOf('\n'); nl >= 0; nl = this.buffer.indexOf('\n')) {
+      const [id, code, stderr] = this.buffer.slice(0, nl).split('\t');
+      this.buffer = this.buffer.slice(nl + 1);
+      const w = this.waiting.get(Number(id));
+      if (!w) continue;
+      this.waiting.delete(Number(id));
+      w.resolve({ code: Number(code), stderr: Buffer.from(stderr ?? '', 'hex').toString() });
+    }
+    if (this.waiting.size === 0) this.holdLoop(false);
+  }
+
+  /** The helper keeps the event loop alive only while an answer is awaited. */
+  private holdLoop(hold: boolean): void {
+    for (const s of [this.child?.stdin, this.child?.stdout] as Array<Socket | undefined>) {
+      if (hold) s?.ref?.(); else s?.unref?.();
+    }
+  }
+}
+
+let agent: ToolAgent | undefined;
+
+/** The process's helper (one serves every NetworkService of the process). */
+export function toolAgent(): ToolAgent {
+  agent ??= new ToolAgent();
+  return agent;
+}
