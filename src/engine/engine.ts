@@ -63,9 +63,9 @@ export async function openEngineWith(opts: EngineOptions, makeImages: ImageStore
   const events = new EventBus();
   logEvents(events, opts.log);
   const chosen = await chooseRuntime(opts.runtime, join(opts.execRoot, 'probe'));
-  opts.log('info', 'OCI runtime chosen', { runtime: chosen.name, binary: chosen.binary, plainBinary: chosen.plainBinary ?? chosen.binary, ...(chosen.note ? { note: chosen.note } : {}) });
+  opts.log('info', 'OCI runtime chosen', { runtime: chosen.name, binary: chosen.binary, plainBinary: chosen.plainBinary ?? chosen.binary, fifoStart: !!chosen.fifoStart, ...(chosen.note ? { note: chosen.note } : {}) });
   if (chosen.note) chosen.warnings.push(chosen.note);
-  const runtime = new OciRuntime(chosen.name, chosen.binary, join(opts.execRoot, 'runtime'), chosen.plainBinary);
+  const runtime = new OciRuntime(chosen.name, chosen.binary, join(opts.execRoot, 'runtime'), chosen.plainBinary, chosen.fifoStart);
   const ref: { containers?: Containers } = {};
   const images = await makeImages({
     dataRoot: opts.dataRoot,

@@ -2,10 +2,11 @@
 // daemons never see each other's containers. `probeRuntime` picks one that can start a container here.
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdir, rm, writeFile, mkdtemp, symlink } from 'node:fs/promises';
+import { mkdir, rm, writeFile, mkdtemp, symlink, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { internal, notFound } from '../../common/errors.js';
+import { startThroughExecFifo } from './exec-fifo.js';
 
 const execFileP = promisify(execFile);
 
@@ -28,8 +29,10 @@ export class OciRuntime {
    * rest (start, kill, delete, state, pause, exec through conmon). They differ only for crun on a
    * hybrid host: the wrapper is needed where crun sets up cgroups, and costs a Perl start-up and a
    * mount namespace per call where it does not (chooseRuntime checks that plain crun copes).
+   * `fifoStart`: start releases the init through its exec fifo (exec-fifo.ts) instead of running
+   * `crun start` (chooseRuntime checks that this crun starts so).
    */
-  constructor(readonly name: RuntimeName, readonly binary: string, readonly root: string, readonly plainBinary = binary) {}
+  constructor(readonly name: RuntimeName, readonly binary: string, readonly root: string, readonly plainBinary = binary, readonly fifoStart = false) {}
 
   /** Arguments every call starts with (the daemon's own state root). */
   get globalArgs(): string[] { return ['--root', this.root]; }
@@ -47,7 +50,10 @@ export class OciRuntime {
     }
   }
 
-  async start(id: string): Promise<void> { await this.run(['start', id]); }
+  async start(id: string): Promise<void> {
+    if (this.fifoStart) await startThroughExecFifo(this.root, id);
+    else await this.run(['start', id]);
+  }
   async kill(id: string, signal: string): Promise<void> { await this.run(['kill', id, signal.replace(/^SIG/, '')]); }
   async pause(id: string): Promise<void> { await this.run(['pause', id]); }
   async resume(id: string): Promise<void> { await this.run(['resume', id]); }
@@ -100,24 +106,29 @@ async function canRun(name: RuntimeName, binary: string, workDir: string): Promi
 }
 
 /**
- * Whether crun itself (no wrapper) can drive a container the wrapper created: start, exec, kill,
- * delete. crun 1.8 refuses hybrid hosts only where it sets up cgroups (create); the other commands
- * read the cgroup paths from the container's state. Checked, not assumed, on each daemon start.
+ * What berthd may do with a container `creator` (crun, or the hybrid-host wrapper) created:
+ * `plain` — crun itself (no wrapper) drives it: start, exec, kill, delete. crun 1.8 refuses hybrid
+ * hosts only where it sets up cgroups (create); the other commands read the cgroup paths from the
+ * container's state. `fifoStart` — releasing the init through its exec fifo (exec-fifo.ts) starts
+ * the process (its command line turns into the bundle's). Checked, not assumed, on each daemon start.
  */
-async function plainCrunCopes(wrapper: string, crun: string, workDir: string): Promise<boolean> {
+async function probeCrunDriving(creator: string, crun: string, workDir: string): Promise<{ plain: boolean; fifoStart: boolean }> {
   const dir = await mkdtemp(join(workDir, 'probe-crun-plain-'));
   const root = join(dir, 'state');
   const id = `berth-probe-plain-${process.pid}-${Date.now()}`;
   const run = (binary: string, args: string[]) => execFileP(binary, ['--root', root, ...args], { timeout: 10000 });
+  let fifoStart = false;
   try {
     await writeProbeBundle(dir, ['/usr/bin/sleep', '10']);
     // The container's process inherits create's stdio: not pipes we would wait on until it ends.
     await new Promise<void>((resolve, reject) => {
-      const child = spawn(wrapper, ['--root', root, 'create', '--bundle', dir, id], { stdio: 'ignore', timeout: 10000 });
+      const child = spawn(creator, ['--root', root, 'create', '--bundle', dir, id], { stdio: 'ignore', timeout: 10000 });
       child.on('error', reject);
       child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`crun create exited ${code}`))));
     });
-    await run(crun, ['start', id]);
+    const { pid } = JSON.parse((await run(crun, ['state', id])).stdout) as RuntimeState;
+    fifoStart = await startThroughExecFifo(root, id).then(() => runsCommand(pid, '/usr/bin/sleep'), () => false);
+    if (!fifoStart) await run(crun, ['start', id]);
     await run(crun, ['exec', id, '/usr/bin/true']);
     await run(crun, ['kill', id, 'KILL']);
     for (let i = 0; i < 100; i++) {
@@ -126,13 +137,23 @@ async function plainCrunCopes(wrapper: string, crun: string, workDir: string): P
       await new Promise((r) => setTimeout(r, 10));
     }
     await run(crun, ['delete', id]);
-    return true;
+    return { plain: true, fifoStart };
   } catch {
-    return false;
+    return { plain: false, fifoStart };
   } finally {
-    await execFileP(wrapper, ['--root', root, 'delete', '--force', id]).catch(() => undefined);
+    await execFileP(creator, ['--root', root, 'delete', '--force', id]).catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Whether process `pid` runs `command` within a second (the released init execs it). */
+async function runsCommand(pid: number, command: string): Promise<boolean> {
+  for (let i = 0; i < 100; i++) {
+    const argv0 = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0')[0];
+    if (argv0 === command) return true;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return false;
 }
 
 /** A cgroup v1 host with a cgroup2 hierarchy mounted beside (systemd's "hybrid" layout). */
@@ -175,6 +196,8 @@ export interface ChosenRuntime {
   binary: string;
   /** What runs every other runtime command (OciRuntime.plainBinary); `binary` when absent. */
   plainBinary?: string;
+  /** Start through the exec fifo instead of `crun start` (OciRuntime.fifoStart). */
+  fifoStart?: boolean;
   available: RuntimeName[];
   warnings: string[];
   note?: string;
@@ -191,13 +214,17 @@ export async function chooseRuntime(wanted: 'auto' | RuntimeName, workDir: strin
   const tryCrun = async (): Promise<ChosenRuntime | undefined> => {
     const binary = findRuntimeBinary('crun');
     if (!binary) return undefined;
-    if (await canRun('crun', binary, workDir)) return { name: 'crun', binary, available, warnings };
+    if (await canRun('crun', binary, workDir)) {
+      const { fifoStart } = await probeCrunDriving(binary, binary, workDir);
+      return { name: 'crun', binary, fifoStart, available, warnings };
+    }
     if (isHybridCgroupHost()) {
       const wrapper = await writeHybridWrapper(workDir, binary);
       if (await canRun('crun', wrapper, workDir)) {
-        const plainBinary = (await plainCrunCopes(wrapper, binary, workDir)) ? binary : undefined;
+        const driving = await probeCrunDriving(wrapper, binary, workDir);
+        const plainBinary = driving.plain ? binary : undefined;
         return {
-          name: 'crun', binary: wrapper, plainBinary, available, warnings,
+          name: 'crun', binary: wrapper, plainBinary, fifoStart: driving.fifoStart, available, warnings,
           note: `crun ${plainBinary ? 'creates containers' : 'runs'} in a mount namespace without the cgroup2 unified hierarchy (cgroup v1 hybrid host)`,
         };
       }

@@ -1,6 +1,6 @@
 // Which binaries `--runtime auto` drives on this host: on a cgroup v1 hybrid host crun creates
 // containers through berthd's wrapper, and runs every other command (start, exec, kill, delete)
-// by itself, once the probe has shown that it can.
+// by itself, once the probe has shown that it can; start is berthd's own write to the exec fifo.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,6 +15,7 @@ test('auto on a hybrid host: the wrapper creates, plain crun does the rest', { s
   try {
     const chosen = await chooseRuntime('auto', dir);
     assert.equal(chosen.name, 'crun');
+    assert.equal(chosen.fifoStart, true, 'start releases the init through its exec fifo (crun 1.8 semantics, probed)');
     // Where crun works without the wrapper (a newer crun), no wrapper is used at all.
     if (chosen.binary === crun) return;
     assert.equal(chosen.binary, join(dir, 'crun-hybrid'));
