@@ -7,6 +7,7 @@ import { failedPrecondition, notFound } from '../../common/errors.js';
 import { ensureDir, exists, listDir, readJsonIfExists, run, treeSize, writeFileAtomic } from './fsutil.js';
 import type { Layout } from './layout.js';
 import type { LayerStore } from './layers.js';
+import { hostAgent, MNT_DETACH } from '../runtime/host-agent.js';
 
 /** What a container's rootfs rests on, recorded so its layers outlive a forced `rmi`. */
 export interface ContainerRootfsRecord {
@@ -53,7 +54,10 @@ export class RootfsManager {
     const rel = `containers/${containerId}`;
     const options = `lowerdir=${lower},upperdir=${rel}/upper,workdir=${rel}/work`;
     if (options.length >= PAGE_LIMIT) throw failedPrecondition(`image ${imageId} has too many layers for an overlay mount (${record.chain.length})`);
-    await run('mount', ['-t', 'overlay', 'overlay', '-o', options, merged], { cwd: this.layout.overlay });
+    // Through the host helper (no process per mount); the binary where there is none.
+    const agent = hostAgent();
+    if (agent.available) await agent.mount(this.layout.overlay, 'overlay', merged, 'overlay', 0, options);
+    else await run('mount', ['-t', 'overlay', 'overlay', '-o', options, merged], { cwd: this.layout.overlay });
     return merged;
   }
 
@@ -68,7 +72,9 @@ export class RootfsManager {
     if (!(await isMountPoint(merged))) return;
     // Detached (MNT_DETACH), as Docker's overlay2 driver does: no wait for a sync, and a process
     // still holding the rootfs (a late exec) cannot make stop or rm fail; the kernel frees it after.
-    await run('umount', ['-l', merged]);
+    const agent = hostAgent();
+    if (agent.available) await agent.umount(merged, MNT_DETACH);
+    else await run('umount', ['-l', merged]);
   }
 
   async remove(containerId: string): Promise<void> {

@@ -1,0 +1,194 @@
+// One long-lived helper process for the kernel calls Node cannot make (mount, umount2, a new network
+// namespace): a few lines of Perl (perl-base is Essential on Debian) that read one request per line
+// and answer with the errno. Spawning `mount` or `umount` from berthd costs a fork of a large process plus libmount's
+// start-up, 3-8 ms each under load (more as berthd's memory grows); a request here costs ~0.1 ms.
+// The helper holds nothing: it exits when berthd's end of its stdin closes (berthd killed -9
+// included), and a dead helper is started again at the next call. Where Perl or the syscall
+// numbers are missing, `available` is false and callers run the binaries as before.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import type { Socket } from 'node:net';
+import { internal } from '../../common/errors.js';
+
+/** mount, umount2, unshare, setns by architecture. */
+const SYSCALLS: Partial<Record<string, [number, number, number, number]>> = { x64: [165, 166, 272, 308], arm64: [40, 39, 97, 268] };
+const PERL = '/usr/bin/perl';
+
+// Requests: "<id>\t<op>\t<args...>\n"; answers: "<id>\t<0|EOF|errno>\t<text>\n". Lines are read
+// with sysread beside the sync pipes of conmons being launched (select), never with buffered I/O.
+const SCRIPT = String.raw`
+use strict; use warnings; use POSIX (); use IO::Select; use Fcntl qw(F_SETFD);
+my ($SYS_mount, $SYS_umount2, $SYS_unshare, $SYS_setns) = @ARGV;
+$SIG{CHLD} = 'IGNORE'; # conmon daemonizes: the process forked here exits at once
+open(my $hostnet, '<', '/proc/self/ns/net') or die "host-agent: /proc/self/ns/net: $!\n";
+my $sel = IO::Select->new(\*STDIN);
+my %sync; # fileno of a sync pipe's read end => [request id, handle, bytes so far]
+my $in = '';
+sub answer { my $l = join("\t", @_) . "\n"; while (length $l) { my $n = syswrite(STDOUT, $l); defined $n or exit 4; substr($l, 0, $n) = ''; } }
+sub launch {
+  my ($id, $cwd, $errfile, @argv) = @_;
+  pipe(my $r, my $w) or return -1;
+  my $pid = fork;
+  return -1 unless defined $pid;
+  if ($pid == 0) {
+    $SIG{CHLD} = 'DEFAULT'; # an ignored SIGCHLD would cross the exec: conmon waits for its children
+    POSIX::setsid();
+    chdir $cwd or POSIX::_exit(127);
+    open(STDIN, '<', '/dev/null'); open(STDOUT, '>', '/dev/null');
+    open(STDERR, '>', $errfile) or POSIX::_exit(127);
+    if (fileno($w) != 3) { POSIX::dup2(fileno($w), 3) or POSIX::_exit(127); }
+    open(my $sp, '>&=', 3) or POSIX::_exit(127);
+    fcntl($sp, F_SETFD, 0); # fd 3 crosses the exec (Perl marks fds above 2 close-on-exec)
+    $ENV{_OCI_SYNCPIPE} = 3;
+    exec { $argv[0] } @argv or POSIX::_exit(127);
+  }
+  close $w;
+  $sync{fileno $r} = [$id, $r, ''];
+  $sel->add($r);
+  return 0;
+}
+sub handle {
+  my ($id, $op, @a) = split /\t/, $_[0], -1;
+  my $rc;
+  if ($op eq 'mount') {
+    my ($cwd, $src, $target, $type, $flags, $data) = @a;
+    if (chdir $cwd) { $rc = syscall($SYS_mount, $src, $target, $type, $flags + 0, $data); chdir '/'; } else { $rc = -1; }
+  } elsif ($op eq 'umount') {
+    $rc = syscall($SYS_umount2, $a[0], $a[1] + 0);
+  } elsif ($op eq 'netns') {
+    # A new network namespace bound at the (new, empty) file; the helper goes back to the host's.
+    if (open(my $f, '>', $a[0])) {
+      close $f;
+      $rc = syscall($SYS_unshare, 0x40000000);
+      if ($rc == 0) {
+        my ($self, $none) = ('/proc/self/ns/net', 'none'); # syscall() wants writable strings
+        $rc = syscall($SYS_mount, $self, $a[0], $none, 0x1000, 0);
+        my $e = $! + 0;
+        syscall($SYS_setns, fileno($hostnet), 0x40000000) == 0 or exit 3;
+        $! = $e;
+      }
+    } else { $rc = -1; }
+  } elsif ($op eq 'spawn') {
+    $rc = launch($id, @a);
+    return if $rc == 0; # answered when its sync pipe speaks or closes
+  } else { $! = 22; $rc = -1; }
+  if ($rc == 0) { answer($id, 0, ''); } else { answer($id, $! + 0, "$!"); }
+}
+while (1) {
+  for my $fh ($sel->can_read) {
+    if (fileno($fh) == 0) {
+      my $n = sysread(STDIN, $in, 65536, length $in);
+      exit 0 unless $n;
+      while ((my $nl = index($in, "\n")) >= 0) { my $line = substr($in, 0, $nl); substr($in, 0, $nl + 1) = ''; handle($line); }
+    } else {
+      my $s = $sync{fileno $fh};
+      my $n = sysread($fh, $s->[2], 4096, length $s->[2]);
+      my $nl = index($s->[2], "\n");
+      next if $n && $nl < 0;
+      answer($s->[0], $nl >= 0 ? (0, substr($s->[2], 0, $nl)) : ('EOF', ''));
+      $sel->remove($fh); delete $sync{fileno $fh}; close $fh;
+    }
+  }
+}
+`;
+
+type Pending = { resolve: (text: string | undefined) => void; reject: (e: Error) => void; what: string };
+
+class HostAgent {
+  private child?: ChildProcess;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private buffer = '';
+
+  readonly available = SYSCALLS[process.arch] !== undefined && existsSync(PERL);
+
+  /** mount(2) with `cwd` as the working directory (overlay's relative lowerdir= names). */
+  async mount(cwd: string, source: string, target: string, fstype: string, flags: number, data: string): Promise<void> {
+    await this.call(`mount ${target}`, ['mount', cwd, source, target, fstype, String(flags), data]);
+  }
+
+  /**
+   * Starts `argv` as conmon wants it (new session, `cwd`, stdin and stdout /dev/null, stderr to
+   * `errFile`, fd 3 the write end of a pipe named by _OCI_SYNCPIPE); resolves with the first line
+   * conmon writes there, or undefined when it closes the pipe without one. A fork of this small
+   * process instead of berthd's (spawning from berthd costs 2-8 ms by its size).
+   */
+  launch(cwd: string, errFile: string, argv: string[]): Promise<string | undefined> {
+    return this.call(`launch ${argv[0]}`, ['spawn', cwd, errFile, ...argv]);
+  }
+
+  /** A new network namespace, kept by a bind mount at `path` (a new file; its directory exists). */
+  async newNetns(path: string): Promise<void> {
+    await this.call(`netns ${path}`, ['netns', path]);
+  }
+
+  /** umount2(2); flags e.g. MNT_DETACH (2). */
+  async umount(target: string, flags: number): Promise<void> {
+    await this.call(`umount ${target}`, ['umount', target, String(flags)]);
+  }
+
+  private call(what: string, fields: string[]): Promise<string | undefined> {
+    if (fields.some((f) => /[\t\n]/.test(f))) return Promise.reject(internal(`${what}: a tab or newline in an argument`));
+    const child = this.ensure();
+    const id = this.nextId++;
+    return new Promise<string | undefined>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, what });
+      this.holdLoop(true);
+      child.stdin!.write(`${id}\t${fields.join('\t')}\n`);
+    });
+  }
+
+  private ensure(): ChildProcess {
+    if (this.child) return this.child;
+    const child = spawn(PERL, ['-e', SCRIPT, ...SYSCALLS[process.arch]!.map(String)], { stdio: ['pipe', 'pipe', 'ignore'] });
+    this.child = child;
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', (d: string) => this.onData(d));
+    child.stdin!.on('error', () => undefined); // a dead helper shows as its exit below
+    const gone = (why: string) => {
+      if (this.child !== child) return;
+      this.child = undefined;
+      this.buffer = '';
+      for (const [id, p] of this.pending) { this.pending.delete(id); p.reject(internal(`${p.what}: host helper ${why}`)); }
+    };
+    child.on('exit', (code, signal) => gone(`exited (${signal ?? code})`));
+    child.on('error', (e) => gone(`failed: ${e.message}`));
+    child.unref();
+    this.holdLoop(false);
+    return child;
+  }
+
+  private onData(d: string): void {
+    this.buffer += d;
+    for (let nl = this.buffer.indexOf('\n'); nl >= 0; nl = this.buffer.indexOf('\n')) {
+      const [id, errno, ...rest] = this.buffer.slice(0, nl).split('\t');
+      const message = rest.join('\t');
+      this.buffer = this.buffer.slice(nl + 1);
+      const p = this.pending.get(Number(id));
+      if (!p) continue;
+      this.pending.delete(Number(id));
+      if (errno === '0') p.resolve(message);
+      else if (errno === 'EOF') p.resolve(undefined);
+      else p.reject(Object.assign(internal(`${p.what}: ${message}`), { errno: Number(errno) }));
+    }
+    if (this.pending.size === 0) this.holdLoop(false);
+  }
+
+  /** The helper keeps the event loop alive only while an answer is awaited. */
+  private holdLoop(hold: boolean): void {
+    for (const s of [this.child?.stdin, this.child?.stdout] as Array<Socket | undefined>) {
+      if (hold) s?.ref?.(); else s?.unref?.();
+    }
+  }
+}
+
+let agent: HostAgent | undefined;
+
+/** The process's helper (mounts are process-wide: one serves every daemon part). */
+export function hostAgent(): HostAgent {
+  agent ??= new HostAgent();
+  return agent;
+}
+
+export const MS_BIND = 0x1000;
+export const MNT_DETACH = 2;
