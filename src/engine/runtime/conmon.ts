@@ -7,6 +7,7 @@ import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { internal, failedPrecondition, invalidArgument } from '../../common/errors.js';
 import type { OciRuntime } from './oci-runtime.js';
+import { hostAgent } from './host-agent.js';
 
 export const CONMON_PATHS = ['/usr/bin/conmon', '/usr/libexec/podman/conmon', '/usr/local/bin/conmon'];
 
@@ -69,34 +70,62 @@ function conmonArgs(o: ConmonLaunch): string[] {
   return args;
 }
 
-/** Reads the first JSON message from conmon's sync pipe. */
+/** Reads the first JSON message from conmon's sync pipe (at its end without one, conmon's stderr says why). */
 function readSyncMessage(pipe: Readable, errFile: string): Promise<{ data: number; message?: string }> {
   return new Promise((resolve, reject) => {
     let buf = '';
+    let done = false;
+    const settle = (line: string | undefined) => {
+      if (done) return;
+      done = true;
+      pipe.off('data', onData);
+      try { resolve(syncMessage(line, errFile)); } catch (e) { reject(e as Error); }
+      pipe.destroy();
+    };
     const onData = (d: Buffer) => {
       buf += d.toString();
       const nl = buf.indexOf('\n');
-      if (nl < 0) return;
-      pipe.off('data', onData);
-      try { resolve(JSON.parse(buf.slice(0, nl)) as { data: number; message?: string }); } catch (e) { reject(internal(`conmon: bad sync message ${buf.slice(0, nl)}`, {}, e)); }
-      pipe.destroy();
+      if (nl >= 0) settle(buf.slice(0, nl));
     };
     pipe.on('data', onData);
-    pipe.on('end', () => {
-      // conmon's stderr says why, with the runtime's own words.
-      let errText = '';
-      try { errText = readFileSync(errFile, 'utf8'); } catch { /* none */ }
-      const why = errText.split('\n').map((l) => l.replace(/^\[conmon:\w\]: /, '')).filter(Boolean).join('; ');
-      reject(internal(`conmon exited before the container was created${why ? `: ${why}` : ''}`));
-    });
+    pipe.on('end', () => settle(undefined));
     pipe.on('error', reject);
   });
+}
+
+/** What conmon's sync pipe said, as readSyncMessage resolves or rejects. */
+function syncMessage(line: string | undefined, errFile: string): { data: number; message?: string } {
+  if (line === undefined) {
+    let errText = '';
+    try { errText = readFileSync(errFile, 'utf8'); } catch { /* none */ }
+    const why = errText.split('\n').map((l) => l.replace(/^\[conmon:\w\]: /, '')).filter(Boolean).join('; ');
+    throw internal(`conmon exited before the container was created${why ? `: ${why}` : ''}`);
+  }
+  try { return JSON.parse(line) as { data: number; message?: string }; } catch (e) { throw internal(`conmon: bad sync message ${line}`, {}, e); }
+}
+
+/** conmon started by the host helper (a fork of it, not of berthd); the same set-up as spawn's below. */
+async function launchThroughHelper(o: ConmonLaunch, errFile: string): Promise<{ data: number; message?: string }> {
+  return syncMessage(await hostAgent().launch(o.bundleDir, errFile, [findConmon(), ...conmonArgs(o)]), errFile);
 }
 
 /** Starts conmon; resolves with the container (or exec) process pid once the runtime created it. */
 export async function launchConmon(o: ConmonLaunch): Promise<{ pid: number }> {
   // conmon's stderr goes to a file, not a pipe: it outlives berthd and must never meet a broken pipe.
   const errFile = join(o.bundleDir, 'conmon.err');
+  const msg = hostAgent().available ? await launchThroughHelper(o, errFile) : await spawnConmon(o, errFile);
+  if (msg.data < 0) {
+    const raw = (msg.message ?? 'container create failed').trim().replace(/^time="[^"]*" level=\w+ msg="?/, '').replace(/"$/, '').replace(/\\"/g, '"');
+    const text = o.runtime.name === 'crun' ? asRuncWords(raw, o.command) : raw;
+    // Docker answers these as bad requests (the CLI then exits 127 or 126): the command is at fault.
+    const userError = /executable file not found|no such file or directory|permission denied/i.test(text);
+    throw (userError ? invalidArgument : internal)(`OCI runtime ${o.execProcessSpec ? 'exec' : 'create'} failed: ${text}`);
+  }
+  return { pid: msg.data };
+}
+
+/** conmon spawned by berthd itself (no host helper here). */
+async function spawnConmon(o: ConmonLaunch, errFile: string): Promise<{ data: number; message?: string }> {
   const errFd = openSync(errFile, 'w');
   let child;
   try {
@@ -111,14 +140,5 @@ export async function launchConmon(o: ConmonLaunch): Promise<{ pid: number }> {
     closeSync(errFd);
   }
   child.unref();
-  const pipe = child.stdio[3] as Readable;
-  const msg = await readSyncMessage(pipe, errFile);
-  if (msg.data < 0) {
-    const raw = (msg.message ?? 'container create failed').trim().replace(/^time="[^"]*" level=\w+ msg="?/, '').replace(/"$/, '').replace(/\\"/g, '"');
-    const text = o.runtime.name === 'crun' ? asRuncWords(raw, o.command) : raw;
-    // Docker answers these as bad requests (the CLI then exits 127 or 126): the command is at fault.
-    const userError = /executable file not found|no such file or directory|permission denied/i.test(text);
-    throw (userError ? invalidArgument : internal)(`OCI runtime ${o.execProcessSpec ? 'exec' : 'create'} failed: ${text}`);
-  }
-  return { pid: msg.data };
+  return readSyncMessage(child.stdio[3] as Readable, errFile);
 }
