@@ -19,7 +19,8 @@ import { resolveUser } from '../runtime/user.js';
 import { launchConmon } from '../runtime/conmon.js';
 import { parseSignal } from '../runtime/signals.js';
 import { createContainerMounts, containerOciMounts, removeAnonymousVolumes, unmountVolumes } from './volume-mounts.js';
-import { attachNetworking, checkNetworks, detachNetworking, environmentWithLinks } from './networking.js';
+import { attachNetworking, checkNetworks, detachNetworking, environmentWithLinks, mainNetwork } from './networking.js';
+import { canPrepareNetns, createNetnsFile, netnsFile, pinNetnsToProcess, releaseNetnsFile, releaseStrayNetnsFiles } from '../runtime/netns-file.js';
 import { PhaseTimer } from './phase-timer.js';
 import { SeccompBpfCache } from '../runtime/seccomp-cache.js';
 
@@ -103,6 +104,7 @@ export class Lifecycle {
     for (const rec of await this.store.loadAll()) this.records.set(rec.id, rec);
     for (const rec of [...this.records.values()]) await this.reconcile(rec);
     await Promise.all(this.exitHandling.values());
+    await releaseStrayNetnsFiles(this.ctx.execRoot, (id) => { const r = this.records.get(id); return !!r && this.isRunning(r); });
     this.exits.start();
     await this.exits.scan();
     this.rotationTimer = setInterval(() => { void this.rotateLogs(); }, 500);
@@ -202,9 +204,16 @@ export class Lifecycle {
       if (this.ctx.networks) checkNetworks(this.ctx.networks, rec);
       logPolicy(rec); // bad max-size/max-file fail the create, as Docker's do
       ensureBindSources(spec.host);
-      rec.mounts = this.ctx.volumes ? await createContainerMounts(this.ctx.volumes, spec, effective.volumes, (ref) => this.find(ref)) : planHostMounts(spec.host).mounts;
-      await writeHostFiles(rec, hostname, spec.host.extraHosts ?? [], spec.host.dns ?? [], spec.host.dnsSearch ?? [], spec.host.dnsOptions ?? []);
-      await this.save(rec);
+      this.premountRootfs(rec);
+      try {
+        rec.mounts = this.ctx.volumes ? await createContainerMounts(this.ctx.volumes, spec, effective.volumes, (ref) => this.find(ref)) : planHostMounts(spec.host).mounts;
+        await writeHostFiles(rec, hostname, spec.host.extraHosts ?? [], spec.host.dns ?? [], spec.host.dnsSearch ?? [], spec.host.dnsOptions ?? []);
+        await this.save(rec);
+      } catch (e) {
+        await this.premounts.get(id);
+        await this.ctx.rootfs.remove(id).catch(() => undefined);
+        throw e;
+      }
       this.records.set(id, rec);
       this.publish('create', rec);
       return { id, warnings };
@@ -212,6 +221,21 @@ export class Lifecycle {
       this.reservedNames.delete(name);
     }
   }
+
+  /**
+   * Mounts the rootfs during create, not awaited: it goes on while create writes its files and
+   * answers, and while `docker run` sends attach and wait before start, which finds the mount made
+   * (mounts of one container are serialized: start and removal wait for it). A failure here is left
+   * to start, which mounts again and reports it.
+   */
+  private premountRootfs(rec: ContainerRecord): void {
+    const done = this.ctx.rootfs.mount(rec.id, rec.imageId).then(() => undefined, () => undefined)
+      .finally(() => { if (this.premounts.get(rec.id) === done) this.premounts.delete(rec.id); });
+    this.premounts.set(rec.id, done);
+  }
+
+  /** Mounts started at create and not over yet (start and removal wait for them). */
+  private readonly premounts = new Map<string, Promise<void>>();
 
   // ---------- start ----------
 
@@ -264,6 +288,7 @@ export class Lifecycle {
         await this.save(rec);
         await this.cleanupRuntime(rec.id);
         await this.releaseHostResources(rec);
+        await releaseNetnsFile(netnsFile(this.ctx.execRoot, rec.id)); // one made before a failed step
         throw err;
       }
     });
@@ -272,10 +297,26 @@ export class Lifecycle {
   private async startNow(rec: ContainerRecord): Promise<void> {
     const id = rec.id;
     const t = new PhaseTimer();
+    // The network namespace is made now, beside the steps below, so that the network attach can
+    // run while conmon and the runtime create the container (see attachAlongside).
+    const netnsPath = this.ctx.networks && mainNetwork(rec) && canPrepareNetns() ? netnsFile(this.ctx.execRoot, id) : undefined;
+    const netnsMade = netnsPath ? createNetnsFile(netnsPath) : undefined;
+    netnsMade?.catch(() => undefined); // awaited below
+    try {
+      await this.startSteps(rec, t, netnsPath, netnsMade);
+    } catch (e) {
+      await netnsMade?.catch(() => undefined); // the failed start's clean-up releases it: not before it exists
+      throw e;
+    }
+  }
+
+  private async startSteps(rec: ContainerRecord, t: PhaseTimer, netnsPath: string | undefined, netnsMade: Promise<void> | undefined): Promise<void> {
+    const id = rec.id;
     const bundle = this.paths.bundleDir(id);
     await this.cleanupRuntime(id);
     await mkdir(join(bundle, 'persist'), { recursive: true });
     t.mark('cleanup');
+    await this.premounts.get(id);
     const rootfs = await this.ctx.rootfs.mount(id, rec.imageId);
     rec.rootfsPath = rootfs;
     t.mark('rootfs');
@@ -290,25 +331,28 @@ export class Lifecycle {
     const env = environmentWithLinks(rec, (name) => {
       try { const other = this.find(name); return this.isRunning(other) ? other : undefined; } catch { return undefined; }
     });
+    if (netnsMade) await netnsMade;
     const config = buildOciConfig({
       record: env === rec.effective.env ? rec : { ...rec, effective: { ...rec.effective, env } }, rootfs, user, cgroupsPath: `${this.ctx.cgroupParent}/${id}`, initBinary: this.ctx.initBinary, containerPid,
       extraMounts: this.ctx.volumes ? await containerOciMounts(this.ctx.volumes, rec, rootfs) : planHostMounts(rec.spec.host).oci,
+      netnsPath,
     });
     const seccompKey = this.seccompPrograms.apply(config);
     await writeFile(join(bundle, 'config.json'), JSON.stringify(config));
     this.exits.reset(id);
     t.mark('bundle');
     const logSizeMax = conmonLogSizeMax(logPolicy(rec));
-    const { pid } = await launchConmon({
+    const created = launchConmon({
       runtime: this.ctx.runtime, containerId: id, sessionId: this.paths.sessionId(id), name: rec.name, bundleDir: bundle,
       pidFile: join(bundle, 'pidfile'), conmonPidFile: join(bundle, 'conmon.pid'), exitDir: this.paths.exitDir,
       persistDir: join(bundle, 'persist'), socketDir: this.paths.socketDir, logPath: rec.logPath, logSizeMax,
       terminal: rec.spec.tty, stdin: rec.spec.openStdin, leaveStdinOpen: rec.spec.openStdin && !rec.spec.stdinOnce, command: rec.path,
     });
-    t.mark('conmon+create');
+    const { pid } = await this.attachAlongside(rec, created, netnsPath);
+    t.mark(netnsPath ? 'conmon+create || network' : 'conmon+create');
     await this.seccompPrograms.learn(seccompKey, id);
     // The netns exists now and the process has not run yet: its network is ready before it starts.
-    if (this.ctx.networks) await attachNetworking(this.ctx.networks, rec, pid);
+    if (this.ctx.networks && !netnsPath) await attachNetworking(this.ctx.networks, rec, pid);
     t.mark('network');
     for (const hook of this.startHooks.get(id) ?? []) {
       await hook(rec).catch((e: unknown) => this.ctx.log('warn', 'attach before start failed', { id, error: String(e) }));
@@ -316,6 +360,7 @@ export class Lifecycle {
     t.mark('hooks');
     await this.ctx.runtime.start(id);
     t.mark('runtime start');
+    if (netnsPath) await pinNetnsToProcess(netnsPath, pid);
     Object.assign(rec.state, { status: 'running', pid, exitCode: 0, error: '', oomKilled: false, startedAt: new Date().toISOString() });
     rec.manuallyStopped = false;
     await this.save(rec);
@@ -325,6 +370,19 @@ export class Lifecycle {
     void this.exits.check(id);
     t.mark('save');
     this.ctx.log('debug', 'phases', { op: 'start', id, ...t.fields() });
+  }
+
+  /**
+   * With a namespace made beforehand, the network attach runs while conmon and the runtime create
+   * the container; both are over when this returns (a failure of either throws once both ended,
+   * so the start's clean-up never races an attach still under way).
+   */
+  private async attachAlongside(rec: ContainerRecord, created: Promise<{ pid: number }>, netnsPath: string | undefined): Promise<{ pid: number }> {
+    if (!netnsPath || !this.ctx.networks) return created;
+    const [c, a] = await Promise.allSettled([created, attachNetworking(this.ctx.networks, rec, netnsPath)]);
+    if (c.status === 'rejected') throw c.reason;
+    if (a.status === 'rejected') throw a.reason;
+    return c.value;
   }
 
   /** Removes the runtime's leftovers of a previous run (state, exit file, sockets). */
@@ -512,6 +570,7 @@ export class Lifecycle {
 
   async remove(idOrName: string, opts: { force: boolean; volumes?: boolean }): Promise<void> {
     const rec = this.find(idOrName);
+    await this.premounts.get(rec.id);
     if (rec.state.status === 'restarting' && opts.force) {
       this.supervision?.cancelRestart(rec);
       rec.state.status = 'exited';

@@ -10,6 +10,7 @@ import { portRequestsFromBindings } from '../network/port-specs.js';
 import { renderResolvConf, ownHostsLines } from '../network/container-files.js';
 import { baseHostsLines, writeHostFiles } from './host-files.js';
 import { linkEnvironment, parseLink, withOwnEnvironment } from './link-env.js';
+import { releaseNetnsFile } from '../runtime/netns-file.js';
 
 const DEFAULT_NETWORK = 'bridge';
 
@@ -33,12 +34,15 @@ export function checkNetworks(networks: NetworkService, rec: ContainerRecord): v
   for (const name of Object.keys(rec.spec.endpoints ?? {})) if (!isMain(name, main, rec)) networks.get(name);
 }
 
-/** Connects, publishes and writes the name files; on failure releases what was taken and throws. */
-export async function attachNetworking(networks: NetworkService, rec: ContainerRecord, pid: number): Promise<void> {
+/**
+ * Connects, publishes and writes the name files; on failure releases what was taken and throws.
+ * `netns`: the container's pid (its /proc/<pid>/ns/net) or a namespace file made before it (netns-file.ts).
+ */
+export async function attachNetworking(networks: NetworkService, rec: ContainerRecord, netns: number | string): Promise<void> {
   const main = mainNetwork(rec);
   rec.network = { sandboxKey: '', ports: {}, endpoints: {} };
   if (!main) return;
-  const netnsPath = `/proc/${pid}/ns/net`;
+  const netnsPath = typeof netns === 'string' ? netns : `/proc/${netns}/ns/net`;
   rec.network.sandboxKey = netnsPath;
   const host = rec.spec.host;
   try {
@@ -119,6 +123,10 @@ export function environmentWithLinks(rec: ContainerRecord, find: (name: string) 
 
 /** Releases endpoints and ports (idempotent); the record keeps no stale addresses. */
 export async function detachNetworking(networks: NetworkService, rec: ContainerRecord): Promise<void> {
+  // A namespace file goes first: the namespace then ends as when a /proc/<pid> one loses its
+  // process (its veth with it), and the endpoints are released as for those.
+  const key = rec.network.sandboxKey;
+  if (key && !key.startsWith('/proc/')) await releaseNetnsFile(key);
   await networks.disconnectAll(rec.id);
   rec.network = { sandboxKey: '', ports: {}, endpoints: {} };
 }

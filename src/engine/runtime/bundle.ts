@@ -23,6 +23,8 @@ export interface BundleInputs {
   initBinary?: string;
   /** Pid of another running container, for `container:<name|id>` namespace modes. */
   containerPid?: (ref: string) => number;
+  /** A network namespace made beforehand (netns-file.ts) for a container that gets a new one. */
+  netnsPath?: string;
   /** Extra mounts prepared by other parts of the engine (volumes, binds). */
   extraMounts?: OciMount[];
 }
@@ -94,6 +96,8 @@ export function buildOciConfig(inp: BundleInputs): Record<string, unknown> {
   join('ipc', 'ipc', host.ipcMode);
   join('uts', 'uts', host.utsMode ?? (networkMode === 'host' ? 'host' : undefined));
   join('network', 'net', networkMode === 'default' || networkMode === 'bridge' || networkMode === 'none' ? undefined : networkMode);
+  const ownNetns = namespaces.find((n) => n.type === 'network' && !n.path);
+  if (ownNetns && inp.netnsPath) ownNetns.path = inp.netnsPath;
 
   const resources: Record<string, unknown> = { devices: [{ allow: host.privileged, access: 'rwm' }], ...ociResources(res) };
 
