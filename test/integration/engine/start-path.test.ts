@@ -1,0 +1,132 @@
+// The start path's shortcuts (docs/runtime.md, "Start path"), shown on their observable effects:
+// the host helper mounts, unmounts and makes network namespaces; a bridge container joins a
+// namespace made before it (its SandboxKey, then a link to its process's, gone with it); a created container's
+// rootfs is mounted before start and unmounted by its removal; crun starts through the exec fifo;
+// a berthd killed with -9 and restarted keeps a running container's namespace and releases it later.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { berthCli, startTestDaemon, type TestDaemon } from '../../helpers/daemon.js';
+import { makeBusyboxTar, BUSYBOX_PATH } from '../../helpers/busybox.js';
+import { hostAgent, MNT_DETACH } from '../../../src/engine/runtime/host-agent.js';
+import { findRuntimeBinary } from '../../../src/engine/runtime/oci-runtime.js';
+
+const IMG = 'startbox:latest';
+const mounted = (p: string) => readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some((l) => l.split(' ')[4] === p);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+let daemon: TestDaemon;
+let work: string;
+const { berth, ok } = berthCli(() => daemon);
+
+before(async () => {
+  work = mkdtempSync(join(tmpdir(), 'berth-start-'));
+  daemon = await startTestDaemon({ runtime: findRuntimeBinary('crun') ? 'auto' : 'runc' });
+  await ok(['import', '--change', `ENV PATH=${BUSYBOX_PATH}`, makeBusyboxTar(join(work, 'busybox.tar')), IMG]);
+});
+
+after(async () => {
+  if (daemon) {
+    const ids = (await berth(['ps', '-aq'])).stdout.split('\n').filter(Boolean);
+    if (ids.length) await berth(['rm', '-f', ...ids]);
+    await daemon.stop();
+  }
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+test('the host helper mounts, unmounts and makes network namespaces, with errno errors', { skip: !hostAgent().available && 'no perl here' }, async () => {
+  const dir = join(work, 'agent');
+  mkdirSync(join(dir, 'm'), { recursive: true });
+  const target = join(dir, 'm');
+  await hostAgent().mount(dir, 'tmpfs', target, 'tmpfs', 0, 'size=1m');
+  try {
+    assert.ok(mounted(target), 'the tmpfs shows in the mount table');
+    writeFileSync(join(target, 'f'), 'x');
+  } finally {
+    await hostAgent().umount(target, MNT_DETACH);
+  }
+  assert.ok(!mounted(target) && !existsSync(join(target, 'f')), 'unmounted');
+  await assert.rejects(hostAgent().umount(target, MNT_DETACH), /Invalid argument/);
+  const ns = join(dir, 'ns');
+  await hostAgent().newNetns(ns);
+  try {
+    const links = execFileSync('nsenter', [`--net=${ns}`, 'ip', '-o', 'link'], { encoding: 'utf8' });
+    assert.match(links, /: lo:/);
+    assert.doesNotMatch(links, /eth0|veth/, 'a new, empty namespace');
+    assert.notEqual(execFileSync('nsenter', [`--net=${ns}`, 'readlink', '/proc/self/ns/net'], { encoding: 'utf8' }), execFileSync('readlink', ['/proc/self/ns/net'], { encoding: 'utf8' }));
+  } finally {
+    await hostAgent().umount(ns, MNT_DETACH);
+  }
+  assert.ok(!mounted(ns));
+});
+
+test('a bridge container runs in a namespace made before it; it is released with the process', async () => {
+  const id = await ok(['run', '-d', IMG, 'sh', '-c', 'ip -4 -o addr show eth0; sleep 30']);
+  try {
+    const key = await ok(['inspect', '-f', '{{.NetworkSettings.SandboxKey}}', id]);
+    if (!hostAgent().available) { assert.match(key, /^\/proc\/\d+\/ns\/net$/); return; } // the runtime made it
+    assert.ok(key.startsWith(join(daemon.execRoot, 'netns')), key);
+    const pid = await ok(['inspect', '-f', '{{.State.Pid}}', id]);
+    assert.equal(readlinkSync(key), `/proc/${pid}/ns/net`, 'once running, the file points at the process: the namespace ends with it');
+    assert.ok(!mounted(key));
+    const inside = execFileSync('nsenter', [`--net=${key}`, 'ip', '-4', '-o', 'addr', 'show', 'eth0'], { encoding: 'utf8' });
+    const ip = await ok(['inspect', '-f', '{{.NetworkSettings.IPAddress}}', id]);
+    assert.ok(ip && inside.includes(ip), `the container's address ${ip} is in that namespace: ${inside}`);
+    let logs = '';
+    for (let i = 0; i < 50 && !logs.includes(ip); i++) { logs = await ok(['logs', id]); await sleep(100); }
+    assert.ok(logs.includes(ip), `the process saw its eth0 with ${ip} at once: ${logs}`);
+    // kill -9 of berthd: the running container keeps its namespace; a restart does not release it.
+    await daemon.restart('SIGKILL');
+    assert.equal(readlinkSync(key), `/proc/${pid}/ns/net`, 'kept across a berthd restart');
+    assert.equal(await ok(['inspect', '-f', '{{.State.Running}}', id]), 'true');
+    await ok(['stop', '-t', '0', id]);
+    assert.ok(!existsSync(key) && readdirNetns().length === 0, 'released at the exit');
+  } finally {
+    await berth(['rm', '-f', id]);
+  }
+});
+
+test('a created container has its rootfs mounted before start; removal unmounts it', async () => {
+  const id = await ok(['create', IMG, 'cat', '/marker']);
+  const merged = join(daemon.dataRoot, 'overlay', 'containers', id, 'merged');
+  for (let i = 0; i < 50 && !mounted(merged); i++) await sleep(50);
+  assert.ok(mounted(merged), 'mounted during create');
+  writeFileSync(join(work, 'marker'), 'from cp\n');
+  await ok(['cp', join(work, 'marker'), `${id}:/marker`]);
+  assert.equal(await ok(['start', '-a', id]), 'from cp');
+  await ok(['rm', id]);
+  assert.ok(!mounted(merged), 'unmounted by rm');
+  // Created and removed at once: the mount under way at create does not outlive the removal.
+  for (let i = 0; i < 5; i++) {
+    const c = await ok(['create', IMG, 'true']);
+    await ok(['rm', c]);
+    assert.ok(!mounted(join(daemon.dataRoot, 'overlay', 'containers', c, 'merged')));
+  }
+});
+
+test('exit codes, output and failed starts are as before the shortcuts', async () => {
+  const r = await berth(['run', '--rm', IMG, 'sh', '-c', 'echo out; echo err >&2; exit 7']);
+  assert.equal(r.code, 7);
+  assert.equal(r.stdout.trim(), 'out');
+  assert.match(r.stderr, /err/);
+  const missing = await berth(['run', '--rm', IMG, '/nonexistent']);
+  assert.equal(missing.code, 127, missing.stderr);
+  assert.deepEqual(readdirNetns(), [], 'no namespace file is left by a failed start');
+  // A restart reuses nothing stale: a second start gets a new namespace and works.
+  const id = await ok(['run', '-d', IMG, 'sleep', '30']);
+  try {
+    await ok(['restart', '-t', '0', id]);
+    assert.equal(await ok(['inspect', '-f', '{{.State.Running}}', id]), 'true');
+    assert.equal((await ok(['exec', id, 'sh', '-c', 'ip -o link show eth0 | grep -c UP'])).trim(), '1');
+  } finally {
+    await berth(['rm', '-f', id]);
+  }
+  assert.deepEqual(readdirNetns(), []);
+});
+
+function readdirNetns(): string[] {
+  const dir = join(daemon.execRoot, 'netns');
+  return existsSync(dir) ? execFileSync('ls', [dir], { encoding: 'utf8' }).split('\n').filter(Boolean) : [];
+}
