@@ -360,10 +360,9 @@ export class Lifecycle {
     t.mark('hooks');
     await this.ctx.runtime.start(id);
     t.mark('runtime start');
-    if (netnsPath) await pinNetnsToProcess(netnsPath, pid);
     Object.assign(rec.state, { status: 'running', pid, exitCode: 0, error: '', oomKilled: false, startedAt: new Date().toISOString() });
     rec.manuallyStopped = false;
-    await this.save(rec);
+    await Promise.all([this.save(rec), netnsPath ? pinNetnsToProcess(netnsPath, pid) : undefined]);
     this.publish('start', rec);
     this.supervision?.started(rec);
     this.fire(this.startListeners, id);
