@@ -44,3 +44,16 @@ export function pidsOf(exe: string, marker: string): number[] {
   }
   return out;
 }
+
+/** Pids whose parent is `ppid` (berthd's host helper, a Perl process it keeps, is part of the daemon). */
+export function childrenOf(ppid: number): number[] {
+  const out: number[] = [];
+  for (const pid of readdirSync('/proc').filter((n) => /^[0-9]+$/.test(n))) {
+    try {
+      // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold spaces, so count from its ')'.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === ppid) out.push(Number(pid));
+    } catch { /* gone meanwhile */ }
+  }
+  return out;
+}

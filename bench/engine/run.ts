@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { prepareBuild, startBerthd } from './berth-engine.js';
 import { makeBusyboxTar, BUSYBOX_PATH } from '../../test/helpers/busybox.js';
 import { dockerInstalled, startDockerEngine, type DockerEngine } from './docker-engine.js';
-import { memoryOf, pidsOf } from './memory.js';
+import { childrenOf, memoryOf, pidsOf } from './memory.js';
 import { loadAverage, runAsync, summarise, timeCommand, type Summary } from './stats.js';
 import { printReport, writeJson, type Report } from './report.js';
 import { makeRuncBundle } from './runc-reference.js';
@@ -120,7 +120,7 @@ async function main(): Promise<void> {
     }
   } else report.notes.push('docker.io is not installed: docker columns are empty');
 
-  const engines: Engine[] = [{ name: 'berthd', host: berthd.host, pids: () => ({ daemon: [berthd.pid], monitors: pidsOf('conmon', berthd.execRoot) }) }];
+  const engines: Engine[] = [{ name: 'berthd', host: berthd.host, pids: () => ({ daemon: [berthd.pid, ...childrenOf(berthd.pid)], monitors: pidsOf('conmon', berthd.execRoot) }) }];
   if (docker) {
     const d = docker;
     engines.push({ name: 'dockerd', host: d.host, pids: () => { const all = d.pids(); return { daemon: all.slice(0, 2), monitors: all.slice(2) }; } });
