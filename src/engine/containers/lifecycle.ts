@@ -374,13 +374,14 @@ export class Lifecycle {
   /**
    * With a namespace made beforehand, the network attach runs while conmon and the runtime create
    * the container; both are over when this returns (a failure of either throws once both ended,
-   * so the start's clean-up never races an attach still under way).
+   * so the start's clean-up never races an attach still under way). The attach's error comes
+   * first, as Docker's, which sets up the network before it creates the container (a taken port).
    */
   private async attachAlongside(rec: ContainerRecord, created: Promise<{ pid: number }>, netnsPath: string | undefined): Promise<{ pid: number }> {
     if (!netnsPath || !this.ctx.networks) return created;
     const [c, a] = await Promise.allSettled([created, attachNetworking(this.ctx.networks, rec, netnsPath)]);
-    if (c.status === 'rejected') throw c.reason;
     if (a.status === 'rejected') throw a.reason;
+    if (c.status === 'rejected') throw c.reason;
     return c.value;
   }
 

@@ -64,7 +64,8 @@ export async function attachNetworking(networks: NetworkService, rec: ContainerR
     rec.network.ports = ports;
     await writeNameFiles(networks, rec);
   } catch (e) {
-    await detachNetworking(networks, rec);
+    // The namespace itself stays: the runtime may be joining it right now (the start's clean-up releases it).
+    await detachNetworking(networks, rec, { keepNetns: true });
     throw e;
   }
 }
@@ -122,11 +123,11 @@ export function environmentWithLinks(rec: ContainerRecord, find: (name: string) 
 }
 
 /** Releases endpoints and ports (idempotent); the record keeps no stale addresses. */
-export async function detachNetworking(networks: NetworkService, rec: ContainerRecord): Promise<void> {
+export async function detachNetworking(networks: NetworkService, rec: ContainerRecord, o: { keepNetns?: boolean } = {}): Promise<void> {
   // A namespace file goes first: the namespace then ends as when a /proc/<pid> one loses its
   // process (its veth with it), and the endpoints are released as for those.
   const key = rec.network.sandboxKey;
-  if (key && !key.startsWith('/proc/')) await releaseNetnsFile(key);
+  if (key && !key.startsWith('/proc/') && !o.keepNetns) await releaseNetnsFile(key);
   await networks.disconnectAll(rec.id);
   rec.network = { sandboxKey: '', ports: {}, endpoints: {} };
 }

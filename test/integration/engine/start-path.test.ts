@@ -114,6 +114,18 @@ test('exit codes, output and failed starts are as before the shortcuts', async (
   const missing = await berth(['run', '--rm', IMG, '/nonexistent']);
   assert.equal(missing.code, 127, missing.stderr);
   assert.deepEqual(readdirNetns(), [], 'no namespace file is left by a failed start');
+  // The attach fails while the runtime creates the container: the attach's error is the answer.
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const first = await ok(['run', '-d', '-p', `127.0.0.1:${port}:80`, IMG, 'sleep', '30']);
+  try {
+    const clash = await berth(['run', '--rm', '-p', `127.0.0.1:${port}:80`, IMG, 'true']);
+    assert.notEqual(clash.code, 0);
+    assert.match(clash.stderr, new RegExp(`127\\.0\\.0\\.1:${port}.*already allocated`));
+    assert.equal(await ok(['inspect', '-f', '{{.State.Running}}', first]), 'true');
+  } finally {
+    await berth(['rm', '-f', first]);
+  }
+  assert.deepEqual(readdirNetns(), [], 'nor by one whose attach failed');
   // A restart reuses nothing stale: a second start gets a new namespace and works.
   const id = await ok(['run', '-d', IMG, 'sleep', '30']);
   try {
