@@ -1,7 +1,6 @@
 // /containers/*: lifecycle, listing, logs, attach, stats and the archive (cp) endpoints.
-import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
-import { readBody, type Hijacked, type Transport } from './transport.js';
+import { readBody, type Hijacked, type Response, type Transport } from './transport.js';
 import { jsonLines } from './streams.js';
 import type {
   ContainerCreateBody, ContainerCreateResponse, ContainerInspect, ContainerStats, ContainerSummary, Filters,
@@ -104,7 +103,7 @@ export class Containers {
   }
 
   /** The raw log stream: multiplexed frames unless the container has a TTY. */
-  logs(id: string, opts: LogsOptions): Promise<IncomingMessage> {
+  logs(id: string, opts: LogsOptions): Promise<Response> {
     return this.t.request('GET', `/containers/${enc(id)}/logs`, {
       query: {
         follow: opts.follow, stdout: opts.stdout ?? true, stderr: opts.stderr ?? true, since: opts.since, until: opts.until,
@@ -149,7 +148,7 @@ export class Containers {
   }
 
   /** GET archive: a tar of `path`, and its stat. */
-  async getArchive(id: string, path: string): Promise<{ stat: PathStat; tar: IncomingMessage }> {
+  async getArchive(id: string, path: string): Promise<{ stat: PathStat; tar: Response }> {
     const res = await this.t.request('GET', `/containers/${enc(id)}/archive`, { query: { path } });
     return { stat: decodePathStat(res.headers['x-docker-container-path-stat']), tar: res };
   }
@@ -162,7 +161,7 @@ export class Containers {
   }
 
   /** GET export: the container's filesystem as a tar stream. */
-  export(id: string): Promise<IncomingMessage> {
+  export(id: string): Promise<Response> {
     return this.t.request('GET', `/containers/${enc(id)}/export`);
   }
 }

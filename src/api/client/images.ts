@@ -1,7 +1,6 @@
 // /images/*: listing, inspect, history, tag, remove, prune, and the tar-stream import/load/save.
-import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
-import type { Transport } from './transport.js';
+import type { Response, Transport } from './transport.js';
 import { jsonLines } from './streams.js';
 import type { Filters, ImageDeleteItem, ImageSearchResult, ImageHistoryItem, ImageInspect, ImageSummary, ProgressMessage, PruneImagesResponse } from './types.js';
 import { BerthError } from '../../common/errors.js';
@@ -9,7 +8,7 @@ import { BerthError } from '../../common/errors.js';
 const enc = encodeURIComponent;
 
 /** Reads a JSON progress stream, handing each message on; an `error` line becomes a thrown error. */
-export async function* progress(res: IncomingMessage): AsyncGenerator<ProgressMessage> {
+export async function* progress(res: Response): AsyncGenerator<ProgressMessage> {
   for await (const msg of jsonLines<ProgressMessage>(res)) {
     if (msg.error || msg.errorDetail?.message) {
       // inStream: the request succeeded and the operation failed later (docker prints such build errors bare).
@@ -85,7 +84,7 @@ export class Images {
   }
 
   /** GET /images/get: a tar of the named images (docker save format). */
-  save(names: string[]): Promise<IncomingMessage> {
+  save(names: string[]): Promise<Response> {
     return this.t.request('GET', '/images/get', { query: { names } });
   }
 }

@@ -1,12 +1,12 @@
-// HTTP over a unix socket or TCP with node:http: API version negotiation through /_ping, JSON
-// requests, raw streaming bodies and hijacked (upgraded) connections for attach and exec.
+// The Engine API over a unix socket or TCP (http1.ts: HTTP/1.1 over node:net): API version
+// negotiation through /_ping, JSON requests, raw streaming bodies and hijacked (upgraded)
+// connections for attach and exec.
 // With `guessVersion` (the CLI) requests go out at our newest version before any /_ping: a daemon
 // that speaks it (berthd, any dockerd since 25) would have negotiated that version anyway, and one
 // that does not answers 400 "client version ... is too new" before doing anything; then the client
 // negotiates and sends the request again. That saves a round trip and ~5 ms of CPU per command.
-import http from 'node:http';
 import type { Duplex, Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Http1Client, type Headers, type OutgoingRequest, type Response } from './http1.js';
 import { unavailable } from '../../common/errors.js';
 import { daemonError } from './errors.js';
 import type { EngineAddress } from './host.js';
@@ -83,16 +83,21 @@ export async function readBody(res: Readable): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+export type { Response } from './http1.js';
+
 export class Transport {
   readonly address: EngineAddress;
   private version: Promise<string> | undefined;
-  private readonly agent = new http.Agent({ keepAlive: true });
+  private readonly http: Http1Client;
   private readonly guessVersion: boolean;
   private whenUnreachable: (() => Promise<void>) | undefined;
   private reached: Promise<void> | undefined;
 
   constructor(address: EngineAddress, opts: TransportOptions = {}) {
     this.address = address;
+    this.http = address.kind === 'unix'
+      ? new Http1Client({ socketPath: address.socketPath }, 'localhost')
+      : new Http1Client({ host: address.host, port: address.port }, address.host.includes(':') ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`);
     if (opts.apiVersion) this.version = Promise.resolve(opts.apiVersion);
     this.guessVersion = opts.guessVersion === true;
     this.whenUnreachable = opts.whenUnreachable;
@@ -111,7 +116,7 @@ export class Transport {
   }
 
   /** GET /_ping; returns the response headers (Api-Version, Ostype...). */
-  async ping(): Promise<http.IncomingHttpHeaders> {
+  async ping(): Promise<Headers> {
     const res = await this.request('GET', '/_ping', { versioned: false });
     await readBody(res);
     return res.headers;
@@ -155,18 +160,11 @@ export class Transport {
     }
   }
 
-  private baseOptions(method: string, path: string, opts: RequestOptions): http.RequestOptions {
+  private outgoing(method: string, path: string, opts: RequestOptions, upgrade = false): OutgoingRequest {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
     else if (opts.stream) headers['Content-Type'] = opts.contentType ?? 'application/x-tar';
-    const a = this.address;
-    const where = a.kind === 'unix' ? { socketPath: a.socketPath, host: 'localhost' } : { host: a.host, port: a.port };
-    // servername is for TLS (SNI), which this client does not speak. Left unset, node's http agent
-    // works it out for every request with net.isIP(host), whose IPv6 regular expression costs
-    // ~10 ms of CPU on its first use and ~1.4 ms on each later one (Node 20): a few requests
-    // made that a large share of a `berth run`'s own CPU time.
-    const options: http.RequestOptions & { servername: string } = { ...where, method, path, headers, servername: '' };
-    return options;
+    return { method, path, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body), stream: opts.stream, upgrade };
   }
 
   private connectionError(e: unknown): Error {
@@ -179,27 +177,17 @@ export class Transport {
   }
 
   /** A >= 400 answer as the error to throw; TooNew when it refuses a version we only guessed. */
-  private async statusError(res: http.IncomingMessage, guessed: boolean): Promise<Error> {
+  private async statusError(res: Response, guessed: boolean): Promise<Error> {
     const status = res.statusCode ?? 500;
     const error = daemonError(status, await readBody(res));
     return guessed && status === 400 && TOO_NEW.test(error.message) ? new TooNew(error) : error;
   }
 
-  private send(req: http.ClientRequest, opts: RequestOptions): void {
-    if (opts.body !== undefined) req.end(JSON.stringify(opts.body));
-    else if (opts.stream) pipeline(opts.stream, req).catch((e: unknown) => req.destroy(e as Error));
-    else req.end();
-  }
-
   /** Sends a request; resolves with the response once its headers arrive; >= 400 throws the daemon's error. */
-  async request(method: string, path: string, opts: RequestOptions = {}): Promise<http.IncomingMessage> {
+  async request(method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
     return this.withRetries(path, opts, async (full, guessed) => {
-      const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
-        const req = http.request({ ...this.baseOptions(method, full, opts), agent: this.agent }, resolve);
-        req.on('error', (e) => reject(this.connectionError(e)));
-        this.send(req, opts);
-      });
-      if ((res.statusCode ?? 500) >= 400) throw await this.statusError(res, guessed);
+      const { res } = await this.http.send(this.outgoing(method, full, opts)).catch((e: unknown) => { throw this.connectionError(e); });
+      if (res.statusCode >= 400) throw await this.statusError(res, guessed);
       return res;
     });
   }
@@ -219,27 +207,17 @@ export class Transport {
 
   /** Asks for a connection upgrade (attach, exec start); after 101 the socket carries raw bytes both ways. */
   async hijack(method: string, path: string, opts: RequestOptions = {}): Promise<Hijacked> {
-    return this.withRetries(path, opts, (full, guessed) => {
-      const base = this.baseOptions(method, full, opts);
-      base.headers = { ...(base.headers as Record<string, string>), Connection: 'Upgrade', Upgrade: 'tcp' };
-      return new Promise<Hijacked>((resolve, reject) => {
-        const req = http.request({ ...base, agent: false });
-        req.on('error', (e) => reject(this.connectionError(e)));
-        req.on('upgrade', (_res, socket, head) => {
-          if (head.length > 0) socket.unshift(head);
-          resolve({ socket, upgraded: true });
-        });
-        req.on('response', (res) => {
-          if ((res.statusCode ?? 500) >= 400) this.statusError(res, guessed).then(reject, reject);
-          else resolve({ socket: res as unknown as Duplex, upgraded: false });
-        });
-        this.send(req, opts);
-      });
+    return this.withRetries(path, opts, async (full, guessed) => {
+      const { res, upgraded } = await this.http.send(this.outgoing(method, full, opts, true)).catch((e: unknown) => { throw this.connectionError(e); });
+      if (upgraded) return { socket: upgraded, upgraded: true };
+      if (res.statusCode >= 400) throw await this.statusError(res, guessed);
+      // 200 instead of 101: the answer's body is the (read-only) stream.
+      return { socket: res as unknown as Duplex, upgraded: false };
     });
   }
 
   close(): void {
-    this.agent.destroy();
+    this.http.close();
   }
 }
 
