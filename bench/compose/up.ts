@@ -9,8 +9,8 @@
 //        [--baseline COMMIT] [--baseline-engine COMMIT] [--berth-only] [--trace]
 // (--from-head measures a build of the last commit, berthd and the berth CLI both; --baseline adds
 // the berth CLI of COMMIT on the same berthd, interleaved: the client's change alone;
-// --baseline-engine adds a second berthd built from COMMIT, driven by that commit's CLI, interleaved:
-// the daemon's change; --berth-only leaves Docker out, for a quicker A/B; --trace runs the berthds at
+// --baseline-engine adds a second berthd built from COMMIT, driven by this build's CLI, interleaved:
+// the daemon's change alone; --berth-only leaves Docker out, for a quicker A/B; --trace runs the berthds at
 // debug level and prints their start phases and request times during the cold ups.)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -92,7 +92,8 @@ async function main(): Promise<void> {
     const oldd = await startBerthd(old, TRACE ? 'debug' : 'info');
     cleanups.push(() => oldd.stop());
     importBusybox(oldd.host, work);
-    clients.push({ name: `berth compose → berthd ${old.commit}`, argv: [join(old.dir, 'bin/berth'), 'compose'], host: oldd.host, logFile: oldd.logFile });
+    // The same (this build's) client on both: the daemon's change alone.
+    clients.push({ name: `berth compose → berthd ${old.commit}`, argv: [BERTH, 'compose'], host: oldd.host, logFile: oldd.logFile });
   }
   if (BASELINE) {
     const old = prepareBuild(true, BASELINE);
