@@ -5,9 +5,9 @@ import { renderRuleset } from './firewall.js';
 const nets = [{ bridge: 'b1', subnet: '10.1.0.0/24', internal: false }, { bridge: 'b2', subnet: '10.2.0.0/24', internal: true }];
 const port = { hostIp: '127.0.0.1', hostPort: 8080, containerPort: 80, proto: 'tcp' as const, containerId: 'c', containerIp: '10.1.0.2', networkId: 'n' };
 
-test('the table is replaced whole, in one transaction', () => {
-  const t = renderRuleset('berth-x', nets, []);
-  assert.match(t, /^table ip berth-x \{\}\ndelete table ip berth-x\ntable ip berth-x \{/);
+test('the table is replaced whole, in one transaction (its rules flushed, or the table deleted)', () => {
+  assert.match(renderRuleset('berth-x', nets, []), /^table ip berth-x \{\}\nflush table ip berth-x\ntable ip berth-x \{/);
+  assert.match(renderRuleset('berth-x', nets, [], 'delete'), /^table ip berth-x \{\}\ndelete table ip berth-x\ntable ip berth-x \{/);
 });
 
 test('isolation: same bridge first, internal cut off, published before the cross-network drop', () => {

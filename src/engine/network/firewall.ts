@@ -1,6 +1,9 @@
 // The daemon's nftables table: isolation between its networks, `internal` networks cut off,
 // outbound NAT, and DNAT for published ports. The whole table is rendered from state and replaced
 // in one `nft -f` transaction, so it is never half-applied and never drifts from what berthd knows.
+// Replaced by flushing its rules and declaring it again (its chains are always the same five):
+// deleting the table instead makes the kernel wait for an RCU grace period (~10 ms here) on every
+// change; the delete is the fallback should the flush be refused (a table from another version).
 import { mustTool, run, tool } from './exec.js';
 import type { PublishedPort } from './types.js';
 
@@ -9,7 +12,7 @@ export interface FirewallNetwork { bridge: string; subnet: string; internal: boo
 const q = (s: string) => JSON.stringify(s);
 const set = (items: string[]) => `{ ${items.map(q).join(', ')} }`;
 
-export function renderRuleset(table: string, networks: FirewallNetwork[], ports: PublishedPort[]): string {
+export function renderRuleset(table: string, networks: FirewallNetwork[], ports: PublishedPort[], how: 'flush' | 'delete' = 'flush'): string {
   const bridges = networks.map((n) => n.bridge);
   const fwd: string[] = [];
   const post: string[] = [];
@@ -42,7 +45,7 @@ export function renderRuleset(table: string, networks: FirewallNetwork[], ports:
     `  chain ${name} {\n${head ? `    ${head}\n` : ''}${rules.map((r) => `    ${r}\n`).join('')}  }\n`;
   return [
     `table ip ${table} {}`,
-    `delete table ip ${table}`,
+    `${how} table ip ${table}`,
     `table ip ${table} {`,
     chain('forward', 'type filter hook forward priority filter; policy accept;', fwd),
     chain('ports', '', dnat),

@@ -14,9 +14,9 @@ export async function linksWithPrefix(prefix: string): Promise<string[]> {
   return (JSON.parse(out || '[]') as { ifname: string }[]).map((l) => l.ifname).filter((n) => n.startsWith(prefix));
 }
 
-/** Creates (or repairs) a bridge with the gateway address on it; idempotent. */
-export async function ensureBridge(name: string, gatewayCidr: string, mtu: number): Promise<void> {
-  const lines = (await linkExists(name)) ? [] : [`link add name ${name} mtu ${mtu} type bridge`];
+/** Creates (or repairs) a bridge with the gateway address on it; idempotent. `exists`: when the caller knows. */
+export async function ensureBridge(name: string, gatewayCidr: string, mtu: number, exists?: boolean): Promise<void> {
+  const lines = (exists ?? (await linkExists(name))) ? [] : [`link add name ${name} mtu ${mtu} type bridge`];
   lines.push(`link set dev ${name} mtu ${mtu}`, `addr replace ${gatewayCidr} dev ${name}`, `link set dev ${name} up`);
   await ipBatch(lines);
   // Published ports reached from 127.0.0.1 are DNATed out of this bridge with a loopback source.

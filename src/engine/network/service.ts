@@ -182,7 +182,9 @@ export class NetworkService {
       const id = randomBytes(32).toString('hex');
       const bridge = options[OPT_BRIDGE_NAME] ?? this.names.bridge(id);
       if (bridge.length > MAX_IFNAME || !/^[a-zA-Z0-9_.-]+$/.test(bridge)) throw invalidArgument(`invalid bridge name "${bridge}" (at most ${MAX_IFNAME} characters)`);
-      if ([...this.networks.values()].some((n) => n.bridge === bridge) || (await linkExists(bridge))) throw alreadyExists(`bridge ${bridge} already exists on the host`);
+      // A name of our own carries a fresh random id: only a name the user chose can be taken on the host.
+      const userBridge = !!options[OPT_BRIDGE_NAME];
+      if ([...this.networks.values()].some((n) => n.bridge === bridge) || (userBridge && (await linkExists(bridge)))) throw alreadyExists(`bridge ${bridge} already exists on the host`);
 
       // Under the host-wide lock: the subnet is chosen against the host's routes and the bridge (with
       // its route) is up before another daemon looks.
@@ -204,14 +206,17 @@ export class NetworkService {
         };
         this.networks.set(id, created);
         try {
-          await this.save(created);
-          await this.bringUp(created);
-          await this.syncFirewall();
+          // Record, bridge and nft table are independent of each other. Our own bridge name is new
+          // (another daemon could take a user-chosen one meanwhile: that one is looked at again).
+          const [saved, upped] = await Promise.allSettled([this.save(created), this.bringUp(created, userBridge ? undefined : false)]);
+          if (saved.status === 'rejected') throw saved.reason;
+          if (upped.status === 'rejected') throw upped.reason;
         } catch (e) {
           this.networks.delete(id);
           this.up.delete(id);
           await deleteLink(bridge);
           await this.writer.remove(this.recordPath(id));
+          await this.syncFirewall().catch(() => undefined); // the table may have named the bridge already
           throw e;
         }
         return created;
@@ -485,13 +490,24 @@ export class NetworkService {
     return n;
   }
 
-  /** Bridge up, DNS listening on its gateway: what a network needs once it has (or may get) endpoints. */
-  private async bringUp(net: NetworkRecord): Promise<void> {
+  /**
+   * Bridge up, DNS listening on its gateway, the bridge in the nft table: what a network needs once
+   * it has (or may get) endpoints. `bridgeExists` false: the caller knows there is no such link yet.
+   */
+  private async bringUp(net: NetworkRecord, bridgeExists?: boolean): Promise<void> {
     if (this.up.has(net.id)) return; // checked once per daemon run; attaching stays two processes
-    await ensureBridge(net.bridge, `${net.ipam.gateway}/${parseCidr(net.ipam.subnet).len}`, net.mtu);
-    if (net.dns) await this.dns.listen(net.ipam.gateway);
     this.up.add(net.id);
-    await this.syncFirewall();
+    try {
+      // The table names the bridge, it does not need it to exist: both at once.
+      const bridge = ensureBridge(net.bridge, `${net.ipam.gateway}/${parseCidr(net.ipam.subnet).len}`, net.mtu, bridgeExists)
+        .then(() => (net.dns ? this.dns.listen(net.ipam.gateway) : undefined));
+      const [b, f] = await Promise.allSettled([bridge, this.syncFirewall()]);
+      if (b.status === 'rejected') throw b.reason;
+      if (f.status === 'rejected') throw f.reason;
+    } catch (e) {
+      this.up.delete(net.id);
+      throw e;
+    }
   }
 
   /**
@@ -582,8 +598,9 @@ export class NetworkService {
       await deleteTable(this.names.table);
       return;
     }
-    await applyRuleset(renderRuleset(this.names.table,
-      live.map((n) => ({ bridge: n.bridge, subnet: n.ipam.subnet, internal: n.internal })), this.ports));
+    const render = (how: 'flush' | 'delete') => renderRuleset(this.names.table,
+      live.map((n) => ({ bridge: n.bridge, subnet: n.ipam.subnet, internal: n.internal })), this.ports, how);
+    await applyRuleset(render('flush')).catch(() => applyRuleset(render('delete')));
   }
 
   private dnsSource() {
