@@ -48,8 +48,9 @@ export class NetworkService {
    */
   private readonly redirected = new Map<string, string>();
   /**
-   * Endpoints being wired (endpoint id → endpoint): their address is taken in IPAM, they are not in
-   * their network's record yet (not on disk, not in DNS); their network cannot be removed meanwhile.
+   * Endpoints being wired (endpoint id → endpoint): their address is taken in IPAM and they are
+   * written with their network's record (persisted()), but not in DNS or the in-memory record yet;
+   * their network cannot be removed meanwhile.
    */
   private readonly pending = new Map<string, StoredEndpoint>();
   private readonly names: HostNames;
@@ -280,30 +281,28 @@ export class NetworkService {
   connect(containerId: string, netnsPath: string, network: string, o: ConnectOptions): Promise<EndpointState> {
     return this.perContainer.run(containerId, async () => {
       const { net, ep, resolver } = await this.queue.run(() => this.reserveEndpoint(containerId, netnsPath, network, o));
-      try {
-        await wireEndpoint({
-          hostIf: ep.hostIf, bridge: net.bridge, mtu: net.mtu, netnsPath, ifName: ep.ifName, address: ep.ipAddress, prefixLen: ep.prefixLen,
-          mac: ep.macAddress, defaultVia: ep.defaultRoute ? net.ipam.gateway : null,
-        }, resolver);
-      } catch (e) {
+      // The record (with this endpoint) goes to disk while the endpoint is wired: a crash in
+      // between leaves an endpoint of a container that never ran, which restore drops.
+      const saved = this.save(net);
+      saved.catch(() => undefined); // awaited below
+      const wired = wireEndpoint({
+        hostIf: ep.hostIf, bridge: net.bridge, mtu: net.mtu, netnsPath, ifName: ep.ifName, address: ep.ipAddress, prefixLen: ep.prefixLen,
+        mac: ep.macAddress, defaultVia: ep.defaultRoute ? net.ipam.gateway : null,
+      }, resolver);
+      const [w, d] = await Promise.allSettled([wired, saved]);
+      if (w.status === 'rejected' || d.status === 'rejected') {
         // The redirect may have been made or not: the next change replaces whatever is there.
         if (resolver) this.redirected.set(containerId, UNKNOWN);
+        if (w.status === 'fulfilled') await deleteLink(ep.hostIf).catch(() => undefined);
         await this.queue.run(async () => { this.pending.delete(ep.endpointId); release(net.ipam, ep.ipAddress); });
-        throw e;
+        await this.save(net).catch(() => undefined);
+        throw w.status === 'rejected' ? w.reason : (d as PromiseRejectedResult).reason;
       }
       await this.queue.run(async () => {
         this.pending.delete(ep.endpointId);
         net.endpoints[ep.endpointId] = ep;
         if (resolver) this.redirected.set(containerId, resolver.gateway);
       });
-      try {
-        await this.save(net);
-      } catch (e) {
-        await this.queue.run(async () => { delete net.endpoints[ep.endpointId]; release(net.ipam, ep.ipAddress); });
-        if (resolver) this.redirected.set(containerId, UNKNOWN);
-        await deleteLink(ep.hostIf).catch(() => undefined);
-        throw e;
-      }
       this.emit('connect', net, containerId);
       return toEndpointState(ep);
     });
@@ -657,11 +656,11 @@ export class NetworkService {
 
   private savePorts(): Promise<void> { return this.writer.write(join(this.dir, 'ports.json'), () => this.ports); }
 
-  /** The record as stored: addresses of endpoints still being wired are left out (a crash must not keep them). */
+  /** The record as stored: endpoints being wired are in it (see connect). */
   private persisted(net: NetworkRecord): NetworkRecord {
-    if (this.pending.size === 0) return net;
-    const allocated = Object.fromEntries(Object.entries(net.ipam.allocated).filter(([, owner]) => !this.pending.has(owner)));
-    return { ...net, ipam: { ...net.ipam, allocated } };
+    const wiring = [...this.pending.values()].filter((e) => e.networkId === net.id);
+    if (wiring.length === 0) return net;
+    return { ...net, endpoints: { ...net.endpoints, ...Object.fromEntries(wiring.map((e) => [e.endpointId, e])) } };
   }
 }
 
