@@ -13,6 +13,7 @@ test('a removed record never loads again, even when its files were not deleted y
   try {
     const store = new ContainerStore(dir);
     await store.init();
+    for (const id of ['a', 'b']) mkdirSync(store.containerDir(id)); // as create makes them
     await store.save(record('a'));
     await store.save(record('b'));
     await store.remove('a');
@@ -23,6 +24,24 @@ test('a removed record never loads again, even when its files were not deleted y
     assert.deepEqual(loaded.map((r) => r.id), ['b']);
     assert.equal(existsSync(join(dir, '.removing-c')), false, 'the leftover is cleared at load');
     assert.deepEqual(readdirSync(dir).filter((n) => n !== '.removing-a'), ['b']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('saves land in call order, and a save after the removal does not bring the container back', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-store-'));
+  try {
+    const store = new ContainerStore(dir);
+    await store.init();
+    mkdirSync(store.containerDir('a'));
+    const states = ['running', 'exited', 'removing'];
+    await Promise.all(states.map((status) => store.save({ ...record('a'), state: { status } } as unknown as ContainerRecord)));
+    const [loaded] = await new ContainerStore(dir).loadAll();
+    assert.equal(loaded.state.status, 'removing');
+    await store.remove('a');
+    await assert.rejects(store.save(record('a')), /No such container: a/);
+    assert.deepEqual(await new ContainerStore(dir).loadAll(), []);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
