@@ -71,7 +71,11 @@ export async function openEngineWith(opts: EngineOptions, makeImages: ImageStore
     dataRoot: opts.dataRoot,
     events,
     insecureRegistries: opts.insecureRegistries ?? [],
-    containersUsing: async (imageId) => [...(ref.containers?.lc.records.values() ?? [])].filter((r) => r.imageId === imageId).map((r) => r.id),
+    containersUsing: async (imageId) => {
+      // A removed container's rootfs may still be coming down (off the path of `run --rm`'s answer): its layers are in use until then.
+      await ref.containers?.lc.removalsSettled((r) => r.imageId === imageId);
+      return [...(ref.containers?.lc.records.values() ?? [])].filter((r) => r.imageId === imageId).map((r) => r.id);
+    },
     containerRunning: async (id) => { const r = ref.containers?.lc.records.get(id); return !!r && ref.containers!.lc.isRunning(r); },
   });
   const containers = new Containers({

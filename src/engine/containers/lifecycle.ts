@@ -52,6 +52,8 @@ export class Lifecycle {
   private readonly reservedNames = new Set<string>();
   readonly exits: ExitWatcher;
   supervision?: SupervisionHooks;
+  /** Resolves when the streams attached to a container have sent all its output (set by the service). */
+  outputDrained?: (id: string) => Promise<void>;
   private readonly seccompPrograms: SeccompBpfCache;
 
   constructor(readonly ctx: RuntimeContext) {
@@ -407,22 +409,22 @@ export class Lifecycle {
 
   private async handleExitNow(id: string, code: number): Promise<void> {
     const t = new PhaseTimer();
-    const autoRemove = await this.withLock(id, async () => {
+    await this.withLock(id, async () => {
       t.mark('lock');
       const rec = this.records.get(id);
-      if (!rec || !this.isRunning(rec)) return false;
+      if (!rec || !this.isRunning(rec)) return;
       const oom = await stat(join(this.paths.bundleDir(id), 'persist', 'oom')).then(() => true, () => false);
       const ranSeconds = Math.max(0, Math.round((Date.now() - Date.parse(rec.state.startedAt)) / 1000));
       Object.assign(rec.state, { status: 'exited', pid: 0, exitCode: code, oomKilled: oom, finishedAt: new Date().toISOString() });
       if (this.supervision?.exited(rec)) rec.state.status = 'restarting';
-      // --rm (unless a restart policy restarts it): the removal starts now, side by side with the
-      // release and one record write that holds both the exit code and "removing" (see autoRemoveNow).
+      // --rm (unless a restart policy restarts it): one record write holds both the exit code and
+      // "removing"; the container is gone for clients once its host resources are (see autoRemoveNow).
       if (rec.spec.host.autoRemove && rec.state.status === 'exited') {
         await this.autoRemoveNow(rec, t, () => {
           if (oom) this.publish('oom', rec);
           this.publish('die', rec, { exitCode: String(code), execDuration: String(ranSeconds) });
         });
-        return true;
+        return;
       }
       // Before the news: whoever waited for the exit may publish the same port again at once.
       await this.releaseHostResources(rec, false);
@@ -442,36 +444,31 @@ export class Lifecycle {
           : this.ctx.rootfs.unmount(id).catch((e: unknown) => this.ctx.log('warn', 'rootfs unmount failed', { id, error: String(e) })),
       ]);
       t.mark('runtime delete+unmount');
-      return false;
     });
-    if (autoRemove) t.mark('auto-remove');
     this.ctx.log('debug', 'phases', { op: 'exit', id, ...t.fields() });
   }
 
   /**
-   * Docker's AutoRemove, right at the exit (under the container's lock): the runtime state, the
-   * rootfs and the bundle go side by side with the host resources' release and the record write
-   * ("removing" with the exit code: a berthd killed from here on finishes the removal at start-up,
-   * see reconcile). Only the exit file waits for that write, so the exit code is never lost.
-   * The news (die, next-exit waiters) comes once the host resources are free, as for any exit.
+   * Docker's AutoRemove, right at the exit (under the container's lock). On the path of the
+   * `wait?condition=removed` answer (what `docker run --rm` waits for) is only what a client can
+   * see: the host resources (ports, addresses, DNS names, volume references: a client may take them
+   * again at once) and one record write holding the exit code and status `removing` (side by side).
+   * Then die, the container leaves the API's view (retire) and the heavy clean-up runs after the
+   * answer (finishRemoval). A berthd killed from the record write on finishes the removal at
+   * start-up (reconcile); before it, the exit file is still there and the exit is handled again.
    * --rm takes the anonymous volumes too, as Docker's does.
    */
   private async autoRemoveNow(rec: ContainerRecord, t: PhaseTimer, announceDie: () => void): Promise<void> {
     try {
       const exitCode = rec.state.exitCode;
-      const files = this.removeRuntimeLeftovers(rec);
-      files.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
       rec.state.status = 'removing';
       await Promise.all([this.releaseHostResources(rec, false), this.save(rec)]);
       t.mark('release+save');
       announceDie();
       this.fire(this.exitListeners, rec.id);
       this.resolveWaiters(rec.id, ['next-exit', 'not-running'], { exitCode });
-      await files;
-      t.mark('runtime delete+files');
-      await this.forget(rec);
-      t.mark('record');
-      if (this.ctx.volumes) await removeAnonymousVolumes(this.ctx.volumes, rec);
+      await this.retire(rec, true);
+      t.mark('retire');
     } catch (e) {
       this.ctx.log('warn', 'auto-remove failed', { id: rec.id, error: String(e) });
     }
@@ -589,10 +586,14 @@ export class Lifecycle {
     }
     await this.withLock(rec.id, async () => {
       if (!this.records.has(rec.id)) return;
+      const t = new PhaseTimer();
+      // The record says "removing" before anything goes: a berthd killed from here on finishes it at start-up.
       rec.state.status = 'removing';
-      await this.save(rec);
-      await this.removeNow(rec);
-      if (opts.volumes && this.ctx.volumes) await removeAnonymousVolumes(this.ctx.volumes, rec);
+      await Promise.all([this.save(rec), this.releaseHostResources(rec, false)]);
+      t.mark('release+save');
+      await this.retire(rec, !!opts.volumes);
+      t.mark('retire');
+      this.ctx.log('debug', 'phases', { op: 'remove', id: rec.id, ...t.fields() });
     });
   }
 
@@ -605,15 +606,64 @@ export class Lifecycle {
     if (persist) await this.save(rec).catch(() => undefined);
   }
 
+  /** A whole removal, clean-up included (start-up finishing one a killed berthd left "removing"). */
   private async removeNow(rec: ContainerRecord): Promise<void> {
-    const t = new PhaseTimer();
     await this.releaseHostResources(rec, false);
-    t.mark('release');
-    await this.removeRuntimeLeftovers(rec);
-    t.mark('runtime delete+files');
-    await this.forget(rec);
-    t.mark('record');
-    this.ctx.log('debug', 'phases', { op: 'remove', id: rec.id, ...t.fields() });
+    await this.retire(rec, false);
+    await this.removals.get(rec.id)?.done;
+  }
+
+  /** Removals whose clean-up (finishRemoval) still runs after the container left the API's view. */
+  private readonly removals = new Map<string, { rec: ContainerRecord; done: Promise<void> }>();
+
+  /**
+   * The container leaves the API's view (its record still says "removing" on disk): name free,
+   * not listed, not found, `destroy`, the waiters answered. Its anonymous volumes go first when asked
+   * (Docker answers `removed` after them). The rest is finishRemoval's, after the answers.
+   */
+  private async retire(rec: ContainerRecord, anonymousVolumes: boolean): Promise<void> {
+    this.records.delete(rec.id);
+    // The volumes' own check (containersUsing) must not see this container any more: after the delete.
+    if (anonymousVolumes && this.ctx.volumes) await removeAnonymousVolumes(this.ctx.volumes, rec).catch((e: unknown) => this.ctx.log('warn', 'anonymous volumes not removed', { id: rec.id, error: String(e) }));
+    this.supervision?.removed(rec.id);
+    this.publish('destroy', rec);
+    this.resolveWaiters(rec.id, ['removed', 'next-exit', 'not-running'], { exitCode: rec.state.exitCode });
+    this.waiters.delete(rec.id);
+    this.fire(this.exitListeners, rec.id);
+    this.fire(this.startListeners, rec.id);
+    this.finishRemoval(rec);
+  }
+
+  /**
+   * What nobody can see any more: the runtime's state and cgroup, the rootfs (unmount + delete), the
+   * bundle, the exit file, then the record (last, so that a berthd killed before it finishes the
+   * removal at start-up). It waits until the answers are out: the attached streams drained (the wait
+   * answer waits for them too) and one more turn of the event loop (setImmediate), because its
+   * process spawns block the loop for milliseconds. Nothing can race with it: the id is out of view
+   * and never comes back; a new container with the same name has its own id, directories and
+   * runtime state. Image removal waits for it (removalsSettled).
+   */
+  private finishRemoval(rec: ContainerRecord): void {
+    const done = (async () => {
+      await this.outputDrained?.(rec.id);
+      await new Promise<void>((r) => setImmediate(r));
+      const t = new PhaseTimer();
+      await this.removeRuntimeLeftovers(rec);
+      t.mark('runtime delete+files');
+      await rm(join(this.paths.exitDir, rec.id), { force: true });
+      await this.store.remove(rec.id);
+      t.mark('record');
+      this.ctx.log('debug', 'phases', { op: 'removal clean-up', id: rec.id, ...t.fields() });
+    })().catch((e: unknown) => {
+      // The record stays "removing" on disk: the next start-up tries again.
+      this.ctx.log('warn', 'removal clean-up failed', { id: rec.id, error: String(e) });
+    }).finally(() => this.removals.delete(rec.id));
+    this.removals.set(rec.id, { rec, done });
+  }
+
+  /** Waits for the clean-up of removed containers that `match` (e.g. those on an image about to be deleted). */
+  async removalsSettled(match: (rec: ContainerRecord) => boolean = () => true): Promise<void> {
+    await Promise.all([...this.removals.values()].filter((r) => match(r.rec)).map((r) => r.done));
   }
 
   /** The runtime's state and cgroup, the root filesystem (unmount + delete), the bundle: independent. */
@@ -623,19 +673,6 @@ export class Lifecycle {
       this.ctx.rootfs.remove(rec.id).catch((e: unknown) => { if (!isBerthError(e, 'not_found')) throw e; }),
       rm(this.paths.bundleDir(rec.id), { recursive: true, force: true }),
     ]);
-  }
-
-  /** The last step of a removal (the record saved "removing" first): exit file, record, and the news. */
-  private async forget(rec: ContainerRecord): Promise<void> {
-    await rm(join(this.paths.exitDir, rec.id), { force: true });
-    await this.store.remove(rec.id);
-    this.records.delete(rec.id);
-    this.supervision?.removed(rec.id);
-    this.publish('destroy', rec);
-    this.resolveWaiters(rec.id, ['removed', 'next-exit', 'not-running'], { exitCode: rec.state.exitCode });
-    this.waiters.delete(rec.id);
-    this.fire(this.exitListeners, rec.id);
-    this.fire(this.startListeners, rec.id);
   }
 
   async rename(idOrName: string, newName: string): Promise<void> {
@@ -653,6 +690,8 @@ export class Lifecycle {
   async shutdown(): Promise<void> {
     this.exits.stop();
     if (this.rotationTimer) clearInterval(this.rotationTimer);
+    // Clean-ups under way finish (a few ms each); one cut short is finished at the next start-up.
+    await raceTimeout(this.removalsSettled(), 10_000);
   }
 }
 

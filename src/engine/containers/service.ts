@@ -31,6 +31,7 @@ export class Containers implements ContainerService {
 
   constructor(readonly ctx: RuntimeContext) {
     this.lc = new Lifecycle(ctx);
+    this.lc.outputDrained = (id) => this.attachedDrained(id);
   }
 
   open(): Promise<void> { return this.lc.open(); }

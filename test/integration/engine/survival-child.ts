@@ -10,6 +10,14 @@ const { id: id2 } = await t.engine.containers.create(spec(['sh', '-c', 'echo bye
 const { result } = await t.engine.containers.wait(id2, 'next-exit');
 await t.engine.containers.start(id2);
 await result;
+// A --rm container whose `removed` was answered but whose clean-up (runtime state, rootfs, bundle,
+// exit file, record) never ran: what a berthd killed right after the answer leaves.
+const lc = (t.engine.containers as unknown as { lc: { finishRemoval: () => void } }).lc;
+lc.finishRemoval = () => undefined;
+const { id: id3 } = await t.engine.containers.create(spec(['sh', '-c', 'exit 5'], { name: 'removed-while-down' }, { autoRemove: true }));
+const removed = await t.engine.containers.wait(id3, 'removed');
+await t.engine.containers.start(id3);
+await removed.result;
 // The second one exits; mark it running again on disk as if berthd died before recording the exit.
-process.stdout.write(`${id} ${id2}\n`);
+process.stdout.write(`${id} ${id2} ${id3}\n`);
 setInterval(() => undefined, 1000);

@@ -3,10 +3,10 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openTestEngine, cleanupEngine, collectLogs, text, type TestEngine } from './harness.js';
+import { openTestEngine, cleanupEngine, collectLogs, spec, text, type TestEngine } from './harness.js';
 
 const root = mkdtempSync(join(tmpdir(), 'berth-eng-'));
 let t: TestEngine | undefined;
@@ -19,7 +19,12 @@ test('kill -9 of the engine loses no container, log line or exit code', async ()
     child.stdout.on('data', (d: Buffer) => { buf += d.toString(); if (buf.includes('\n')) resolve(buf.trim().split(' ')); });
     child.on('exit', (code) => reject(new Error(`child exited ${code}`)));
   });
-  const [id, id2] = ids;
+  const [id, id2, id3] = ids;
+  // The --rm container's leftovers (record, bundle, runtime state, exit file, rootfs of the test
+  // image store), as the killed engine left them after answering `removed`.
+  const leftovers = [join(root, 'data', 'containers', id3), join(root, 'run', 'c', id3), join(root, 'run', 'runtime', id3), join(root, 'run', 'exits', id3), join(root, 'rootfs', id3)];
+  assert.deepEqual(leftovers.filter((p) => !existsSync(p)), [], 'the removal was cut short before its clean-up');
+  assert.equal(JSON.parse(readFileSync(join(leftovers[0], 'container.json'), 'utf8')).state.status, 'removing');
   // Pretend berthd died before it recorded the second container's exit.
   const recFile = join(root, 'data', 'containers', id2, 'container.json');
   const rec = JSON.parse(readFileSync(recFile, 'utf8'));
@@ -41,6 +46,11 @@ test('kill -9 of the engine loses no container, log line or exit code', async ()
   assert.equal(downed.state.status, 'exited');
   assert.equal(downed.state.exitCode, 9);
   assert.equal((await c.list({ all: true })).length, 2);
+  // Not back, its leftovers cleared at start-up, and its name is free.
+  await assert.rejects(c.get('removed-while-down'), (e: Error & { kind?: string }) => e.kind === 'not_found');
+  assert.deepEqual(leftovers.filter((p) => existsSync(p)), []);
+  const again = await c.create(spec(['true'], { name: 'removed-while-down' }));
+  await c.remove(again.id, { force: true, volumes: false });
 
   const { result } = await c.wait(id, 'next-exit');
   assert.equal((await result).exitCode, 42);
