@@ -1,7 +1,7 @@
 // The container state machine: created → running ⇄ paused → exited (→ running again), removed.
 // Records live on disk (store.ts); the runtime work (bundle, conmon, runc) happens here.
 // Exits arrive from the ExitWatcher; every transition is saved before it is announced.
-import { mkdir, rm, readFile, writeFile, stat } from 'node:fs/promises';
+import { mkdir, rm, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContainerRecord, ContainerSpec, WaitCondition, WaitResult } from '../types.js';
@@ -413,7 +413,7 @@ export class Lifecycle {
       t.mark('lock');
       const rec = this.records.get(id);
       if (!rec || !this.isRunning(rec)) return;
-      const oom = await stat(join(this.paths.bundleDir(id), 'persist', 'oom')).then(() => true, () => false);
+      const oom = existsSync(join(this.paths.bundleDir(id), 'persist', 'oom')); // one cached lookup: sync
       const ranSeconds = Math.max(0, Math.round((Date.now() - Date.parse(rec.state.startedAt)) / 1000));
       Object.assign(rec.state, { status: 'exited', pid: 0, exitCode: code, oomKilled: oom, finishedAt: new Date().toISOString() });
       if (this.supervision?.exited(rec)) rec.state.status = 'restarting';
