@@ -1,8 +1,11 @@
-// Bridges and veth pairs with iproute2. Each operation is one `ip -batch` on the host plus, for an
-// endpoint, one inside the container's network namespace (a path: /proc/<pid>/ns/net or a
-// bind-mounted netns file), so attaching a container costs two short processes.
+// Bridges and veth pairs. An endpoint's veth pair is made by the tool helper over rtnetlink (one
+// request, no process: tool-agent.ts); without the helper, with iproute2: one `ip -batch` on the
+// host plus one inside the container's network namespace (a path: /proc/<pid>/ns/net or a
+// bind-mounted netns file).
 import { readFile, writeFile } from 'node:fs/promises';
+import { internal } from '../../common/errors.js';
 import { ipBatch, mustRun, mustTool, tool } from './exec.js';
+import { type ToolCall, toolAgent } from './tool-agent.js';
 
 export async function linkExists(name: string): Promise<boolean> {
   return (await tool(['ip', 'link', 'show', 'dev', name])).code === 0;
@@ -51,8 +54,20 @@ export interface VethPlan {
   defaultVia: string | null;
 }
 
-/** A veth pair: host end on the bridge, the other end in the netns, addressed and up. */
-export async function attachVeth(p: VethPlan): Promise<void> {
+/** What may run in the netns right after the veth pair, in the same helper request (the 127.0.0.11 redirect). */
+export type ThenRun = Pick<ToolCall, 'writes' | 'input'> & { argv: string[] };
+
+/** A veth pair: host end on the bridge, the other end in the netns, addressed and up; then `then`, if given. */
+export async function attachVeth(p: VethPlan, then?: ThenRun): Promise<void> {
+  const agent = toolAgent();
+  if (agent.available) {
+    const r = await agent.run(then?.argv ?? [], { netns: p.netnsPath, veth: p, writes: then?.writes, input: then?.input });
+    if (r.code !== 0) {
+      await deleteLink(p.hostIf);
+      throw internal(`attaching ${p.ifName} (${p.hostIf}) in ${p.netnsPath} failed: ${r.stderr.trim() || `exit ${r.code}`}`, { input: then?.input });
+    }
+    return;
+  }
   // One netlink request: the host end is created on the bridge and up, its peer created in the netns.
   await ipBatch([
     `link add name ${p.hostIf} mtu ${p.mtu} master ${p.bridge} up type veth peer name ${p.ifName} mtu ${p.mtu} address ${p.mac} netns ${p.netnsPath}`,
@@ -64,6 +79,7 @@ export async function attachVeth(p: VethPlan): Promise<void> {
       `link set dev ${p.ifName} up`,
       ...(p.defaultVia ? [`route replace default via ${p.defaultVia} dev ${p.ifName}`] : []),
     ], p.netnsPath);
+    if (then) await mustTool(then.argv, { netns: p.netnsPath, writes: then.writes, input: then.input });
   } catch (e) {
     await deleteLink(p.hostIf);
     throw e;

@@ -31,9 +31,14 @@ export function resolverRuleset(gateway: string, replace: boolean): string {
   ].join('\n');
 }
 
+/** The redirect as one tool run in the netns: the sysctl written there (/proc/sys/net is the opener's), then nft. */
+export function resolverRun(gateway: string, replace: boolean): { argv: string[]; writes: Array<[string, string]>; input: string } {
+  return { argv: ['nft', '-f', '-'], writes: [['/proc/sys/net/ipv4/conf/all/route_localnet', '1']], input: resolverRuleset(gateway, replace) };
+}
+
 export async function redirectResolver(netnsPath: string, gateway: string, replace = true): Promise<void> {
-  // One process: the sysctl is written from inside the netns (/proc/sys/net is the opener's), then nft runs there.
-  await mustTool(['nft', '-f', '-'], { netns: netnsPath, writes: [['/proc/sys/net/ipv4/conf/all/route_localnet', '1']], input: resolverRuleset(gateway, replace) });
+  const r = resolverRun(gateway, replace);
+  await mustTool(r.argv, { netns: netnsPath, writes: r.writes, input: r.input });
 }
 
 export async function removeResolverRedirect(netnsPath: string): Promise<void> {

@@ -26,10 +26,58 @@ const SCRIPT = `
 use strict; use warnings; use POSIX ();
 my $SYS_setns = $ARGV[0];
 $SIG{CHLD} = 'IGNORE';
+
+# rtnetlink, for the veth pair of an endpoint (what two \`ip -batch\` runs did, without their processes).
+my $seq = 0;
+sub attr { my ($type, $data) = @_; my $len = 4 + length($data); return pack('SS', $len, $type) . $data . ("\\0" x ((4 - $len % 4) % 4)); }
+sub ifinfo { return pack('CCSiII', 0, 0, 0, $_[0], $_[1], $_[1]); } # index, flags (= change mask)
+sub nlsock { socket(my $s, 16, 3, 0) or die "netlink socket: $!\\n"; return $s; } # AF_NETLINK, SOCK_RAW, NETLINK_ROUTE
+sub nlreq { # sends one request with NLM_F_REQUEST|NLM_F_ACK, dies with the kernel's errno
+  my ($s, $type, $flags, $body, $what) = @_;
+  $seq++;
+  send($s, pack('LSSLL', 16 + length($body), $type, $flags | 5, $seq, 0) . $body, 0) or die "$what: $!\\n";
+  while (1) {
+    my $buf;
+    defined(recv($s, $buf, 65536, 0)) or die "$what: $!\\n";
+    for (my $off = 0; $off + 16 <= length $buf;) {
+      my ($len, $t, undef, $sq) = unpack('LSSL', substr($buf, $off, 16));
+      if ($t == 2 && $sq == $seq) { # NLMSG_ERROR: 0 is the ack
+        my $err = unpack('l', substr($buf, $off + 16, 4));
+        if ($err) { $! = -$err; die "$what: $!\\n"; }
+        return;
+      }
+      last if $len < 16;
+      $off += ($len + 3) & ~3;
+    }
+  }
+}
+sub ifindex {
+  socket(my $u, 2, 2, 0) or die "socket: $!\\n";
+  my $req = pack('a16 i x20', $_[0]);
+  ioctl($u, 0x8933, $req) or die "$_[0]: $!\\n"; # SIOCGIFINDEX
+  return unpack('x16 i', $req);
+}
+sub ip4 { return pack('C4', split /\\./, $_[0]); }
+# host end on the bridge and up, its peer made in the netns; then in the netns: lo up, address, up, default route
+sub wire {
+  my ($nsfh, $hostif, $bridge, $mtu, $ifname, $mac, $addr, $plen, $via) = @_;
+  my $nl = nlsock();
+  my $peer = ifinfo(0, 0) . attr(3, "$ifname\\0") . attr(4, pack('L', $mtu)) . attr(1, pack('C6', map { hex } split /:/, $mac)) . attr(28, pack('l', fileno($nsfh)));
+  my $info = attr(1, "veth\\0") . attr(2, attr(1, $peer));
+  nlreq($nl, 16, 0x600, ifinfo(0, 1) . attr(3, "$hostif\\0") . attr(4, pack('L', $mtu)) . attr(10, pack('L', ifindex($bridge))) . attr(18, $info), "link add $hostif");
+  syscall($SYS_setns, fileno($nsfh), 0x40000000) == 0 or die "setns: $!\\n";
+  my $in = nlsock();
+  nlreq($in, 16, 0, ifinfo(ifindex('lo'), 1), 'link set lo up');
+  my $idx = ifindex($ifname);
+  nlreq($in, 20, 0x600, pack('CCCCI', 2, $plen, 0, 0, $idx) . attr(2, ip4($addr)) . attr(1, ip4($addr)), "addr add $addr/$plen dev $ifname");
+  nlreq($in, 16, 0, ifinfo($idx, 1), "link set $ifname up");
+  nlreq($in, 24, 0x500, pack('CCCCCCCCI', 2, 0, 0, 0, 254, 3, 0, 1, 0) . attr(5, ip4($via)) . attr(4, pack('L', $idx)), "route replace default via $via") if $via ne '';
+}
+
 while (my $line = <STDIN>) {
   chomp $line;
   my ($id, @f) = split /\\t/, $line, -1;
-  my ($netns, $writes, $argv, $input) = map { pack('H*', $_) } @f;
+  my ($netns, $writes, $argv, $input, $veth) = map { pack('H*', $_) } @f;
   my $pid = fork;
   if (!defined $pid) { syswrite STDOUT, "$id\\t255\\t" . unpack('H*', "fork: $!") . "\\n"; next; }
   next if $pid;
@@ -37,7 +85,8 @@ while (my $line = <STDIN>) {
   my $answer = sub { syswrite STDOUT, "$id\\t$_[0]\\t" . unpack('H*', substr($_[1], 0, ${STDERR_MAX})) . "\\n"; POSIX::_exit(0); };
   if ($netns ne '') {
     open(my $ns, '<', $netns) or $answer->(255, "open $netns: $!");
-    syscall($SYS_setns, fileno($ns), 0x40000000) == 0 or $answer->(255, "setns $netns: $!");
+    if ($veth ne '') { eval { wire($ns, split /\\0/, $veth, -1); 1 } or $answer->(254, $@); }
+    else { syscall($SYS_setns, fileno($ns), 0x40000000) == 0 or $answer->(255, "setns $netns: $!"); }
   }
   my @w = split /\\0/, $writes;
   while (@w >= 2) {
@@ -45,6 +94,7 @@ while (my $line = <STDIN>) {
     my $fh;
     (open($fh, '>', $path) and print($fh $value) and close($fh)) or $answer->(255, "write $path: $!");
   }
+  $answer->(0, '') if $argv eq '';
   my @cmd = split /\\0/, $argv;
   pipe(my $ir, my $iw) or $answer->(255, "pipe: $!");
   pipe(my $er, my $ew) or $answer->(255, "pipe: $!");
@@ -66,9 +116,27 @@ while (my $line = <STDIN>) {
 }
 `;
 
+/** An endpoint's veth pair, made by the helper itself over rtnetlink (links.ts VethPlan without the netns). */
+export interface VethWiring {
+  hostIf: string;
+  bridge: string;
+  mtu: number;
+  ifName: string;
+  mac: string;
+  address: string;
+  prefixLen: number;
+  defaultVia: string | null;
+}
+
 export interface ToolCall {
   /** network namespace to run in (a path); none: berthd's own */
   netns?: string;
+  /**
+   * With `netns`: first the veth pair (host end on its bridge and up, the peer in `netns` with its
+   * address, up, the default route; `lo` up), by rtnetlink from the helper, no process; then the
+   * tool, if argv is not empty, in that netns.
+   */
+  veth?: VethWiring;
   /** files written inside that namespace first, e.g. a /proc/sys/net value */
   writes?: Array<[path: string, value: string]>;
   input?: string;
@@ -92,10 +160,12 @@ class ToolAgent {
     const child = this.ensure();
     const id = this.nextId++;
     const writes = (c.writes ?? []).flat().join('\0');
+    const v = c.veth;
+    const veth = v ? [v.hostIf, v.bridge, v.mtu, v.ifName, v.mac, v.address, v.prefixLen, v.defaultVia ?? ''].join('\0') : '';
     return new Promise<ToolResult>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject, what: argv.join(' ') });
       this.holdLoop(true);
-      child.stdin!.write(`${id}\t${[c.netns ?? '', writes, argv.join('\0'), c.input ?? ''].map(hex).join('\t')}\n`);
+      child.stdin!.write(`${id}\t${[c.netns ?? '', writes, argv.join('\0'), c.input ?? '', veth].map(hex).join('\t')}\n`);
     });
   }
 
