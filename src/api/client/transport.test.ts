@@ -185,3 +185,27 @@ test('whenUnreachable runs once when nobody listens, then the request is sent ag
   const nobody = EngineClient.fromHost('unix:///nonexistent/berth.sock', { guessVersion: true });
   await assert.rejects(nobody.containers.start('c1'), (e) => isBerthError(e, 'unavailable') && /Cannot connect to the engine/.test(e.message));
 });
+
+test('guessVersion: another engine\'s wording of a refused version also leads to negotiation', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-client-'));
+  const socket = join(dir, 's.sock');
+  const seen: string[] = [];
+  const server = http.createServer((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    if (req.url === '/_ping') res.setHeader('Api-Version', '1.41');
+    if (req.url?.startsWith('/v1.44/')) res.writeHead(400, { 'Content-Type': 'application/json' }).end(JSON.stringify({ message: 'given version v1.44 is not supported' }));
+    else if (req.url === '/_ping') res.end('OK');
+    else res.writeHead(200, { 'Content-Type': 'application/json' }).end('[]');
+  });
+  await new Promise<void>((r) => server.listen(socket, r));
+  const client = EngineClient.fromHost(`unix://${socket}`, { guessVersion: true });
+  try {
+    assert.deepEqual(await client.containers.list(), []);
+    assert.deepEqual(seen, ['GET /v1.44/containers/json', 'GET /_ping', 'GET /v1.41/containers/json']);
+  } finally {
+    client.close();
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

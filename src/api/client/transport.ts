@@ -72,8 +72,12 @@ export function encodeQuery(query: Record<string, QueryValue> | undefined): stri
   return s ? `?${s}` : '';
 }
 
-/** A daemon's refusal of a version newer than its own (dockerd's and berthd's wording). */
-const TOO_NEW = /client version \S+ is too new/i;
+/**
+ * A daemon's refusal of a version newer than its own: dockerd's and berthd's wording is "client
+ * version 1.44 is too new. Maximum supported API version is ..."; other engines word it their own
+ * way, so any 400 about a version, for a guessed one, makes the client negotiate and send again.
+ */
+const TOO_NEW = /version/i;
 /** Connection failures where the request never reached a listener: safe to send again. */
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOENT']);
 
