@@ -186,22 +186,48 @@ test('whenUnreachable runs once when nobody listens, then the request is sent ag
   await assert.rejects(nobody.containers.start('c1'), (e) => isBerthError(e, 'unavailable') && /Cannot connect to the engine/.test(e.message));
 });
 
-test('guessVersion: another engine\'s wording of a refused version also leads to negotiation', async () => {
+test('guessVersion: any 400 to a guessed version (another wording, a HEAD without body) leads to negotiation', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'berth-client-'));
   const socket = join(dir, 's.sock');
   const seen: string[] = [];
   const server = http.createServer((req, res) => {
     seen.push(`${req.method} ${req.url}`);
     if (req.url === '/_ping') res.setHeader('Api-Version', '1.41');
-    if (req.url?.startsWith('/v1.44/')) res.writeHead(400, { 'Content-Type': 'application/json' }).end(JSON.stringify({ message: 'given version v1.44 is not supported' }));
+    if (req.url?.startsWith('/v1.44/')) res.writeHead(400, { 'Content-Type': 'application/json' }).end(req.method === 'HEAD' ? undefined : JSON.stringify({ message: 'given version v1.44 is not supported' }));
+    else if (req.method === 'HEAD') res.writeHead(200, { 'X-Docker-Container-Path-Stat': Buffer.from('{"name":"tmp","mode":2147484141}').toString('base64') }).end();
     else if (req.url === '/_ping') res.end('OK');
     else res.writeHead(200, { 'Content-Type': 'application/json' }).end('[]');
   });
   await new Promise<void>((r) => server.listen(socket, r));
   const client = EngineClient.fromHost(`unix://${socket}`, { guessVersion: true });
   try {
+    assert.equal((await client.containers.statPath('c1', '/tmp')).name, 'tmp');
     assert.deepEqual(await client.containers.list(), []);
-    assert.deepEqual(seen, ['GET /v1.44/containers/json', 'GET /_ping', 'GET /v1.41/containers/json']);
+    assert.deepEqual(seen, ['HEAD /v1.44/containers/c1/archive?path=%2Ftmp', 'GET /_ping', 'HEAD /v1.41/containers/c1/archive?path=%2Ftmp', 'GET /v1.41/containers/json']);
+  } finally {
+    client.close();
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('guessVersion: a 400 from a daemon that speaks our version is the error, after one negotiation', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-client-'));
+  const socket = join(dir, 's.sock');
+  const seen: string[] = [];
+  const server = http.createServer((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    if (req.url === '/_ping') res.setHeader('Api-Version', '1.44');
+    if (req.url === '/_ping') res.end('OK');
+    else res.writeHead(400, { 'Content-Type': 'application/json' }).end(JSON.stringify({ message: 'invalid mount config' }));
+  });
+  await new Promise<void>((r) => server.listen(socket, r));
+  const client = EngineClient.fromHost(`unix://${socket}`, { guessVersion: true });
+  try {
+    await assert.rejects(client.containers.create({ Image: 'x' }), (e) => isBerthError(e, 'invalid_argument') && e.message === 'invalid mount config');
+    await assert.rejects(client.containers.create({ Image: 'x' }), (e) => isBerthError(e, 'invalid_argument') && e.message === 'invalid mount config');
+    assert.deepEqual(seen, ['POST /v1.44/containers/create', 'GET /_ping', 'POST /v1.44/containers/create']);
   } finally {
     client.close();
     server.closeAllConnections();

@@ -72,12 +72,6 @@ export function encodeQuery(query: Record<string, QueryValue> | undefined): stri
   return s ? `?${s}` : '';
 }
 
-/**
- * A daemon's refusal of a version newer than its own: dockerd's and berthd's wording is "client
- * version 1.44 is too new. Maximum supported API version is ..."; other engines word it their own
- * way, so any 400 about a version, for a guessed one, makes the client negotiate and send again.
- */
-const TOO_NEW = /version/i;
 /** Connection failures where the request never reached a listener: safe to send again. */
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOENT']);
 
@@ -149,9 +143,9 @@ export class Transport {
         return await attempt(url, guessed);
       } catch (e) {
         if (tries < 2 && e instanceof TooNew) {
-          // Negotiate for real (once; apiVersion() caches), then go again at that version.
-          await this.apiVersion();
-          continue;
+          // Negotiate for real (once; apiVersion() caches); at another version, go again.
+          if ((await this.apiVersion()) !== CLIENT_MAX_API_VERSION) continue;
+          throw e.error;
         }
         if (tries < 2 && this.whenUnreachable && e instanceof Unreachable && !opts.stream) {
           this.reached ??= this.whenUnreachable();
@@ -180,11 +174,16 @@ export class Transport {
     return e as Error;
   }
 
-  /** A >= 400 answer as the error to throw; TooNew when it refuses a version we only guessed. */
+  /**
+   * A >= 400 answer as the error to throw; TooNew for any 400 to a guessed version. dockerd and
+   * berthd word a refused version "client version 1.44 is too new. Maximum supported API version
+   * is ...", other engines their own way, and an answer to HEAD has no body at all: so any 400
+   * makes the client negotiate, and send again if that gives another version.
+   */
   private async statusError(res: Response, guessed: boolean): Promise<Error> {
     const status = res.statusCode ?? 500;
     const error = daemonError(status, await readBody(res));
-    return guessed && status === 400 && TOO_NEW.test(error.message) ? new TooNew(error) : error;
+    return guessed && status === 400 ? new TooNew(error) : error;
   }
 
   /** Sends a request; resolves with the response once its headers arrive; >= 400 throws the daemon's error. */
