@@ -350,7 +350,7 @@ export class Lifecycle {
       persistDir: join(bundle, 'persist'), socketDir: this.paths.socketDir, logPath: rec.logPath, logSizeMax,
       terminal: rec.spec.tty, stdin: rec.spec.openStdin, leaveStdinOpen: rec.spec.openStdin && !rec.spec.stdinOnce, command: rec.path,
     });
-    const { pid } = await this.attachAlongside(rec, created, netnsPath);
+    const { pid } = await this.attachAlongside(rec, created, netnsPath, t);
     t.mark(netnsPath ? 'conmon+create || network' : 'conmon+create');
     await this.seccompPrograms.learn(seccompKey, id);
     // The netns exists now and the process has not run yet: its network is ready before it starts.
@@ -379,9 +379,14 @@ export class Lifecycle {
    * so the start's clean-up never races an attach still under way). The attach's error comes
    * first, as Docker's, which sets up the network before it creates the container (a taken port).
    */
-  private async attachAlongside(rec: ContainerRecord, created: Promise<{ pid: number }>, netnsPath: string | undefined): Promise<{ pid: number }> {
+  private async attachAlongside(rec: ContainerRecord, created: Promise<{ pid: number }>, netnsPath: string | undefined, t: PhaseTimer): Promise<{ pid: number }> {
     if (!netnsPath || !this.ctx.networks) return created;
-    const [c, a] = await Promise.allSettled([created, attachNetworking(this.ctx.networks, rec, netnsPath)]);
+    const since = performance.now();
+    const attached = attachNetworking(this.ctx.networks, rec, netnsPath);
+    // Which of the two is the longer (logged as their own phases, "... alone").
+    void created.then(() => t.side('conmon+create alone', since), () => undefined);
+    void attached.then(() => t.side('network alone', since), () => undefined);
+    const [c, a] = await Promise.allSettled([created, attached]);
     if (a.status === 'rejected') throw a.reason;
     if (c.status === 'rejected') throw c.reason;
     return c.value;

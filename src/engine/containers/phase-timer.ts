@@ -12,6 +12,11 @@ export class PhaseTimer {
     this.last = now;
   }
 
+  /** A branch that ran beside the current phase: its own duration from `since` (performance.now()). */
+  side(name: string, since: number): void {
+    this.phases[name] = Math.round((performance.now() - since) * 10) / 10;
+  }
+
   /** The phases plus `total`, ready for a log line. */
   fields(): Record<string, number> {
     return { ...this.phases, total: Math.round((performance.now() - this.first) * 10) / 10 };
