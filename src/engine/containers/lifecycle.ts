@@ -1,7 +1,7 @@
 // The container state machine: created → running ⇄ paused → exited (→ running again), removed.
 // Records live on disk (store.ts); the runtime work (bundle, conmon, runc) happens here.
 // Exits arrive from the ExitWatcher; every transition is saved before it is announced.
-import { mkdir, rm, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContainerRecord, ContainerSpec, WaitCondition, WaitResult } from '../types.js';
@@ -109,6 +109,10 @@ export class Lifecycle {
     await releaseStrayNetnsFiles(this.ctx.execRoot, (id) => { const r = this.records.get(id); return !!r && this.isRunning(r); });
     this.exits.start();
     await this.exits.scan();
+    // Exit files of containers that are gone (a berthd killed between a removal's record and its exit file).
+    for (const f of await readdir(this.paths.exitDir).catch(() => [] as string[])) {
+      if (/^[0-9a-f]{64}$/.test(f) && !this.records.has(f) && !this.removals.has(f)) await rm(join(this.paths.exitDir, f), { force: true });
+    }
     this.rotationTimer = setInterval(() => { void this.rotateLogs(); }, 500);
     this.rotationTimer.unref();
   }
@@ -422,8 +426,8 @@ export class Lifecycle {
       const ranSeconds = Math.max(0, Math.round((Date.now() - Date.parse(rec.state.startedAt)) / 1000));
       Object.assign(rec.state, { status: 'exited', pid: 0, exitCode: code, oomKilled: oom, finishedAt: new Date().toISOString() });
       if (this.supervision?.exited(rec)) rec.state.status = 'restarting';
-      // --rm (unless a restart policy restarts it): one record write holds both the exit code and
-      // "removing"; the container is gone for clients once its host resources are (see autoRemoveNow).
+      // --rm (unless a restart policy restarts it): the container is gone for clients once its host
+      // resources are (see autoRemoveNow).
       if (rec.spec.host.autoRemove && rec.state.status === 'exited') {
         await this.autoRemoveNow(rec, t, () => {
           if (oom) this.publish('oom', rec);
@@ -457,18 +461,18 @@ export class Lifecycle {
    * Docker's AutoRemove, right at the exit (under the container's lock). On the path of the
    * `wait?condition=removed` answer (what `docker run --rm` waits for) is only what a client can
    * see: the host resources (ports, addresses, DNS names, volume references: a client may take them
-   * again at once) and one record write holding the exit code and status `removing` (side by side).
-   * Then die, the container leaves the API's view (retire) and the heavy clean-up runs after the
-   * answer (finishRemoval). A berthd killed from the record write on finishes the removal at
-   * start-up (reconcile); before it, the exit file is still there and the exit is handled again.
+   * again at once). Then die, the container leaves the API's view (retire) and the heavy clean-up
+   * runs after the answer (finishRemoval). No record write: until the clean-up is over, the record
+   * on disk still says running and the exit file is still there, so a berthd killed at any point
+   * handles the exit again at start-up, which removes the container again (nothing comes back).
    * --rm takes the anonymous volumes too, as Docker's does.
    */
   private async autoRemoveNow(rec: ContainerRecord, t: PhaseTimer, announceDie: () => void): Promise<void> {
     try {
       const exitCode = rec.state.exitCode;
       rec.state.status = 'removing';
-      await Promise.all([this.releaseHostResources(rec, false), this.save(rec)]);
-      t.mark('release+save');
+      await this.releaseHostResources(rec, false);
+      t.mark('release');
       announceDie();
       this.fire(this.exitListeners, rec.id);
       this.resolveWaiters(rec.id, ['next-exit', 'not-running'], { exitCode });
@@ -641,8 +645,8 @@ export class Lifecycle {
 
   /**
    * What nobody can see any more: the runtime's state and cgroup, the rootfs (unmount + delete), the
-   * bundle, the exit file, then the record (last, so that a berthd killed before it finishes the
-   * removal at start-up). It waits until the answers are out: the attached streams drained (the wait
+   * bundle, then the record and the exit file (last, so that a berthd killed before finishes the
+   * removal at start-up: a `removing` record, or with --rm the exit file, says so). It waits until the answers are out: the attached streams drained (the wait
    * answer waits for them too) and one more turn of the event loop (setImmediate), because its
    * process spawns block the loop for milliseconds. Nothing can race with it: the id is out of view
    * and never comes back; a new container with the same name has its own id, directories and
@@ -655,8 +659,9 @@ export class Lifecycle {
       const t = new PhaseTimer();
       await this.removeRuntimeLeftovers(rec);
       t.mark('runtime delete+files');
-      await rm(join(this.paths.exitDir, rec.id), { force: true });
+      // The record, then the exit file: while the record loads, the exit file makes start-up finish the removal.
       await this.store.remove(rec.id);
+      await rm(join(this.paths.exitDir, rec.id), { force: true });
       t.mark('record');
       this.ctx.log('debug', 'phases', { op: 'removal clean-up', id: rec.id, ...t.fields() });
     })().catch((e: unknown) => {

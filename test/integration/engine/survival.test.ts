@@ -24,7 +24,8 @@ test('kill -9 of the engine loses no container, log line or exit code', async ()
   // image store), as the killed engine left them after answering `removed`.
   const leftovers = [join(root, 'data', 'containers', id3), join(root, 'run', 'c', id3), join(root, 'run', 'runtime', id3), join(root, 'run', 'exits', id3), join(root, 'rootfs', id3)];
   assert.deepEqual(leftovers.filter((p) => !existsSync(p)), [], 'the removal was cut short before its clean-up');
-  assert.equal(JSON.parse(readFileSync(join(leftovers[0], 'container.json'), 'utf8')).state.status, 'removing');
+  // No record write on that path: the record still says running and the exit file is there.
+  assert.equal(JSON.parse(readFileSync(join(leftovers[0], 'container.json'), 'utf8')).state.status, 'running');
   // Pretend berthd died before it recorded the second container's exit.
   const recFile = join(root, 'data', 'containers', id2, 'container.json');
   const rec = JSON.parse(readFileSync(recFile, 'utf8'));
@@ -35,7 +36,12 @@ test('kill -9 of the engine loses no container, log line or exit code', async ()
   await new Promise((r) => child.once('exit', r));
   await new Promise((r) => setTimeout(r, 600)); // logs flow while no engine runs
 
+  // An exit file whose container is gone (a berthd killed between a removal's record and its exit file).
+  const stray = join(root, 'run', 'exits', 'f'.repeat(64));
+  writeFileSync(stray, '0');
+
   t = await openTestEngine(root);
+  assert.equal(existsSync(stray), false, 'a stray exit file is cleared at start-up');
   const c = t.engine.containers;
   const running = await c.get('survivor');
   assert.equal(running.id, id);
