@@ -32,6 +32,17 @@ async function hostLinkNames(): Promise<Set<string> | undefined> {
   return text === undefined ? undefined : new Set(text.split('\n').slice(2).map((l) => l.split(':')[0].trim()).filter(Boolean));
 }
 
+/** Waits (reading /proc/net/dev, no process) until none of `names` is a link of berthd's netns; returns those still there after `ms`. */
+export async function linksGone(names: string[], ms: number): Promise<string[]> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const present = await hostLinkNames();
+    const left = present ? names.filter((n) => present.has(n)) : names;
+    if (left.length === 0 || Date.now() >= deadline) return left;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 export async function deleteLink(name: string): Promise<void> {
   // A container's veth goes with its netns when the process exits: look before spawning `ip`.
   if ((await hostLinkNames())?.has(name) === false) return;

@@ -15,7 +15,7 @@ import { DEFAULT_POOL, allocate, chooseSubnet, newIpam, release } from './ipam.j
 import { type Cidr, macForIp, overlaps, parseCidr, parseIp } from './ipv4.js';
 import { hostRouteCidrs } from './host-routes.js';
 import { type HostNames, MAX_IFNAME, hostNames } from './names.js';
-import { attachVeth, deleteLink, enableIpForward, ensureBridge, linkExists, linksWithPrefix, setDefaultRoute } from './links.js';
+import { attachVeth, deleteLink, enableIpForward, ensureBridge, linkExists, linksGone, linksWithPrefix, setDefaultRoute } from './links.js';
 import { type ResolverPlan, wireEndpoint } from './endpoint-wiring.js';
 import { applyRuleset, deleteTable, renderRuleset } from './firewall.js';
 import { type HeldPort, holdPort } from './port-holder.js';
@@ -34,6 +34,8 @@ const DEFAULT_MTU = 1500;
 const portKey = (p: { proto: string; hostIp: string; hostPort: number }) => `${p.proto}:${p.hostIp}:${p.hostPort}`;
 /** What `redirected` holds for a netns whose redirect berthd does not know (after a restart, a failed change). */
 const UNKNOWN = 'unknown';
+/** How long the kernel gets to remove the veth of a netns that went away before berthd deletes it itself. */
+const LATE_LINK_MS = 500;
 
 export class NetworkService {
   private readonly networks = new Map<string, NetworkRecord>();
@@ -537,16 +539,29 @@ export class NetworkService {
     return r;
   }
 
-  /** Second half, outside the queue (in order per container): links, resolver, route; then the addresses and the records. */
+  /**
+   * Second half, outside the queue (in order per container): links, resolver, route; then the
+   * addresses and the records. A veth whose netns is gone (the container exited) is left to the
+   * kernel, which removes it with the namespace (deleting it here waited ~30 ms for an RCU grace
+   * period on every exit): the release returns at once, and the container's next network
+   * operation (the disconnect at `rm`, a new start) waits, in the per-container order, until the
+   * link is gone, deleting it itself should the namespace live on (a process of the container
+   * outside its PID namespace).
+   */
   private async finishRelease(containerId: string, r: Release): Promise<void> {
-    await Promise.all(r.eps.map(({ ep }) => deleteLink(ep.hostIf)
-      .catch((e: unknown) => this.log('warn', 'veth not deleted', { link: ep.hostIf, error: asBerthError(e).message }))));
+    const drop = (link: string) => deleteLink(link).catch((e: unknown) => this.log('warn', 'veth not deleted', { link, error: asBerthError(e).message }));
+    const orphans = r.eps.filter(({ ep }) => !existsSync(ep.netnsPath)).map(({ ep }) => ep.hostIf);
+    await Promise.all(r.eps.filter(({ ep }) => !orphans.includes(ep.hostIf)).map(({ ep }) => drop(ep.hostIf)));
+    if (orphans.length > 0) {
+      void this.perContainer.run(containerId, async () => { for (const l of await linksGone(orphans, LATE_LINK_MS)) await drop(l); });
+    }
     if (r.eps.length > 0) await this.syncResolverRedirect(containerId, r.eps[0]!.ep.netnsPath).catch(() => undefined);
     if (r.handoff && existsSync(r.handoff.netnsPath)) {
       await setDefaultRoute(r.handoff.netnsPath, r.handoff.gateway, r.handoff.ifName).catch(() => undefined);
     }
     if (r.eps.length > 0) await this.queue.run(async () => { for (const { net, ep } of r.eps) release(net.ipam, ep.ipAddress); });
-    await Promise.all([...[...r.nets].map((n) => this.save(n)), ...(r.portsGone ? [this.savePorts()] : [])]);
+    // Written without fsync: were it lost (power loss), restore drops these endpoints again (their containers are gone).
+    await Promise.all([...[...r.nets].map((n) => this.save(n, false)), ...(r.portsGone ? [this.savePorts(false)] : [])]);
   }
 
   /** Points the container's 127.0.0.11 at the resolver of its first DNS-enabled network (or nowhere). */
@@ -650,11 +665,11 @@ export class NetworkService {
 
   private recordPath(id: string): string { return join(this.dir, 'networks', `${id}.json`); }
   /** On disk once this resolves (group commit: see record-writer.ts); a removed network is not written back. */
-  private save(net: NetworkRecord): Promise<void> {
-    return this.writer.write(this.recordPath(net.id), () => (this.networks.get(net.id) === net ? this.persisted(net) : SKIP));
+  private save(net: NetworkRecord, sync = true): Promise<void> {
+    return this.writer.write(this.recordPath(net.id), () => (this.networks.get(net.id) === net ? this.persisted(net) : SKIP), sync);
   }
 
-  private savePorts(): Promise<void> { return this.writer.write(join(this.dir, 'ports.json'), () => this.ports); }
+  private savePorts(sync = true): Promise<void> { return this.writer.write(join(this.dir, 'ports.json'), () => this.ports, sync); }
 
   /** The record as stored: endpoints being wired are in it (see connect). */
   private persisted(net: NetworkRecord): NetworkRecord {
