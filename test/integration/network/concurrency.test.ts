@@ -2,7 +2,9 @@
 // wiring runs outside the service's queue, so these check what the queue used to guarantee by
 // itself: no address or interface handed out twice, a failed attach rolled back without touching the
 // others, the records on disk complete (a reopen finds every endpoint, and no address held by none),
-// one container's attaches to two networks in order, everything released by parallel detaches.
+// one container's attaches to two networks in order, everything released by parallel detaches; a
+// release after the container's netns went leaves the veth to the kernel but the next operation
+// on that container finds it gone.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -11,6 +13,8 @@ import { join } from 'node:path';
 import { TestNs, BUSYBOX, nslookupAddresses } from './netns.js';
 import { makeFixture, leftovers, scrub, type Fixture } from './fixture.js';
 import type { NetworkRecord } from '../../../src/engine/network/types.js';
+import { linksWithPrefix } from '../../../src/engine/network/links.js';
+import { hostNames } from '../../../src/engine/network/names.js';
 
 let f: Fixture | undefined;
 const spaces: TestNs[] = [];
@@ -89,6 +93,24 @@ test('parallel attaches: distinct addresses, a failed one rolled back alone, com
   await f.svc.shutdown();
   assert.deepEqual(await leftovers(f.root), []);
   for (const s of spaces.splice(0)) await s.cleanup();
+  await scrub(f.root);
+  f = undefined;
+});
+
+test('a release after the netns went (a container exit) returns at once; the next operation on that container finds the veth gone', async () => {
+  f = await makeFixture();
+  await f.svc.create({ name: 'texit' });
+  const s = await TestNs.create('exit');
+  const id = newId();
+  await f.svc.connect(id, s.path, 'texit', { containerName: 'exit' });
+  await s.cleanup(); // the namespace goes first, as when the container's process ends
+  await f.svc.disconnectAll(id);
+  assert.equal(f.svc.endpointsOf(id).length, 0);
+  await f.svc.disconnectAll(id); // as `rm` does: ordered after the wait for the kernel
+  assert.deepEqual(await linksWithPrefix(hostNames(f.root).vethPrefix), []);
+  await f.svc.remove('texit');
+  await f.svc.shutdown();
+  assert.deepEqual(await leftovers(f.root), []);
   await scrub(f.root);
   f = undefined;
 });
