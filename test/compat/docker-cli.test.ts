@@ -75,6 +75,14 @@ function suite(client: DockerClient): void {
     assert.ok(!left.includes(IMG), `--rm containers are gone, found: ${left}`);
   });
 
+  test('run --rm --name: the name is free again as soon as the run returns', async () => {
+    for (let i = 0; i < 3; i++) {
+      const r = await docker(['run', '--rm', '--name', 'rm-again', IMG, 'sh', '-c', `exit ${i}`]);
+      assert.equal(r.code, i, r.stderr);
+    }
+    assert.equal(await d('ps', '-a', '--filter', 'name=rm-again', '-q'), '');
+  });
+
   test('run -i: piped stdin reaches the process and its EOF ends it', async () => {
     const r = await docker(['run', '-i', '--rm', IMG, 'cat'], { input: 'hi\nthere\n' });
     assert.equal(r.code, 0, r.stderr);

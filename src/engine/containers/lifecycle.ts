@@ -671,9 +671,12 @@ export class Lifecycle {
     this.removals.set(rec.id, { rec, done });
   }
 
-  /** Waits for the clean-up of removed containers that `match` (e.g. those on an image about to be deleted). */
-  async removalsSettled(match: (rec: ContainerRecord) => boolean = () => true): Promise<void> {
-    await Promise.all([...this.removals.values()].filter((r) => match(r.rec)).map((r) => r.done));
+  /**
+   * Waits for the clean-up of removed containers that `match` (e.g. those on an image about to be
+   * deleted), at most `timeoutMs`: a clean-up stuck on a hung runtime must not hang its callers.
+   */
+  async removalsSettled(match: (rec: ContainerRecord) => boolean = () => true, timeoutMs = 10_000): Promise<void> {
+    await raceTimeout(Promise.all([...this.removals.values()].filter((r) => match(r.rec)).map((r) => r.done)), timeoutMs);
   }
 
   /** The runtime's state and cgroup, the root filesystem (unmount + delete), the bundle: independent. */
@@ -701,7 +704,7 @@ export class Lifecycle {
     this.exits.stop();
     if (this.rotationTimer) clearInterval(this.rotationTimer);
     // Clean-ups under way finish (a few ms each); one cut short is finished at the next start-up.
-    await raceTimeout(this.removalsSettled(), 10_000);
+    await this.removalsSettled();
   }
 }
 
