@@ -12,10 +12,8 @@
 // on an architecture whose setns number is not listed, calls spawn the tool directly (nsenter, sh).
 // The helper holds nothing: it exits when berthd's end of its stdin closes (berthd killed -9
 // included), and a dead helper is started again at the next call.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import type { Socket } from 'node:net';
-import { internal } from '../../common/errors.js';
+import { LineHelper } from '../host/line-helper.js';
 
 const SETNS: Partial<Record<string, number>> = { x64: 308, arm64: 268, ia32: 346, arm: 375 };
 const PERL = '/usr/bin/perl';
@@ -144,69 +142,22 @@ export interface ToolCall {
 
 export interface ToolResult { code: number; stderr: string }
 
-type Waiting = { resolve: (r: ToolResult) => void; reject: (e: Error) => void; what: string };
-
 const hex = (s: string) => Buffer.from(s).toString('hex');
 
 class ToolAgent {
-  private child?: ChildProcess;
-  private readonly waiting = new Map<number, Waiting>();
-  private nextId = 1;
-  private buffer = '';
+  private readonly helper = new LineHelper<ToolResult>(
+    'network tool helper',
+    () => [PERL, ['-e', SCRIPT, String(SETNS[process.arch])]],
+    ([code, stderr]) => ({ code: Number(code), stderr: Buffer.from(stderr ?? '', 'hex').toString() }),
+  );
 
   readonly available = SETNS[process.arch] !== undefined && existsSync(PERL);
 
   run(argv: string[], c: ToolCall): Promise<ToolResult> {
-    const child = this.ensure();
-    const id = this.nextId++;
     const writes = (c.writes ?? []).flat().join('\0');
     const v = c.veth;
     const veth = v ? [v.hostIf, v.bridge, v.mtu, v.ifName, v.mac, v.address, v.prefixLen, v.defaultVia ?? ''].join('\0') : '';
-    return new Promise<ToolResult>((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject, what: argv.join(' ') });
-      this.holdLoop(true);
-      child.stdin!.write(`${id}\t${[c.netns ?? '', writes, argv.join('\0'), c.input ?? '', veth].map(hex).join('\t')}\n`);
-    });
-  }
-
-  private ensure(): ChildProcess {
-    if (this.child) return this.child;
-    const child = spawn(PERL, ['-e', SCRIPT, String(SETNS[process.arch])], { stdio: ['pipe', 'pipe', 'ignore'] });
-    this.child = child;
-    child.stdout!.setEncoding('utf8');
-    child.stdout!.on('data', (d: string) => this.onData(d));
-    child.stdin!.on('error', () => undefined); // a dead helper shows as its exit below
-    const gone = (why: string) => {
-      if (this.child !== child) return;
-      this.child = undefined;
-      this.buffer = '';
-      for (const [id, w] of this.waiting) { this.waiting.delete(id); w.reject(internal(`${w.what}: network tool helper ${why}`)); }
-    };
-    child.on('exit', (code, signal) => gone(`exited (${signal ?? code})`));
-    child.on('error', (e) => gone(`failed: ${e.message}`));
-    child.unref();
-    this.holdLoop(false);
-    return child;
-  }
-
-  private onData(d: string): void {
-    this.buffer += d;
-    for (let nl = this.buffer.indexOf('\n'); nl >= 0; nl = this.buffer.indexOf('\n')) {
-      const [id, code, stderr] = this.buffer.slice(0, nl).split('\t');
-      this.buffer = this.buffer.slice(nl + 1);
-      const w = this.waiting.get(Number(id));
-      if (!w) continue;
-      this.waiting.delete(Number(id));
-      w.resolve({ code: Number(code), stderr: Buffer.from(stderr ?? '', 'hex').toString() });
-    }
-    if (this.waiting.size === 0) this.holdLoop(false);
-  }
-
-  /** The helper keeps the event loop alive only while an answer is awaited. */
-  private holdLoop(hold: boolean): void {
-    for (const s of [this.child?.stdin, this.child?.stdout] as Array<Socket | undefined>) {
-      if (hold) s?.ref?.(); else s?.unref?.();
-    }
+    return this.helper.request(argv.join(' '), [c.netns ?? '', writes, argv.join('\0'), c.input ?? '', veth].map(hex));
   }
 }
 

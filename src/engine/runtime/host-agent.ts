@@ -5,10 +5,9 @@
 // The helper holds nothing: it exits when berthd's end of its stdin closes (berthd killed -9
 // included), and a dead helper is started again at the next call. Where Perl or the syscall
 // numbers are missing, `available` is false and callers run the binaries as before.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import type { Socket } from 'node:net';
 import { internal } from '../../common/errors.js';
+import { LineHelper } from '../host/line-helper.js';
 
 /** mount, umount2, unshare, setns by architecture. */
 const SYSCALLS: Partial<Record<string, [number, number, number, number]>> = { x64: [165, 166, 272, 308], arm64: [40, 39, 97, 268] };
@@ -113,13 +112,17 @@ while (1) {
 }
 `;
 
-type Pending = { resolve: (text: string | undefined) => void; reject: (e: Error) => void; what: string };
-
 class HostAgent {
-  private child?: ChildProcess;
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 1;
-  private buffer = '';
+  private readonly helper = new LineHelper<string | undefined>(
+    'host helper',
+    () => [PERL, ['-e', SCRIPT, ...SYSCALLS[process.arch]!.map(String)]],
+    ([errno, ...rest], what) => {
+      const message = rest.join('\t');
+      if (errno === '0') return message;
+      if (errno === 'EOF') return undefined;
+      return Object.assign(internal(`${what}: ${message}`), { errno: Number(errno) });
+    },
+  );
 
   readonly available = SYSCALLS[process.arch] !== undefined && existsSync(PERL);
 
@@ -161,56 +164,7 @@ class HostAgent {
 
   private call(what: string, fields: string[]): Promise<string | undefined> {
     if (fields.some((f) => /[\t\n]/.test(f))) return Promise.reject(internal(`${what}: a tab or newline in an argument`));
-    const child = this.ensure();
-    const id = this.nextId++;
-    return new Promise<string | undefined>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, what });
-      this.holdLoop(true);
-      child.stdin!.write(`${id}\t${fields.join('\t')}\n`);
-    });
-  }
-
-  private ensure(): ChildProcess {
-    if (this.child) return this.child;
-    const child = spawn(PERL, ['-e', SCRIPT, ...SYSCALLS[process.arch]!.map(String)], { stdio: ['pipe', 'pipe', 'ignore'] });
-    this.child = child;
-    child.stdout!.setEncoding('utf8');
-    child.stdout!.on('data', (d: string) => this.onData(d));
-    child.stdin!.on('error', () => undefined); // a dead helper shows as its exit below
-    const gone = (why: string) => {
-      if (this.child !== child) return;
-      this.child = undefined;
-      this.buffer = '';
-      for (const [id, p] of this.pending) { this.pending.delete(id); p.reject(internal(`${p.what}: host helper ${why}`)); }
-    };
-    child.on('exit', (code, signal) => gone(`exited (${signal ?? code})`));
-    child.on('error', (e) => gone(`failed: ${e.message}`));
-    child.unref();
-    this.holdLoop(false);
-    return child;
-  }
-
-  private onData(d: string): void {
-    this.buffer += d;
-    for (let nl = this.buffer.indexOf('\n'); nl >= 0; nl = this.buffer.indexOf('\n')) {
-      const [id, errno, ...rest] = this.buffer.slice(0, nl).split('\t');
-      const message = rest.join('\t');
-      this.buffer = this.buffer.slice(nl + 1);
-      const p = this.pending.get(Number(id));
-      if (!p) continue;
-      this.pending.delete(Number(id));
-      if (errno === '0') p.resolve(message);
-      else if (errno === 'EOF') p.resolve(undefined);
-      else p.reject(Object.assign(internal(`${p.what}: ${message}`), { errno: Number(errno) }));
-    }
-    if (this.pending.size === 0) this.holdLoop(false);
-  }
-
-  /** The helper keeps the event loop alive only while an answer is awaited. */
-  private holdLoop(hold: boolean): void {
-    for (const s of [this.child?.stdin, this.child?.stdout] as Array<Socket | undefined>) {
-      if (hold) s?.ref?.(); else s?.unref?.();
-    }
+    return this.helper.request(what, fields);
   }
 }
 
