@@ -130,6 +130,11 @@ function suite(client: DockerClient): void {
     const cat = await docker(['exec', '-i', 'execme', 'cat'], { input: 'piped\n' });
     assert.equal(cat.stdout, 'piped\n');
     assert.equal(await d('exec', '-e', 'X=42', '-w', '/tmp', 'execme', 'sh', '-c', 'echo $X $(pwd)'), '42 /tmp');
+    // The default seccomp profile holds for the container's process and its execs (berthd hands crun
+    // the compiled program instead of the profile once one container has compiled it).
+    assert.match(await d('exec', 'execme', 'grep', 'Seccomp:', '/proc/1/status'), /Seccomp:\s+2/);
+    assert.match(await d('exec', 'execme', 'grep', 'Seccomp:', '/proc/self/status'), /Seccomp:\s+2/);
+    assert.match(await d('exec', 'execme', 'sh', '-c', 'swapoff /nonexistent 2>&1; true'), /Operation not permitted/);
     await d('rm', '-f', 'execme');
   });
 

@@ -3,7 +3,7 @@
 // in its state directory (<root>/<id>/seccomp.bpf), and it accepts a ready program through its
 // `run.oci.seccomp_bpf_data` annotation (base64), which then replaces the profile's compilation.
 // So berthd keeps each profile's program from the first container that used it and hands it to the
-// next ones. Keyed by the profile as written into config.json; held in memory for this daemon run
+// next ones, in place of the profile itself. Keyed by the profile as written into config.json; held in memory for this daemon run
 // only (same crun, libseccomp and kernel as the compilation). runc has no such input: unused there.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -23,7 +23,14 @@ export class SeccompBpfCache {
     if (this.runtime.name !== 'crun' || !config.linux?.seccomp) return undefined;
     const key = createHash('sha256').update(JSON.stringify(config.linux.seccomp)).digest('hex');
     const program = this.programs.get(key);
-    if (program) config.annotations = { ...config.annotations, [ANNOTATION]: program };
+    if (program) {
+      config.annotations = { ...config.annotations, [ANNOTATION]: program };
+      // With the program given, crun would still parse and check the profile's ~350 rules: 8 ms of
+      // an 18 ms create here (measured: create 18.5 ms with both, 10.5 with the program alone). It
+      // loads the program all the same without the profile, for the container's process and for
+      // every exec (from the copy in its state directory): Seccomp 2 in /proc/<pid>/status for both.
+      delete config.linux.seccomp;
+    }
     return key;
   }
 

@@ -83,6 +83,8 @@ test('wait not-running on a created container answers at once; prune removes sto
 
 test("Docker's default seccomp profile filters syscalls unless privileged or unconfined", async () => {
   assert.match((await run('grep Seccomp: /proc/self/status')).out, /Seccomp:\s+2/);
+  // The second container gets the first one's compiled program in place of the profile: same filter.
+  assert.match((await run('grep Seccomp: /proc/self/status')).out, /Seccomp:\s+2/);
   // swapoff is refused by the profile (EPERM) before the kernel even looks at the path.
   assert.match((await run('swapoff /nonexistent 2>&1; true')).out, /Operation not permitted/);
   assert.match((await run('grep Seccomp: /proc/self/status', {}, { privileged: true })).out, /Seccomp:\s+0/);
