@@ -1,8 +1,10 @@
 // A throwaway Docker engine (Debian's docker.io) for compatibility tests: its own containerd,
-// data root, exec root and socket under /tmp, no iptables, no bridge. Stopped by the caller.
+// data root, exec root and socket under /tmp, no iptables, no bridge. Stopped by the caller; its
+// stop() also unmounts what is left under that directory and removes it.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync, openSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, writeFileSync, openSync } from 'node:fs';
 import { join } from 'node:path';
+import { cleanupDir } from './helpers.js';
 
 export interface Dockerd { dir: string; host: string; docker(args: string[], input?: Buffer): Buffer; stop(): Promise<void> }
 
@@ -30,7 +32,11 @@ export async function startDockerd(): Promise<Dockerd> {
   const log = openSync(join(dir, 'daemons.log'), 'a');
   const ctdSock = join(dir, 'ctd.sock');
   const procs: ChildProcess[] = [];
-  const stop = async () => { for (const p of procs.reverse()) await stopProcess(p); };
+  const stop = async () => {
+    for (const p of procs.reverse()) await stopProcess(p);
+    closeSync(log);
+    cleanupDir(dir);
+  };
   try {
     procs.push(spawn('containerd', ['--config', join(dir, 'containerd.toml'), '--address', ctdSock, '--root', join(dir, 'ctd-root'), '--state', join(dir, 'ctd-state')], { stdio: ['ignore', log, log] }));
     await waitFor(() => existsSync(ctdSock), 'containerd');

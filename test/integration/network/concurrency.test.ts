@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TestNs, BUSYBOX, nslookupAddresses } from './netns.js';
-import { makeFixture, leftovers, scrub, type Fixture } from './fixture.js';
+import { makeFixture, leftovers, scrub, scrubAll, type Fixture } from './fixture.js';
 import type { NetworkRecord } from '../../../src/engine/network/types.js';
 import { linksWithPrefix } from '../../../src/engine/network/links.js';
 import { hostNames } from '../../../src/engine/network/names.js';
@@ -21,7 +21,7 @@ const spaces: TestNs[] = [];
 after(async () => {
   for (const s of spaces) await s.cleanup();
   await f?.svc.shutdown().catch(() => undefined);
-  if (f) await scrub(f.root);
+  await scrubAll();
 });
 
 const N = 12;

@@ -11,8 +11,12 @@ import type { NetworkServiceOptions } from '../../../src/engine/network/types.js
 
 export interface Fixture { root: string; svc: NetworkService; open(extra?: Partial<NetworkServiceOptions>): Promise<NetworkService> }
 
+/** Data roots made and not scrubbed yet: a file whose tests each make a fixture sweeps them all at the end. */
+const unscrubbed = new Set<string>();
+
 export async function makeFixture(extra: Partial<NetworkServiceOptions> = {}): Promise<Fixture> {
   const root = await mkdtemp(join(tmpdir(), 'berthtest-net-'));
+  unscrubbed.add(root);
   const open = (more: Partial<NetworkServiceOptions> = {}) => NetworkService.open({ dataRoot: root, dnsUpstreams: [], ...extra, ...more });
   return { root, svc: await open(), open };
 }
@@ -30,4 +34,10 @@ export async function scrub(root: string): Promise<void> {
   for (const l of [...(await linksWithPrefix(n.bridgePrefix)), ...(await linksWithPrefix(n.vethPrefix))]) await run('ip', ['link', 'del', l]);
   await deleteTable(n.table);
   await rm(root, { recursive: true, force: true });
+  unscrubbed.delete(root);
+}
+
+/** scrub() for every fixture this process made and did not scrub (tests that failed half-way). */
+export async function scrubAll(): Promise<void> {
+  for (const root of [...unscrubbed]) await scrub(root);
 }
