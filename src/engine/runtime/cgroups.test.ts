@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { readUsageSync } from './cgroups.js';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ownCgroupProcs, readUsageSync } from './cgroups.js';
 
 const fixture = (v: string) => fileURLToPath(new URL(`./fixtures/cgroup-${v}`, import.meta.url));
 
@@ -54,5 +57,31 @@ test('detail: false skips the per-CPU split and memory.stat, and reads the same 
     assert.deepEqual(lean.perCpu, []);
     assert.deepEqual(lean.memStats, {});
     assert.deepEqual([lean.cpuTotal, lean.userNs, lean.memUsage, lean.memLimit, lean.pids, lean.blkio], [full.cpuTotal, full.userNs, full.memUsage, full.memLimit, full.pids, full.blkio]);
+  }
+});
+
+test('ownCgroupProcs: the process\'s own cgroup.procs, pids first on v1, the unified one on v2, none when absent', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-owncg-'));
+  try {
+    const self = join(dir, 'self-cgroup');
+    const make = (p: string) => { mkdirSync(join(dir, p), { recursive: true }); writeFileSync(join(dir, p, 'cgroup.procs'), ''); };
+    // hybrid: v1 controllers and a cgroup2 line; pids is preferred, wherever it sits in the list
+    writeFileSync(self, '9:name=systemd:/svc\n8:pids:/svc/a\n2:cpu,cpuacct:/svc\n0::/svc\n');
+    make('cpu/svc'); make('pids/svc/a'); make('unified/svc');
+    assert.equal(ownCgroupProcs(self, dir), join(dir, 'pids/svc/a/cgroup.procs'));
+    rmSync(join(dir, 'pids'), { recursive: true });
+    assert.equal(ownCgroupProcs(self, dir), join(dir, 'cpu/svc/cgroup.procs'), 'a comounted controller by its first name');
+    rmSync(join(dir, 'cpu'), { recursive: true });
+    assert.equal(ownCgroupProcs(self, dir), join(dir, 'unified/svc/cgroup.procs'));
+    rmSync(join(dir, 'unified'), { recursive: true });
+    assert.equal(ownCgroupProcs(self, dir), '');
+    // pure v2: the hierarchy is the root itself
+    writeFileSync(join(dir, 'cgroup.controllers'), 'cpu memory pids\n');
+    writeFileSync(self, '0::/user.slice/x\n');
+    make('user.slice/x');
+    assert.equal(ownCgroupProcs(self, dir), join(dir, 'user.slice/x/cgroup.procs'));
+    assert.equal(ownCgroupProcs(join(dir, 'missing'), dir), '');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

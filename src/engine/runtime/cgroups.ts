@@ -36,6 +36,27 @@ export function removeCgroupParent(dataRoot: string): void {
   }
 }
 
+/**
+ * The cgroup.procs file of this process's own cgroup in one hierarchy (v1: pids, else the first
+ * mounted controller; v2: the unified one), or '' if none is writable. Writing one's own pid there
+ * moves nothing but takes the kernel's cgroup-migration lock: the host helper's warmer uses it
+ * (host-agent.ts) so that the runtime's move of a new container process does not wait for an RCU
+ * grace period.
+ */
+export function ownCgroupProcs(procSelfCgroup = '/proc/self/cgroup', root = ROOT): string {
+  let text = '';
+  try { text = readFileSync(procSelfCgroup, 'utf8'); } catch { return ''; }
+  const lines = text.split('\n').map((l) => l.split(':')).filter((f) => f.length >= 3);
+  const v1 = lines.filter(([, ctl]) => ctl !== '' && !ctl.startsWith('name=')).map(([, ctl, ...p]) => ({ dir: join(root, ctl.split(',')[0]), path: p.join(':') }));
+  const v2 = lines.filter(([h, ctl]) => h === '0' && ctl === '').map(([, , ...p]) => ({ dir: existsSync(join(root, 'cgroup.controllers')) ? root : join(root, 'unified'), path: p.join(':') }));
+  const ordered = [...v1.filter((c) => c.dir.endsWith('/pids')), ...v1, ...v2];
+  for (const c of ordered) {
+    const file = join(c.dir, c.path, 'cgroup.procs');
+    if (existsSync(file)) return file;
+  }
+  return '';
+}
+
 /** Where cgroups are mounted and which version they are: the host's, or a fixture tree in tests. */
 export interface CgroupHierarchy { root: string; version: '1' | '2' }
 

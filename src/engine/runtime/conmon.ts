@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { internal, failedPrecondition, invalidArgument } from '../../common/errors.js';
 import type { OciRuntime } from './oci-runtime.js';
 import { hostAgent } from './host-agent.js';
+import { ownCgroupProcs } from './cgroups.js';
 
 export const CONMON_PATHS = ['/usr/bin/conmon', '/usr/libexec/podman/conmon', '/usr/local/bin/conmon'];
 
@@ -107,9 +108,13 @@ function syncMessage(line: string | undefined, errFile: string): { data: number;
   try { return JSON.parse(line) as { data: number; message?: string }; } catch (e) { throw internal(`conmon: bad sync message ${line}`, {}, e); }
 }
 
+/** Where the host helper's warmer writes (see ownCgroupProcs); found once. */
+let warmProcs: string | undefined;
+
 /** conmon started by the host helper (a fork of it, not of berthd); the same set-up as spawn's below. */
 async function launchThroughHelper(o: ConmonLaunch, errFile: string): Promise<{ data: number; message?: string }> {
-  return syncMessage(await hostAgent().launch(o.bundleDir, errFile, [findConmon(), ...conmonArgs(o)]), errFile);
+  warmProcs ??= ownCgroupProcs();
+  return syncMessage(await hostAgent().launch(o.bundleDir, errFile, [findConmon(), ...conmonArgs(o)], warmProcs), errFile);
 }
 
 /** Starts conmon; resolves with the container (or exec) process pid once the runtime created it. */

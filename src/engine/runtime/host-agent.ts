@@ -21,11 +21,31 @@ my ($SYS_mount, $SYS_umount2, $SYS_unshare, $SYS_setns) = @ARGV;
 $SIG{CHLD} = 'IGNORE'; # conmon daemonizes: the process forked here exits at once
 open(my $hostnet, '<', '/proc/self/ns/net') or die "host-agent: /proc/self/ns/net: $!\n";
 my $sel = IO::Select->new(\*STDIN);
-my %sync; # fileno of a sync pipe's read end => [request id, handle, bytes so far]
+my %sync; # fileno of a sync pipe's read end => [request id, handle, bytes so far, warmer pid]
 my $in = '';
 sub answer { my $l = join("\t", @_) . "\n"; while (length $l) { my $n = syswrite(STDOUT, $l); defined $n or exit 4; substr($l, 0, $n) = ''; } }
+# Keeps the kernel's cgroup-migration lock in its fast state while a runtime creates a process:
+# the first write to a cgroup.procs after a quiet spell waits for an RCU grace period (6-20 ms),
+# later ones within a grace period do not. This child rewrites its own pid into the cgroup it is
+# in (a no-op move) every 3 ms, so the runtime's move of the new process is one of the later ones.
+sub warmer {
+  my ($procs) = @_;
+  return 0 if $procs eq '';
+  my $pid = fork;
+  return 0 unless defined $pid;
+  return $pid if $pid;
+  open(STDIN, '<', '/dev/null'); open(STDOUT, '>', '/dev/null'); # berthd sees the helper's end alone
+  for (1 .. 300) { # 1 s at most; killed once the runtime has answered
+    open(my $f, '>', $procs) or last;
+    syswrite($f, "$$\n") or last;
+    close $f;
+    select(undef, undef, undef, 0.003);
+  }
+  POSIX::_exit(0);
+}
 sub launch {
-  my ($id, $cwd, $errfile, @argv) = @_;
+  my ($id, $cwd, $errfile, $procs, @argv) = @_;
+  my $warm = warmer($procs);
   pipe(my $r, my $w) or return -1;
   my $pid = fork;
   return -1 unless defined $pid;
@@ -42,7 +62,7 @@ sub launch {
     exec { $argv[0] } @argv or POSIX::_exit(127);
   }
   close $w;
-  $sync{fileno $r} = [$id, $r, ''];
+  $sync{fileno $r} = [$id, $r, '', $warm];
   $sel->add($r);
   return 0;
 }
@@ -105,6 +125,7 @@ while (1) {
       my $n = sysread($fh, $s->[2], 4096, length $s->[2]);
       my $nl = index($s->[2], "\n");
       next if $n && $nl < 0;
+      kill('KILL', $s->[3]) if $s->[3];
       answer($s->[0], $nl >= 0 ? (0, substr($s->[2], 0, $nl)) : ('EOF', ''));
       $sel->remove($fh); delete $sync{fileno $fh}; close $fh;
     }
@@ -135,10 +156,12 @@ class HostAgent {
    * Starts `argv` as conmon wants it (new session, `cwd`, stdin and stdout /dev/null, stderr to
    * `errFile`, fd 3 the write end of a pipe named by _OCI_SYNCPIPE); resolves with the first line
    * conmon writes there, or undefined when it closes the pipe without one. A fork of this small
-   * process instead of berthd's (spawning from berthd costs 2-8 ms by its size).
+   * process instead of berthd's (spawning from berthd costs 2-8 ms by its size). With
+   * `warmProcs` (a cgroup.procs file of the helper's own cgroup), a warmer runs until conmon
+   * answers: see `warmer` in the script.
    */
-  launch(cwd: string, errFile: string, argv: string[]): Promise<string | undefined> {
-    return this.call(`launch ${argv[0]}`, ['spawn', cwd, errFile, ...argv]);
+  launch(cwd: string, errFile: string, argv: string[], warmProcs = ''): Promise<string | undefined> {
+    return this.call(`launch ${argv[0]}`, ['spawn', cwd, errFile, warmProcs, ...argv]);
   }
 
   /** A new network namespace, kept by a bind mount at `path` (a new file; its directory exists). */

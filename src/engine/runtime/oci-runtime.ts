@@ -182,8 +182,11 @@ const SYSCALLS: Partial<Record<string, [number, number, number]>> = { x64: [272,
 
 /**
  * crun 1.8 refuses hybrid hosts because the unified hierarchy holds a controller (hugetlb here).
- * This wrapper runs it in a private mount namespace where that hierarchy is unmounted, so crun sees
- * a plain cgroup v1 host; containers still get their v1 cgroups under the same paths. A fresh
+ * This wrapper runs it in a private mount namespace where an empty tmpfs covers that hierarchy, so
+ * crun sees a plain cgroup v1 host; containers still get their v1 cgroups under the same paths.
+ * Covered, not unmounted: crun also makes the process's "unified" cgroup directory, and with the
+ * hierarchy unmounted that went into the host's /sys/fs/cgroup tmpfs, hidden under the cgroup2
+ * mount and never removed (a directory and a page per container); this tmpfs ends with the call. A fresh
  * namespace per call (a slave of the host's), so every mount the host has at that moment is there.
  * It is a Perl script (perl-base is Essential on Debian): one process that unshares, unmounts and
  * execs crun, ~10 ms less per runtime call than unshare + sh + umount (docs/runtime.md).
@@ -193,14 +196,14 @@ async function writeHybridWrapper(dir: string, crun: string): Promise<string> {
   const nr = SYSCALLS[process.arch];
   const script = nr && existsSync('/usr/bin/perl') ? `#!/usr/bin/perl
 # berthd: crun with the cgroup2 'unified' hierarchy hidden (hybrid cgroup host). See docs/runtime.md.
-my ($root, $none, $unified) = ('/', 'none', '/sys/fs/cgroup/unified');
+my ($root, $none, $unified, $tmpfs) = ('/', 'none', '/sys/fs/cgroup/unified', 'tmpfs');
 syscall(${nr[0]}, 0x00020000) == 0 or die "crun-hybrid: unshare: $!\\n";                    # CLONE_NEWNS
 syscall(${nr[1]}, $none, $root, 0, 0x80000 | 0x4000, 0) == 0 or die "crun-hybrid: mount: $!\\n"; # MS_SLAVE | MS_REC
-syscall(${nr[2]}, $unified, 2);                                                          # MNT_DETACH
+syscall(${nr[1]}, $tmpfs, $unified, $tmpfs, 0xe, 0) == 0 or die "crun-hybrid: mount: $!\\n"; # MS_NOSUID|MS_NODEV|MS_NOEXEC
 exec { '${crun}' } 'crun', @ARGV or die "crun-hybrid: exec ${crun}: $!\\n";
 ` : `#!/bin/sh
 # berthd: crun with the cgroup2 'unified' hierarchy hidden (hybrid cgroup host). See docs/runtime.md.
-exec unshare -m --propagation slave sh -c 'umount -l /sys/fs/cgroup/unified 2>/dev/null; exec "$0" "$@"' ${crun} "$@"
+exec unshare -m --propagation slave sh -c 'mount -t tmpfs -o nosuid,nodev,noexec tmpfs /sys/fs/cgroup/unified && exec "$0" "$@"' ${crun} "$@"
 `;
   await writeFile(file, script, { mode: 0o755 });
   return file;

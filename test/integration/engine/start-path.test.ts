@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { berthCli, startTestDaemon, type TestDaemon } from '../../helpers/daemon.js';
 import { makeBusyboxTar, BUSYBOX_PATH } from '../../helpers/busybox.js';
 import { hostAgent, MNT_DETACH } from '../../../src/engine/runtime/host-agent.js';
-import { findRuntimeBinary } from '../../../src/engine/runtime/oci-runtime.js';
+import { findRuntimeBinary, isHybridCgroupHost } from '../../../src/engine/runtime/oci-runtime.js';
+import { cgroupParent } from '../../../src/engine/runtime/cgroups.js';
 
 const IMG = 'startbox:latest';
 const mounted = (p: string) => readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some((l) => l.split(' ')[4] === p);
@@ -60,6 +61,36 @@ test('the host helper mounts, unmounts and makes network namespaces, with errno 
     await hostAgent().umount(ns, MNT_DETACH);
   }
   assert.ok(!mounted(ns));
+});
+
+test('the host helper runs a warmer beside a launch: it rewrites its own pid into the file given until the launched program answers', { skip: !hostAgent().available && 'no perl here' }, async () => {
+  const dir = join(work, 'warm');
+  mkdirSync(dir, { recursive: true });
+  const procs = join(dir, 'procs'); // a plain file stands in for a cgroup.procs here
+  const program = ['/bin/sh', '-c', 'echo $$ > launched; sleep 0.1; echo \'{"data": 7}\' >&3; sleep 0.3'];
+  const answer = await hostAgent().launch(dir, join(dir, 'err'), program, procs);
+  assert.equal(answer, '{"data": 7}');
+  const warmer = Number(readFileSync(procs, 'utf8'));
+  assert.ok(warmer > 0 && warmer !== Number(readFileSync(join(dir, 'launched'), 'utf8')), `the warmer (${warmer}) is a process of its own`);
+  for (let i = 0; i < 100 && existsSync(`/proc/${warmer}`); i++) await sleep(10);
+  assert.ok(!existsSync(`/proc/${warmer}`), 'the warmer is gone once the program has answered');
+  // Without a file, no warmer.
+  rmSync(procs);
+  assert.equal(await hostAgent().launch(dir, join(dir, 'err'), program), '{"data": 7}');
+  assert.ok(!existsSync(procs));
+});
+
+test('on a hybrid host, creating through the crun wrapper leaves nothing in the host\'s hidden unified directory', { skip: !isHybridCgroupHost() ? 'not a cgroup v1 hybrid host' : !findRuntimeBinary('crun') && 'crun is not installed' }, async () => {
+  // With the cgroup2 mount out of the way, /sys/fs/cgroup/unified is the host tmpfs's own directory:
+  // crun used to make each container's "unified" cgroup there, where nothing ever removed it.
+  const hidden = () => execFileSync('unshare', ['-m', 'sh', '-c', 'mount --make-rslave / && umount -l /sys/fs/cgroup/unified && ls -A /sys/fs/cgroup/unified'], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  const parent = cgroupParent(daemon.dataRoot).slice(1);
+  const r = await berth(['run', '--rm', IMG, 'true']);
+  assert.equal(r.code, 0, r.stderr);
+  const id = await ok(['create', IMG, 'true']);
+  await ok(['start', '-a', id]);
+  await ok(['rm', id]);
+  assert.deepEqual(hidden().filter((n) => n === parent), [], `no ${parent} under the hidden unified directory`);
 });
 
 test('a bridge container runs in a namespace made before it; it is released with the process', async () => {
