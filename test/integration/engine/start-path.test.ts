@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { berthCli, startTestDaemon, type TestDaemon } from '../../helpers/daemon.js';
-import { makeBusyboxTar, BUSYBOX_PATH } from '../../helpers/busybox.js';
+import { makeBusyboxTar, BUSYBOX, BUSYBOX_PATH } from '../../helpers/busybox.js';
 import { hostAgent, MNT_DETACH } from '../../../src/engine/runtime/host-agent.js';
 import { findRuntimeBinary, isHybridCgroupHost } from '../../../src/engine/runtime/oci-runtime.js';
 import { cgroupParent } from '../../../src/engine/runtime/cgroups.js';
@@ -174,6 +174,31 @@ test('exit codes, output and failed starts are as before the shortcuts', async (
     await berth(['rm', '-f', id]);
   }
   assert.deepEqual(readdirNetns(), []);
+});
+
+test('an image whose only container just ended with --rm can be removed at once, layers and all', async () => {
+  // --rm answers before the runtime's delete and the unmount (they follow the answer): the image's
+  // removal right after must neither be refused nor leave a layer or a mount behind.
+  const overlay = join(daemon.dataRoot, 'overlay');
+  const layers = () => execFileSync('ls', [overlay], { encoding: 'utf8' }).split('\n').filter((n) => /^[0-9a-f]{64}$/.test(n)).sort();
+  const before = layers();
+  const dir = join(work, 'unique');
+  for (let i = 0; i < 3; i++) {
+    mkdirSync(join(dir, 'root', 'bin'), { recursive: true });
+    execFileSync('cp', ['-f', BUSYBOX, join(dir, 'root', 'bin', 'busybox')]);
+    writeFileSync(join(dir, 'root', 'unique'), `${i} ${Date.now()} ${Math.random()}`); // a layer of its own
+    execFileSync('tar', ['-C', join(dir, 'root'), '-cf', join(dir, 'u.tar'), '.']);
+    const tag = `unique-${i}:latest`;
+    await ok(['import', '--change', 'ENV PATH=/bin', join(dir, 'u.tar'), tag]);
+    assert.equal(layers().length, before.length + 1);
+    const r = await berth(['run', '--rm', tag, '/bin/busybox', 'true']);
+    assert.equal(r.code, 0, r.stderr);
+    const rmi = await berth(['rmi', tag]);
+    assert.equal(rmi.code, 0, rmi.stderr);
+    assert.match(rmi.stdout, /Deleted: sha256:/);
+    assert.deepEqual(layers(), before, 'the layer is gone with the image');
+  }
+  assert.ok(!readFileSync('/proc/self/mountinfo', 'utf8').includes(join(daemon.dataRoot, 'overlay', 'containers')), 'no container mount is left');
 });
 
 function readdirNetns(): string[] {
