@@ -4,7 +4,7 @@
 // containers attaching to one network at once then cost a few fsyncs instead of twenty in a row,
 // and every caller still returns only once its change is on disk.
 import { rm } from 'node:fs/promises';
-import { writeJsonAtomic } from './state-file.js';
+import { writeJsonAtomic } from '../../common/json-file.js';
 
 /** What a snapshot returns when the record should not be written (e.g. it was removed meanwhile). */
 export const SKIP = Symbol('skip');

@@ -21,7 +21,7 @@ import { applyRuleset, deleteTable, renderRuleset } from './firewall.js';
 import { type HeldPort, holdPort } from './port-holder.js';
 import { EmbeddedDns, hostResolvers } from './dns.js';
 import { CONTAINER_RESOLVER, redirectResolver, removeResolverRedirect } from './netns-dns.js';
-import { readJson } from './state-file.js';
+import { readJson } from '../../common/json-file.js';
 import { RecordWriter, SKIP } from './record-writer.js';
 import { KeyedQueue, SerialQueue } from './serial-queue.js';
 import { withHostLock } from './host-lock.js';

@@ -7,7 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { conflict, invalidArgument, notFound, notImplemented } from '../../common/errors.js';
-import { readJson, writeJsonAtomic } from '../network/state-file.js';
+import { readJson, writeJsonAtomic } from '../../common/json-file.js';
 import { SerialQueue } from '../network/serial-queue.js';
 import { copyContent, isMountPoint, mountVolume, unmount } from './mounts.js';
 import { ANONYMOUS_LABEL, type VolumeCreateOptions, type VolumeRecord, type VolumeServiceOptions } from './types.js';

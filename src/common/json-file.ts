@@ -1,4 +1,5 @@
-// JSON state written atomically: temp file, fsync, rename. A crash leaves the old or the new file.
+// JSON state written atomically (network and volume records): temp file, fsync, rename. A crash
+// leaves the old or the new file.
 // `sync` false leaves the fsync out: still whole after a kill -9 (the page cache survives it), not
 // promised after a power loss.
 import { open, rename, readFile, mkdir } from 'node:fs/promises';
