@@ -21,31 +21,46 @@ my ($SYS_mount, $SYS_umount2, $SYS_unshare, $SYS_setns) = @ARGV;
 $SIG{CHLD} = 'IGNORE'; # conmon daemonizes: the process forked here exits at once
 open(my $hostnet, '<', '/proc/self/ns/net') or die "host-agent: /proc/self/ns/net: $!\n";
 my $sel = IO::Select->new(\*STDIN);
-my %sync; # fileno of a sync pipe's read end => [request id, handle, bytes so far, warmer pid]
+my %sync; # fileno of a sync pipe's read end => [request id, handle, bytes so far]
 my $in = '';
 sub answer { my $l = join("\t", @_) . "\n"; while (length $l) { my $n = syswrite(STDOUT, $l); defined $n or exit 4; substr($l, 0, $n) = ''; } }
-# Keeps the kernel's cgroup-migration lock in its fast state while a runtime creates a process:
-# the first write to a cgroup.procs after a quiet spell waits for an RCU grace period (6-20 ms),
-# later ones within a grace period do not. This child rewrites its own pid into the cgroup it is
-# in (a no-op move) every 3 ms, so the runtime's move of the new process is one of the later ones.
-sub warmer {
+# Keeps the kernel's cgroup-migration lock in its fast state while runtimes create processes: the
+# first write to a cgroup.procs after a quiet spell waits for an RCU grace period (6-20 ms), later
+# ones within a grace period do not. The warmer rewrites its own pid into the cgroup it is in (a
+# no-op move) every 3 ms, so a runtime's move of a new process is one of the later ones. One warmer
+# serves all launches under way: it starts with the first and is killed when the last has answered
+# (1 s at most: a launch that never answers cannot keep it going; the next launch starts another).
+my ($warm_pid, $warm_fh, $pending) = (0, undef, 0);
+sub warm {
   my ($procs) = @_;
-  return 0 if $procs eq '';
+  return if $procs eq '' || $warm_pid;
+  pipe(my $r, my $w) or return; # its end tells the helper that the warmer is gone
   my $pid = fork;
-  return 0 unless defined $pid;
-  return $pid if $pid;
-  open(STDIN, '<', '/dev/null'); open(STDOUT, '>', '/dev/null'); # berthd sees the helper's end alone
-  for (1 .. 300) { # 1 s at most; killed once the runtime has answered
-    open(my $f, '>', $procs) or last;
-    syswrite($f, "$$\n") or last;
-    close $f;
-    select(undef, undef, undef, 0.003);
+  return unless defined $pid;
+  if ($pid == 0) {
+    close $r;
+    open(STDIN, '<', '/dev/null'); open(STDOUT, '>', '/dev/null'); # berthd sees the helper's end alone
+    for (1 .. 300) {
+      open(my $f, '>', $procs) or last;
+      syswrite($f, "$$\n") or last;
+      close $f;
+      select(undef, undef, undef, 0.003);
+    }
+    POSIX::_exit(0);
   }
-  POSIX::_exit(0);
+  close $w;
+  ($warm_pid, $warm_fh) = ($pid, $r);
+  $sel->add($r);
+}
+sub cool {
+  my ($kill) = @_;
+  return unless $warm_pid;
+  kill('KILL', $warm_pid) if $kill;
+  $sel->remove($warm_fh); close $warm_fh;
+  ($warm_pid, $warm_fh) = (0, undef);
 }
 sub launch {
   my ($id, $cwd, $errfile, $procs, @argv) = @_;
-  my $warm = warmer($procs);
   pipe(my $r, my $w) or return -1;
   my $pid = fork;
   return -1 unless defined $pid;
@@ -62,8 +77,10 @@ sub launch {
     exec { $argv[0] } @argv or POSIX::_exit(127);
   }
   close $w;
-  $sync{fileno $r} = [$id, $r, '', $warm];
+  $sync{fileno $r} = [$id, $r, ''];
   $sel->add($r);
+  $pending++;
+  warm($procs);
   return 0;
 }
 sub handle {
@@ -116,18 +133,21 @@ sub handle {
 }
 while (1) {
   for my $fh ($sel->can_read) {
-    if (fileno($fh) == 0) {
+    my $fd = fileno($fh);
+    next unless defined $fd; # closed earlier in this round (the warmer's end, by cool)
+    if ($fd == 0) {
       my $n = sysread(STDIN, $in, 65536, length $in);
       exit 0 unless $n;
       while ((my $nl = index($in, "\n")) >= 0) { my $line = substr($in, 0, $nl); substr($in, 0, $nl + 1) = ''; handle($line); }
-    } else {
-      my $s = $sync{fileno $fh};
+    } elsif ($warm_fh && $fh == $warm_fh) {
+      cool(0); # the warmer ended by itself
+    } elsif (my $s = $sync{$fd}) {
       my $n = sysread($fh, $s->[2], 4096, length $s->[2]);
       my $nl = index($s->[2], "\n");
       next if $n && $nl < 0;
-      kill('KILL', $s->[3]) if $s->[3];
+      cool(1) if --$pending == 0;
       answer($s->[0], $nl >= 0 ? (0, substr($s->[2], 0, $nl)) : ('EOF', ''));
-      $sel->remove($fh); delete $sync{fileno $fh}; close $fh;
+      $sel->remove($fh); delete $sync{$fd}; close $fh;
     }
   }
 }
@@ -158,7 +178,7 @@ class HostAgent {
    * conmon writes there, or undefined when it closes the pipe without one. A fork of this small
    * process instead of berthd's (spawning from berthd costs 2-8 ms by its size). With
    * `warmProcs` (a cgroup.procs file of the helper's own cgroup), a warmer runs until conmon
-   * answers: see `warmer` in the script.
+   * answers: see `warm` in the script.
    */
   launch(cwd: string, errFile: string, argv: string[], warmProcs = ''): Promise<string | undefined> {
     return this.call(`launch ${argv[0]}`, ['spawn', cwd, errFile, warmProcs, ...argv]);

@@ -63,20 +63,25 @@ test('the host helper mounts, unmounts and makes network namespaces, with errno 
   assert.ok(!mounted(ns));
 });
 
-test('the host helper runs a warmer beside a launch: it rewrites its own pid into the file given until the launched program answers', { skip: !hostAgent().available && 'no perl here' }, async () => {
+test('the host helper runs one warmer while launches are under way: it rewrites its own pid into the file given until the last has answered', { skip: !hostAgent().available && 'no perl here' }, async () => {
   const dir = join(work, 'warm');
   mkdirSync(dir, { recursive: true });
   const procs = join(dir, 'procs'); // a plain file stands in for a cgroup.procs here
-  const program = ['/bin/sh', '-c', 'echo $$ > launched; sleep 0.1; echo \'{"data": 7}\' >&3; sleep 0.3'];
-  const answer = await hostAgent().launch(dir, join(dir, 'err'), program, procs);
-  assert.equal(answer, '{"data": 7}');
+  const program = (ms: number, name: string) => ['/bin/sh', '-c', `echo $$ > ${name}; sleep ${ms / 1000}; echo '{"data": ${ms}}' >&3; sleep 0.3`];
+  const alive = (pid: number) => existsSync(`/proc/${pid}`) && !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  const gone = async (pid: number) => { for (let i = 0; i < 100 && alive(pid); i++) await sleep(10); return !alive(pid); };
+  const slow = hostAgent().launch(dir, join(dir, 'err-slow'), program(400, 'slow'), procs);
+  assert.equal(await hostAgent().launch(dir, join(dir, 'err-fast'), program(100, 'fast'), procs), '{"data": 100}');
   const warmer = Number(readFileSync(procs, 'utf8'));
-  assert.ok(warmer > 0 && warmer !== Number(readFileSync(join(dir, 'launched'), 'utf8')), `the warmer (${warmer}) is a process of its own`);
-  for (let i = 0; i < 100 && existsSync(`/proc/${warmer}`); i++) await sleep(10);
-  assert.ok(!existsSync(`/proc/${warmer}`), 'the warmer is gone once the program has answered');
+  assert.ok(warmer > 0 && ![readFileSync(join(dir, 'slow'), 'utf8'), readFileSync(join(dir, 'fast'), 'utf8')].map(Number).includes(warmer), `the warmer (${warmer}) is a process of its own`);
+  assert.ok(alive(warmer), 'it keeps going while the slow launch is under way');
+  await sleep(30);
+  assert.equal(Number(readFileSync(procs, 'utf8')), warmer, 'one warmer for both');
+  assert.equal(await slow, '{"data": 400}');
+  assert.ok(await gone(warmer), 'the warmer is gone once the last launch has answered');
   // Without a file, no warmer.
   rmSync(procs);
-  assert.equal(await hostAgent().launch(dir, join(dir, 'err'), program), '{"data": 7}');
+  assert.equal(await hostAgent().launch(dir, join(dir, 'err'), program(50, 'plain')), '{"data": 50}');
   assert.ok(!existsSync(procs));
 });
 
