@@ -61,6 +61,7 @@ sub cool {
 }
 sub launch {
   my ($id, $cwd, $errfile, $procs, @argv) = @_;
+  warm($procs); # first: its own first write is the slow one, and runs beside conmon's start-up
   pipe(my $r, my $w) or return -1;
   my $pid = fork;
   return -1 unless defined $pid;
@@ -80,7 +81,6 @@ sub launch {
   $sync{fileno $r} = [$id, $r, ''];
   $sel->add($r);
   $pending++;
-  warm($procs);
   return 0;
 }
 sub handle {
