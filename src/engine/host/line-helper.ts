@@ -1,7 +1,8 @@
 // A long-lived helper process that berthd speaks to one line per request: "<id>\t<fields...>\n"
 // in, "<id>\t<answer fields...>\n" out, answers in any order. The engine's small Perl helpers
-// (runtime/host-agent.ts: mounts, namespaces, conmon launches; network/tool-agent.ts: veth wiring
-// and network tools) share this plumbing and differ only in their script and how an answer reads.
+// (runtime/host-agent.ts: mounts, namespaces, conmon launches; host/tool-agent.ts: veth wiring,
+// network tools and the runtime's output-less commands) share this plumbing and differ only in
+// their script and how an answer reads.
 // A helper holds nothing: it exits when berthd's end of its stdin closes (berthd killed -9
 // included), and a dead helper is started again at the next request. It keeps berthd's event
 // loop alive only while an answer is awaited.

@@ -4,7 +4,7 @@
 // one nft process in the netns); without it, two `ip` runs beside the redirect's nsenter.
 import { attachVeth, deleteLink, type VethPlan } from './links.js';
 import { redirectResolver, resolverRun } from './netns-dns.js';
-import { toolAgent } from './tool-agent.js';
+import { toolAgent } from '../host/tool-agent.js';
 
 export interface ResolverPlan {
   /** where 127.0.0.11 goes: the gateway of the container's first DNS-enabled network */

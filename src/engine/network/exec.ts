@@ -4,7 +4,7 @@
 // whose stdout is not needed, which are most of them (every per-container one).
 import { spawn } from 'node:child_process';
 import { internal } from '../../common/errors.js';
-import { type ToolCall, toolAgent } from './tool-agent.js';
+import { type ToolCall, toolAgent } from '../host/tool-agent.js';
 
 export interface RunResult { stdout: string; stderr: string; code: number }
 

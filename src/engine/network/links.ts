@@ -5,7 +5,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { internal } from '../../common/errors.js';
 import { ipBatch, mustRun, mustTool, tool } from './exec.js';
-import { type ToolCall, toolAgent } from './tool-agent.js';
+import { type ToolCall, toolAgent } from '../host/tool-agent.js';
 
 export async function linkExists(name: string): Promise<boolean> {
   return (await tool(['ip', 'link', 'show', 'dev', name])).code === 0;

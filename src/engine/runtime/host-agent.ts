@@ -104,27 +104,6 @@ sub handle {
         $! = $e;
       }
     } else { $rc = -1; }
-  } elsif ($op eq 'run') {
-    # A worker runs the command and answers itself (one short line: atomic beside the others).
-    my $pid = fork;
-    if (!defined $pid) { $rc = -1; }
-    elsif ($pid == 0) {
-      $SIG{CHLD} = 'DEFAULT';
-      pipe(my $er, my $ew) or POSIX::_exit(1);
-      my $c = fork;
-      if (defined $c && $c == 0) {
-        close $er;
-        open(STDIN, '<', '/dev/null'); open(STDOUT, '>', '/dev/null'); open(STDERR, '>&', $ew);
-        { no warnings 'exec'; exec { $a[0] } @a; }
-        print STDERR "$a[0]: $!\n"; POSIX::_exit(127);
-      }
-      close $ew;
-      my $err = '';
-      if (defined $c) { local $/; $err = <$er> // ''; waitpid($c, 0); } else { $err = "fork: $!"; $? = 255 << 8; }
-      my $code = ($? & 127) ? 128 + ($? & 127) : $? >> 8;
-      answer($id, 0, "$code:" . unpack('H*', substr($err, -1500)));
-      POSIX::_exit(0);
-    } else { return; }
   } elsif ($op eq 'spawn') {
     $rc = launch($id, @a);
     return if $rc == 0; # answered when its sync pipe speaks or closes
@@ -187,17 +166,6 @@ class HostAgent {
   /** A new network namespace, kept by a bind mount at `path` (a new file; its directory exists). */
   async newNetns(path: string): Promise<void> {
     await this.call(`netns ${path}`, ['netns', path]);
-  }
-
-  /**
-   * Runs `argv` to its end (stdin and stdout /dev/null) from a fork of the helper, not of berthd;
-   * resolves with its exit code and the end of its stderr. For short commands whose output is not
-   * wanted (the OCI runtime's delete, kill, ...).
-   */
-  async run(argv: string[]): Promise<{ code: number; stderr: string }> {
-    const text = (await this.call(argv.join(' '), ['run', ...argv])) ?? '';
-    const colon = text.indexOf(':');
-    return { code: Number(text.slice(0, colon)), stderr: Buffer.from(text.slice(colon + 1), 'hex').toString() };
   }
 
   /** umount2(2); flags e.g. MNT_DETACH (2). */

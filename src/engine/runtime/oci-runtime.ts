@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { internal, notFound } from '../../common/errors.js';
 import { startThroughExecFifo } from './exec-fifo.js';
-import { hostAgent } from './host-agent.js';
+import { toolAgent } from '../host/tool-agent.js';
 
 const execFileP = promisify(execFile);
 
@@ -49,13 +49,13 @@ export class OciRuntime {
   }
 
   /**
-   * A command whose output is not wanted (delete, kill, ...): run by the host helper where there
+   * A command whose output is not wanted (delete, kill, ...): run by the tool helper where there
    * is one, so berthd is not forked for it (2-8 ms of its only thread per process, by its size).
    */
   private async runQuiet(args: string[], binary = this.plainBinary): Promise<void> {
-    const agent = hostAgent();
+    const agent = toolAgent();
     if (!agent.available) { await this.run(args, binary); return; }
-    const r = await agent.run([binary, ...this.globalArgs, ...args]);
+    const r = await agent.run([binary, ...this.globalArgs, ...args], {});
     if (r.code !== 0) throw this.failure(args, r.stderr, `exit status ${r.code}`);
   }
 

@@ -1,5 +1,6 @@
-// Runs the network tools (ip, nft) from one small long-lived helper process instead of from berthd.
-// Node's spawn forks berthd itself: with 60–90 MB resident that fork blocks berthd's only thread for
+// Runs short host tools from one small long-lived helper process instead of from berthd: the
+// network's (ip, nft, and the veth wiring over rtnetlink) and the OCI runtime's output-less
+// commands (delete, kill, pause, resume, update, runc's start). Node's spawn forks berthd itself: with 60–90 MB resident that fork blocks berthd's only thread for
 // 2–7 ms per process (more under load and as memory grows), and a container attach needs two or
 // three processes, so 20 containers starting at once queued ~0.2 s of forks behind each other. The
 // helper is a few lines of Perl (perl-base is Essential on Debian) with a few MB to copy: it forks a
@@ -13,11 +14,14 @@
 // The helper holds nothing: it exits when berthd's end of its stdin closes (berthd killed -9
 // included), and a dead helper is started again at the next call.
 import { existsSync } from 'node:fs';
-import { LineHelper } from '../host/line-helper.js';
+import { LineHelper } from './line-helper.js';
 
 const SETNS: Partial<Record<string, number>> = { x64: 308, arm64: 268, ia32: 346, arm: 375 };
 const PERL = '/usr/bin/perl';
-/** stderr kept per answer: with the hex encoding the line stays below PIPE_BUF (4096). */
+/**
+ * stderr kept per answer, its end (where a runtime's last line says why it failed): with the hex
+ * encoding the line stays below PIPE_BUF (4096).
+ */
 const STDERR_MAX = 1500;
 
 const SCRIPT = `
@@ -80,7 +84,7 @@ while (my $line = <STDIN>) {
   if (!defined $pid) { syswrite STDOUT, "$id\\t255\\t" . unpack('H*', "fork: $!") . "\\n"; next; }
   next if $pid;
   $SIG{CHLD} = 'DEFAULT';
-  my $answer = sub { syswrite STDOUT, "$id\\t$_[0]\\t" . unpack('H*', substr($_[1], 0, ${STDERR_MAX})) . "\\n"; POSIX::_exit(0); };
+  my $answer = sub { syswrite STDOUT, "$id\\t$_[0]\\t" . unpack('H*', length($_[1]) > ${STDERR_MAX} ? substr($_[1], -${STDERR_MAX}) : $_[1]) . "\\n"; POSIX::_exit(0); };
   if ($netns ne '') {
     open(my $ns, '<', $netns) or $answer->(255, "open $netns: $!");
     if ($veth ne '') { eval { wire($ns, split /\\0/, $veth, -1); 1 } or $answer->(254, $@); }
