@@ -11,18 +11,14 @@ import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TestNs, BUSYBOX, nslookupAddresses } from './netns.js';
-import { makeFixture, leftovers, scrub, scrubAll, type Fixture } from './fixture.js';
+import { makeFixture, leftovers, scrub, tearDown, type Fixture } from './fixture.js';
 import type { NetworkRecord } from '../../../src/engine/network/types.js';
 import { linksWithPrefix } from '../../../src/engine/network/links.js';
 import { hostNames } from '../../../src/engine/network/names.js';
 
 let f: Fixture | undefined;
 const spaces: TestNs[] = [];
-after(async () => {
-  for (const s of spaces) await s.cleanup();
-  await f?.svc.shutdown().catch(() => undefined);
-  await scrubAll();
-});
+after(() => tearDown(spaces, f));
 
 const N = 12;
 const newId = () => randomBytes(32).toString('hex');

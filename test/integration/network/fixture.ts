@@ -41,3 +41,10 @@ export async function scrub(root: string): Promise<void> {
 export async function scrubAll(): Promise<void> {
   for (const root of [...unscrubbed]) await scrub(root);
 }
+
+/** A test file's after(): its namespaces, the last fixture's service, then every fixture's host objects. */
+export async function tearDown(spaces: Array<{ cleanup(): Promise<void> }>, f: Fixture | undefined): Promise<void> {
+  for (const s of spaces) await s.cleanup();
+  await f?.svc.shutdown().catch(() => undefined);
+  await scrubAll();
+}

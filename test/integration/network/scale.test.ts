@@ -4,16 +4,12 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { TestNs } from './netns.js';
-import { makeFixture, leftovers, scrub, scrubAll, type Fixture } from './fixture.js';
+import { makeFixture, leftovers, scrub, tearDown, type Fixture } from './fixture.js';
 import { run } from '../../../src/engine/network/exec.js';
 
 let f: Fixture | undefined;
 const spaces: TestNs[] = [];
-after(async () => {
-  for (const s of spaces) await s.cleanup();
-  await f?.svc.shutdown().catch(() => undefined);
-  await scrubAll();
-});
+after(() => tearDown(spaces, f));
 
 for (const loopbackResolver of [true, false]) test(`create a network and attach 20 namespaces (127.0.0.11 redirect: ${loopbackResolver})`, async () => {
   f = await makeFixture({ loopbackResolver });
