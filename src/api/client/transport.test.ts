@@ -3,18 +3,40 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import type { Duplex } from 'node:stream';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EngineClient, parseHost } from './index.js';
 import { isBerthError } from '../../common/errors.js';
 
-async function withServer(apiVersion: string | undefined, fn: (client: EngineClient, seen: string[]) => Promise<void>): Promise<void> {
+type Upgrade = (req: http.IncomingMessage, sock: Duplex, seen: string[]) => void;
+
+/**
+ * A fake engine on a unix socket in a temp dir for as long as `fn` runs: `handle` answers each
+ * request (and `upgrade` each hijack), and `seen` lists the requests in order. All is gone after.
+ */
+async function withFakeEngine(handle: http.RequestListener, upgrade: Upgrade | undefined, fn: (socket: string, seen: string[]) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'berth-client-'));
   const socket = join(dir, 's.sock');
   const seen: string[] = [];
   const server = http.createServer((req, res) => {
     seen.push(`${req.method} ${req.url}`);
+    handle(req, res);
+  });
+  if (upgrade) server.on('upgrade', (req, sock: Duplex) => upgrade(req, sock, seen));
+  await new Promise<void>((r) => server.listen(socket, r));
+  try {
+    await fn(socket, seen);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function withServer(apiVersion: string | undefined, fn: (client: EngineClient, seen: string[]) => Promise<void>): Promise<void> {
+  const handle: http.RequestListener = (req, res) => {
     if (req.url === '/_ping') {
       if (apiVersion) res.setHeader('Api-Version', apiVersion);
       res.end('OK');
@@ -23,25 +45,23 @@ async function withServer(apiVersion: string | undefined, fn: (client: EngineCli
     } else if (req.url?.includes('/containers/busy')) {
       res.writeHead(409, { 'Content-Type': 'application/json' }).end(JSON.stringify({ message: 'conflict here' }));
     } else res.writeHead(200, { 'Content-Type': 'application/json' }).end('[]');
-  });
-  server.on('upgrade', (req, sock) => {
+  };
+  const upgrade: Upgrade = (req, sock, seen) => {
     seen.push(`UPGRADE ${req.url} ${req.headers.upgrade}`);
     sock.write('HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n');
     let got = '';
     sock.on('data', (d: Buffer) => (got += d.toString()));
     // Our half-close arrives as 'end': answer with what we read, then close.
     sock.on('end', () => sock.end(`got:${got}`));
+  };
+  await withFakeEngine(handle, upgrade, async (socket, seen) => {
+    const client = EngineClient.fromHost(`unix://${socket}`);
+    try {
+      await fn(client, seen);
+    } finally {
+      client.close();
+    }
   });
-  await new Promise<void>((r) => server.listen(socket, r));
-  const client = EngineClient.fromHost(`unix://${socket}`);
-  try {
-    await fn(client, seen);
-  } finally {
-    client.close();
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 test('negotiates min(server, 1.44) once and prefixes every path', async () => {
@@ -100,36 +120,25 @@ test('tcp:// hosts work the same way; host strings parse like DOCKER_HOST', asyn
 
 /** A daemon whose newest API version is `max`: newer prefixes get dockerd's 400 "too new". */
 async function withVersionedServer(max: string, fn: (socket: string, seen: string[]) => Promise<void>): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'berth-client-'));
-  const socket = join(dir, 's.sock');
-  const seen: string[] = [];
   const tooNew = (url: string | undefined) => {
     const v = /^\/v([\d.]+)\//.exec(url ?? '')?.[1];
     return v !== undefined && Number(v.split('.')[1]) > Number(max.split('.')[1]) ? v : undefined;
   };
-  const server = http.createServer((req, res) => {
-    seen.push(`${req.method} ${req.url}`);
+  const handle: http.RequestListener = (req, res) => {
     const v = tooNew(req.url);
     if (req.url === '/_ping') res.setHeader('Api-Version', max);
     if (v) res.writeHead(400, { 'Content-Type': 'application/json' }).end(JSON.stringify({ message: `client version ${v} is too new. Maximum supported API version is ${max}` }));
     else res.end(req.url === '/_ping' ? 'OK' : '{"Id":"c1"}');
-  });
-  server.on('upgrade', (req, sock) => {
+  };
+  const upgrade: Upgrade = (req, sock, seen) => {
     seen.push(`UPGRADE ${req.url}`);
     const v = tooNew(req.url);
     if (v) {
       const body = JSON.stringify({ message: `client version ${v} is too new. Maximum supported API version is ${max}` });
       sock.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
     } else sock.end('HTTP/1.1 101 UPGRADED\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n');
-  });
-  await new Promise<void>((r) => server.listen(socket, r));
-  try {
-    await fn(socket, seen);
-  } finally {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-    rmSync(dir, { recursive: true, force: true });
-  }
+  };
+  await withFakeEngine(handle, upgrade, fn);
 }
 
 test('guessVersion: no /_ping when the daemon speaks our version; negotiates and resends when it is too new', async () => {
@@ -187,51 +196,35 @@ test('whenUnreachable runs once when nobody listens, then the request is sent ag
 });
 
 test('guessVersion: any 400 to a guessed version (another wording, a HEAD without body) leads to negotiation', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'berth-client-'));
-  const socket = join(dir, 's.sock');
-  const seen: string[] = [];
-  const server = http.createServer((req, res) => {
-    seen.push(`${req.method} ${req.url}`);
+  const handle: http.RequestListener = (req, res) => {
     if (req.url === '/_ping') res.setHeader('Api-Version', '1.41');
     if (req.url?.startsWith('/v1.44/')) res.writeHead(400, { 'Content-Type': 'application/json' }).end(req.method === 'HEAD' ? undefined : JSON.stringify({ message: 'given version v1.44 is not supported' }));
     else if (req.method === 'HEAD') res.writeHead(200, { 'X-Docker-Container-Path-Stat': Buffer.from('{"name":"tmp","mode":2147484141}').toString('base64') }).end();
     else if (req.url === '/_ping') res.end('OK');
     else res.writeHead(200, { 'Content-Type': 'application/json' }).end('[]');
+  };
+  await withFakeEngine(handle, undefined, async (socket, seen) => {
+    const client = EngineClient.fromHost(`unix://${socket}`, { guessVersion: true });
+    try {
+      assert.equal((await client.containers.statPath('c1', '/tmp')).name, 'tmp');
+      assert.deepEqual(await client.containers.list(), []);
+      assert.deepEqual(seen, ['HEAD /v1.44/containers/c1/archive?path=%2Ftmp', 'GET /_ping', 'HEAD /v1.41/containers/c1/archive?path=%2Ftmp', 'GET /v1.41/containers/json']);
+    } finally { client.close(); }
   });
-  await new Promise<void>((r) => server.listen(socket, r));
-  const client = EngineClient.fromHost(`unix://${socket}`, { guessVersion: true });
-  try {
-    assert.equal((await client.containers.statPath('c1', '/tmp')).name, 'tmp');
-    assert.deepEqual(await client.containers.list(), []);
-    assert.deepEqual(seen, ['HEAD /v1.44/containers/c1/archive?path=%2Ftmp', 'GET /_ping', 'HEAD /v1.41/containers/c1/archive?path=%2Ftmp', 'GET /v1.41/containers/json']);
-  } finally {
-    client.close();
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-    rmSync(dir, { recursive: true, force: true });
-  }
 });
 
 test('guessVersion: a 400 from a daemon that speaks our version is the error, after one negotiation', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'berth-client-'));
-  const socket = join(dir, 's.sock');
-  const seen: string[] = [];
-  const server = http.createServer((req, res) => {
-    seen.push(`${req.method} ${req.url}`);
+  const handle: http.RequestListener = (req, res) => {
     if (req.url === '/_ping') res.setHeader('Api-Version', '1.44');
     if (req.url === '/_ping') res.end('OK');
     else res.writeHead(400, { 'Content-Type': 'application/json' }).end(JSON.stringify({ message: 'invalid mount config' }));
+  };
+  await withFakeEngine(handle, undefined, async (socket, seen) => {
+    const client = EngineClient.fromHost(`unix://${socket}`, { guessVersion: true });
+    try {
+      await assert.rejects(client.containers.create({ Image: 'x' }), (e) => isBerthError(e, 'invalid_argument') && e.message === 'invalid mount config');
+      await assert.rejects(client.containers.create({ Image: 'x' }), (e) => isBerthError(e, 'invalid_argument') && e.message === 'invalid mount config');
+      assert.deepEqual(seen, ['POST /v1.44/containers/create', 'GET /_ping', 'POST /v1.44/containers/create']);
+    } finally { client.close(); }
   });
-  await new Promise<void>((r) => server.listen(socket, r));
-  const client = EngineClient.fromHost(`unix://${socket}`, { guessVersion: true });
-  try {
-    await assert.rejects(client.containers.create({ Image: 'x' }), (e) => isBerthError(e, 'invalid_argument') && e.message === 'invalid mount config');
-    await assert.rejects(client.containers.create({ Image: 'x' }), (e) => isBerthError(e, 'invalid_argument') && e.message === 'invalid mount config');
-    assert.deepEqual(seen, ['POST /v1.44/containers/create', 'GET /_ping', 'POST /v1.44/containers/create']);
-  } finally {
-    client.close();
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-    rmSync(dir, { recursive: true, force: true });
-  }
 });
