@@ -1,8 +1,9 @@
 // Runs short host tools from one small long-lived helper process instead of from berthd: the
 // network's (ip, nft, and the veth wiring over rtnetlink) and the OCI runtime's output-less
-// commands (delete, kill, pause, resume, update, runc's start). Node's spawn forks berthd itself: with 60–90 MB resident that fork blocks berthd's only thread for
-// 2–7 ms per process (more under load and as memory grows), and a container attach needs two or
-// three processes, so 20 containers starting at once queued ~0.2 s of forks behind each other. The
+// commands (delete, kill, pause, resume, update, runc's start). Node's spawn forks berthd itself:
+// with 60–90 MB resident that fork blocks berthd's only thread for 2–7 ms per process (more under
+// load and as memory grows), and a container attach needs two or three processes, so 20
+// containers starting at once queued ~0.2 s of forks behind each other. The
 // helper is a few lines of Perl (perl-base is Essential on Debian) with a few MB to copy: it forks a
 // worker per request, which enters the network namespace asked for (setns), writes the sysctls asked
 // for there (so the 127.0.0.11 redirect needs no shell), runs the tool with the given stdin, and

@@ -38,7 +38,7 @@ export function removeCgroupParent(dataRoot: string): void {
 
 /**
  * The cgroup.procs file of this process's own cgroup in one hierarchy (v1: pids, else the first
- * mounted controller; v2: the unified one), or '' if none is writable. Writing one's own pid there
+ * mounted controller; v2: the unified one), or '' if there is none. Writing one's own pid there
  * moves nothing but takes the kernel's cgroup-migration lock: the host helper's warmer uses it
  * (host-agent.ts) so that the runtime's move of a new container process does not wait for an RCU
  * grace period.

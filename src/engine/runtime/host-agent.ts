@@ -107,6 +107,7 @@ sub handle {
   } elsif ($op eq 'spawn') {
     $rc = launch($id, @a);
     return if $rc == 0; # answered when its sync pipe speaks or closes
+    cool(1) if $pending == 0; # started for this launch alone
   } else { $! = 22; $rc = -1; }
   if ($rc == 0) { answer($id, 0, ''); } else { answer($id, $! + 0, "$!"); }
 }
